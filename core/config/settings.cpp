@@ -1,0 +1,294 @@
+#include "core/config/settings.h"
+
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <set>
+#include <sstream>
+
+namespace mvne::config {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Parses a value into the settings; returns the reason when the value is bad.
+using Apply = std::function<std::string(Settings&, const std::string& value,
+                                        const std::string& base_dir)>;
+
+struct Key {
+  const char* section;
+  const char* name;
+  Apply apply;
+  std::function<std::string(const Settings&)> show;
+};
+
+std::string parse_int(const std::string& value, int min, int max, int& out) {
+  int parsed = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
+  if (ec != std::errc() || end != value.data() + value.size()) {
+    return "expected an integer, got '" + value + "'";
+  }
+  if (parsed < min || parsed > max) {
+    return "must be between " + std::to_string(min) + " and " + std::to_string(max);
+  }
+  out = parsed;
+  return {};
+}
+
+std::string parse_choice(const std::string& value, std::initializer_list<const char*> choices,
+                         std::string& out) {
+  std::string allowed;
+  for (const char* c : choices) {
+    if (value == c) {
+      out = value;
+      return {};
+    }
+    allowed += allowed.empty() ? c : std::string(", ") + c;
+  }
+  return "expected one of " + allowed + ", got '" + value + "'";
+}
+
+std::vector<std::string> split_list(const std::string& value) {
+  std::vector<std::string> items;
+  std::string item;
+  std::istringstream in(value);
+  while (std::getline(in, item, ',')) {
+    size_t b = item.find_first_not_of(" \t");
+    if (b == std::string::npos) continue;
+    size_t e = item.find_last_not_of(" \t");
+    items.push_back(item.substr(b, e - b + 1));
+  }
+  return items;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += out.empty() ? i : ", " + i;
+  return out;
+}
+
+std::string parse_plugin_list(const std::string& value, std::vector<std::string>& out) {
+  std::vector<std::string> items = split_list(value);
+  std::set<std::string> seen;
+  for (const auto& name : items) {
+    for (char c : name) {
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+        return "plugin name '" + name + "' may only use a-z, 0-9 and _";
+      }
+    }
+    if (!seen.insert(name).second) return "plugin '" + name + "' is listed twice";
+  }
+  out = std::move(items);
+  return {};
+}
+
+std::string parse_listen(const std::string& value, std::string& address, uint16_t& port) {
+  size_t colon = value.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return "expected address:port, got '" + value + "'";
+  }
+  int p = 0;
+  std::string reason = parse_int(value.substr(colon + 1), 0, 65535, p);
+  if (!reason.empty()) return "port: " + reason;
+  address = value.substr(0, colon);
+  port = static_cast<uint16_t>(p);
+  return {};
+}
+
+std::string resolve(const std::string& path, const std::string& base_dir) {
+  if (path.empty() || fs::path(path).is_absolute()) return path;
+  return (fs::path(base_dir) / path).lexically_normal().string();
+}
+
+template <typename Group>
+Key int_key(const char* section, const char* name, Group Settings::*group, int Group::*field,
+            int min, int max) {
+  return {section, name,
+          [=](Settings& s, const std::string& v, const std::string&) {
+            return parse_int(v, min, max, s.*group.*field);
+          },
+          [=](const Settings& s) { return std::to_string(s.*group.*field); }};
+}
+
+// Keys whose values are never printed.
+bool is_secret(const std::string& key) {
+  for (const char* word : {"secret", "password", "token", "api_key"}) {
+    if (key.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
+const std::vector<Key>& schema() {
+  static const std::vector<Key> keys = {
+      int_key("host", "shutdown_timeout_ms", &Settings::host, &HostSettings::shutdown_timeout_ms,
+              0, 600000),
+      {"log", "level",
+       [](Settings& s, const std::string& v, const std::string&) {
+         return parse_choice(v, {"trace", "debug", "info", "warn", "error"}, s.log.level);
+       },
+       [](const Settings& s) { return s.log.level; }},
+      {"log", "format",
+       [](Settings& s, const std::string& v, const std::string&) {
+         return parse_choice(v, {"text", "json"}, s.log.format);
+       },
+       [](const Settings& s) { return s.log.format; }},
+      {"log", "file",
+       [](Settings& s, const std::string& v, const std::string& base) {
+         s.log.file = resolve(v, base);
+         return std::string();
+       },
+       [](const Settings& s) { return s.log.file; }},
+      {"http", "listen",
+       [](Settings& s, const std::string& v, const std::string&) {
+         return parse_listen(v, s.http.address, s.http.port);
+       },
+       [](const Settings& s) { return s.http.address + ":" + std::to_string(s.http.port); }},
+      int_key("http", "min_threads", &Settings::http, &HttpSettings::min_threads, 1, 4096),
+      int_key("http", "max_threads", &Settings::http, &HttpSettings::max_threads, 1, 16384),
+      int_key("http", "max_queued", &Settings::http, &HttpSettings::max_queued, 1, 65536),
+      int_key("http", "keep_alive_timeout_s", &Settings::http,
+              &HttpSettings::keep_alive_timeout_s, 1, 3600),
+      int_key("http", "max_keep_alive_requests", &Settings::http,
+              &HttpSettings::max_keep_alive_requests, 1, 1000000),
+      {"plugins", "dir",
+       [](Settings& s, const std::string& v, const std::string& base) {
+         s.plugins.dir = resolve(v, base);
+         return std::string();
+       },
+       [](const Settings& s) { return s.plugins.dir; }},
+      {"plugins", "enabled",
+       [](Settings& s, const std::string& v, const std::string&) {
+         return parse_plugin_list(v, s.plugins.enabled);
+       },
+       [](const Settings& s) { return join(s.plugins.enabled); }},
+      {"plugins", "required",
+       [](Settings& s, const std::string& v, const std::string&) {
+         return parse_plugin_list(v, s.plugins.required);
+       },
+       [](const Settings& s) { return join(s.plugins.required); }},
+  };
+  return keys;
+}
+
+const Key* find_key(const std::string& section, const std::string& name) {
+  for (const Key& k : schema()) {
+    if (section == k.section && name == k.name) return &k;
+  }
+  return nullptr;
+}
+
+bool is_known_section(const std::string& section) {
+  for (const Key& k : schema()) {
+    if (section == k.section) return true;
+  }
+  return false;
+}
+
+Status apply_entry(Settings& settings, const IniEntry& e, const std::string& base_dir) {
+  const std::string plugin_prefix = "plugin.";
+  if (e.section.rfind(plugin_prefix, 0) == 0) {
+    std::string plugin = e.section.substr(plugin_prefix.size());
+    if (plugin.empty() || plugin.find('.') != std::string::npos) {
+      return Status::Invalid(e.origin + ": invalid plugin section [" + e.section + "]");
+    }
+    settings.plugin_sections[plugin][e.key] = e.value;
+    return Status::Ok();
+  }
+  const Key* key = find_key(e.section, e.key);
+  if (key == nullptr) {
+    std::string what = is_known_section(e.section)
+                           ? "unknown key '" + e.key + "' in section [" + e.section + "]"
+                           : "unknown section [" + e.section + "]";
+    return Status::Invalid(e.origin + ": " + what);
+  }
+  std::string reason = key->apply(settings, e.value, base_dir);
+  if (!reason.empty()) {
+    return Status::Invalid(e.origin + ": " + e.section + "." + e.key + ": " + reason);
+  }
+  return Status::Ok();
+}
+
+Status validate(const Settings& s) {
+  if (s.http.min_threads > s.http.max_threads) {
+    return Status::Invalid("http.min_threads (" + std::to_string(s.http.min_threads) +
+                           ") exceeds http.max_threads (" + std::to_string(s.http.max_threads) +
+                           ")");
+  }
+  for (const auto& name : s.plugins.required) {
+    bool enabled = false;
+    for (const auto& e : s.plugins.enabled) enabled = enabled || e == name;
+    if (!enabled) {
+      return Status::Invalid("plugins.required: '" + name + "' is not in plugins.enabled");
+    }
+  }
+  if (!s.plugins.enabled.empty() && s.plugins.dir.empty()) {
+    return Status::Invalid("plugins.dir: must be set when plugins are enabled");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<Settings> parse_settings(const std::string& text, const std::string& source,
+                                  const std::string& base_dir,
+                                  const std::vector<std::string>& overrides) {
+  auto entries = parse_ini(text, source);
+  if (!entries.ok()) return entries.status();
+  for (const auto& assignment : overrides) {
+    auto entry = parse_override(assignment);
+    if (!entry.ok()) return entry.status();
+    // An override replaces the file's value for the same key.
+    std::erase_if(entries.value(), [&](const IniEntry& e) {
+      return e.section == entry->section && e.key == entry->key;
+    });
+    entries->push_back(std::move(entry).value());
+  }
+  Settings settings;
+  settings.source = source;
+  for (const auto& e : entries.value()) {
+    Status st = apply_entry(settings, e, base_dir);
+    if (!st.ok()) return st;
+  }
+  settings.effective = std::move(entries).value();
+  Status st = validate(settings);
+  if (!st.ok()) return st;
+  return settings;
+}
+
+StatusOr<Settings> load_settings(const std::string& path,
+                                 const std::vector<std::string>& overrides) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Invalid(path + ": cannot read configuration file");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string base_dir = fs::absolute(fs::path(path)).parent_path().string();
+  return parse_settings(text.str(), path, base_dir, overrides);
+}
+
+std::string render_settings(const Settings& s) {
+  std::ostringstream out;
+  std::string section;
+  for (const Key& k : schema()) {
+    if (section != k.section) {
+      section = k.section;
+      out << (out.tellp() > 0 ? "\n" : "") << "[" << section << "]\n";
+    }
+    out << k.name << " = " << k.show(s) << "\n";
+  }
+  for (const auto& [plugin, keys] : s.plugin_sections) {
+    out << "\n[plugin." << plugin << "]\n";
+    for (const auto& [key, value] : keys) {
+      out << key << " = " << (is_secret(key) ? "(hidden)" : value) << "\n";
+    }
+  }
+  return out.str();
+}
+
+std::vector<std::string> known_keys() {
+  std::vector<std::string> out;
+  for (const Key& k : schema()) out.push_back(std::string(k.section) + "." + k.name);
+  return out;
+}
+
+}  // namespace mvne::config

@@ -1,0 +1,69 @@
+// The host's typed configuration, read from an INI file plus `--set` overrides.
+// Every key the host knows is in the schema (settings.cpp) and documented in
+// config/mvne.conf; anything else is refused with its origin and the reason.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/common/status.h"
+#include "core/config/ini.h"
+
+namespace mvne::config {
+
+struct HostSettings {
+  int shutdown_timeout_ms = 10000;  // how long in-flight work may take to finish on stop
+};
+
+struct LogSettings {
+  std::string level = "info";  // trace, debug, info, warn, error
+  std::string format = "text"; // text or json
+  std::string file;            // empty: standard error
+};
+
+struct HttpSettings {
+  std::string address = "127.0.0.1";
+  uint16_t port = 8080;
+  int min_threads = 4;
+  int max_threads = 1024;  // one thread per open connection, idle keep-alive ones included
+  int max_queued = 1024;
+  int keep_alive_timeout_s = 15;
+  int max_keep_alive_requests = 1000;
+};
+
+struct PluginSettings {
+  std::string dir;
+  std::vector<std::string> enabled;  // in start order
+  std::vector<std::string> required;
+};
+
+using Section = std::map<std::string, std::string>;
+
+struct Settings {
+  std::string source;  // the config file, for messages
+  HostSettings host;
+  LogSettings log;
+  HttpSettings http;
+  PluginSettings plugins;
+  std::map<std::string, Section> plugin_sections;  // [plugin.NAME] -> its keys
+  std::vector<IniEntry> effective;                 // every key and where it came from
+};
+
+// Reads `path`, applies `overrides` (section.key=value) and validates the result.
+// Relative paths in the file are resolved against the file's directory.
+StatusOr<Settings> load_settings(const std::string& path, const std::vector<std::string>& overrides);
+
+// Same, from text already read (for tests and reloads).
+StatusOr<Settings> parse_settings(const std::string& text, const std::string& source,
+                                  const std::string& base_dir,
+                                  const std::vector<std::string>& overrides);
+
+// The effective configuration as INI text, defaults included, one key per line.
+std::string render_settings(const Settings& settings);
+
+// The documented keys as "section.key", for the test that keeps config/mvne.conf complete.
+std::vector<std::string> known_keys();
+
+}  // namespace mvne::config

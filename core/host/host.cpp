@@ -1,0 +1,73 @@
+#include "core/host/host.h"
+
+#include "core/log/log.h"
+#include "core/plugin/library.h"
+
+namespace mvne::host {
+
+Host::Host(std::string config_path, std::vector<std::string> overrides, config::Settings settings)
+    : config_path_(std::move(config_path)),
+      overrides_(std::move(overrides)),
+      settings_(std::move(settings)),
+      plugins_(&metrics_),
+      front_end_(std::make_unique<http::FrontEnd>(settings_.http, &plugins_, &metrics_)),
+      scheduler_(&plugins_) {}
+
+Host::~Host() = default;
+
+std::chrono::milliseconds Host::stop_timeout() const {
+  return std::chrono::milliseconds(settings_.host.shutdown_timeout_ms);
+}
+
+Status Host::start() {
+  Status st = plugins_.apply(settings_, stop_timeout());
+  if (!st.ok()) {
+    plugins_.stop_all(stop_timeout());
+    return st;
+  }
+  st = front_end_->start();
+  if (!st.ok()) {
+    plugins_.stop_all(stop_timeout());
+    return st;
+  }
+  scheduler_.start();
+  log::info("host", "listening on http://" + settings_.http.address + ":" +
+                        std::to_string(front_end_->port()));
+  return Status::Ok();
+}
+
+void Host::reload() {
+  log::info("host", "reloading configuration from " + config_path_);
+  auto settings = config::load_settings(config_path_, overrides_);
+  Status st = settings.ok() ? plugin::check_plugin_files(settings.value()) : settings.status();
+  if (!st.ok()) {
+    log::error("host", "reload refused, keeping the running configuration: " + st.message());
+    return;
+  }
+  if (settings->http.address != settings_.http.address ||
+      settings->http.port != settings_.http.port) {
+    log::warn("host", "http.listen changes take effect after a restart");
+  }
+  log::set_level(settings->log.level);
+  settings_.log.level = settings->log.level;
+  settings_.host = settings->host;
+  settings_.plugins = settings->plugins;
+  settings_.plugin_sections = settings->plugin_sections;
+  st = plugins_.apply(settings_, stop_timeout());
+  if (!st.ok()) log::error("host", st.message());
+  log::info("host", "reload done");
+}
+
+void Host::shutdown() {
+  log::info("host", "shutting down: no new requests; waiting for in-flight work");
+  front_end_->begin_drain();
+  scheduler_.stop();
+  if (!front_end_->wait_idle(stop_timeout())) {
+    log::warn("host", "in-flight requests did not finish within host.shutdown_timeout_ms");
+  }
+  front_end_->stop();
+  plugins_.stop_all(stop_timeout());
+  log::info("host", "stopped");
+}
+
+}  // namespace mvne::host

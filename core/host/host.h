@@ -1,0 +1,48 @@
+// mvne-host put together: configuration, logging, plugins, HTTP front end and scheduler,
+// with the start, reload and shutdown sequences.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/common/status.h"
+#include "core/config/settings.h"
+#include "core/http/front_end.h"
+#include "core/jobs/scheduler.h"
+#include "core/metrics/metrics.h"
+#include "core/plugin/plugin_manager.h"
+
+namespace mvne::host {
+
+class Host {
+ public:
+  Host(std::string config_path, std::vector<std::string> overrides, config::Settings settings);
+  ~Host();
+
+  // Starts plugins, then the front end and the scheduler. Fails (and the process exits 2)
+  // when the port cannot be bound or a required plugin is not running.
+  Status start();
+
+  // SIGHUP: re-reads the configuration; a bad one is logged and the running one kept.
+  void reload();
+
+  // SIGTERM/SIGINT: stop accepting work, let in-flight requests finish within
+  // host.shutdown_timeout_ms, stop plugins in reverse order.
+  void shutdown();
+
+  uint16_t port() const { return front_end_->port(); }
+
+ private:
+  std::chrono::milliseconds stop_timeout() const;
+
+  const std::string config_path_;
+  const std::vector<std::string> overrides_;
+  config::Settings settings_;
+  metrics::Metrics metrics_;
+  plugin::PluginManager plugins_;
+  std::unique_ptr<http::FrontEnd> front_end_;
+  jobs::Scheduler scheduler_;
+};
+
+}  // namespace mvne::host

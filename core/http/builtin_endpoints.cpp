@@ -1,0 +1,50 @@
+#include "core/http/builtin_endpoints.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/plugin/context_table.h"
+
+namespace mvne::http {
+namespace {
+
+Reply readiness(const plugin::PluginManager& plugins, bool draining) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& st : plugins.statuses()) {
+    nlohmann::json item = {{"name", st.name}, {"state", st.state}};
+    if (!st.version.empty()) item["version"] = st.version;
+    if (!st.reason.empty()) item["reason"] = st.reason;
+    list.push_back(item);
+  }
+  bool ready = !draining && plugins.all_running();
+  Reply reply;
+  reply.status = ready ? 200 : 503;
+  reply.body = nlohmann::json{{"ready", ready}, {"draining", draining}, {"plugins", list}}.dump();
+  return reply;
+}
+
+Reply metrics_text(const metrics::Metrics& metrics) {
+  Reply reply;
+  reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  reply.body = metrics.render();
+  reply.body +=
+      "# HELP mvne_stale_context_uses_total Calls made with a context handle outside its "
+      "callback.\n# TYPE mvne_stale_context_uses_total counter\nmvne_stale_context_uses_total " +
+      std::to_string(plugin::ContextTable::instance().stale_uses()) + "\n";
+  return reply;
+}
+
+}  // namespace
+
+std::optional<Reply> builtin_endpoint(std::string_view path, const plugin::PluginManager& plugins,
+                                      const metrics::Metrics& metrics, bool draining) {
+  if (path == "/healthz") {
+    Reply reply;
+    reply.body = R"({"status":"ok"})";
+    return reply;
+  }
+  if (path == "/readyz") return readiness(plugins, draining);
+  if (path == "/metrics") return metrics_text(metrics);
+  return std::nullopt;
+}
+
+}  // namespace mvne::http

@@ -1,0 +1,58 @@
+// The HTTP front end (POCO HTTPServer): built-in endpoints (/healthz, /readyz, /metrics)
+// and the /api/ and /portal/ routes of the running plugins.
+//
+// POCO serves each connection on one pool thread for as long as it stays open, idle
+// keep-alive connections included, so the pool is sized from [http] max_threads (default
+// 1024) rather than POCO's 16: with 16, the 17th keep-alive client waits for a free thread.
+#pragma once
+
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/ThreadPool.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+
+#include "core/common/status.h"
+#include "core/config/settings.h"
+#include "core/metrics/metrics.h"
+#include "core/plugin/plugin_manager.h"
+
+namespace mvne::http {
+
+class FrontEnd {
+ public:
+  FrontEnd(const config::HttpSettings& settings, plugin::PluginManager* plugins,
+           metrics::Metrics* metrics);
+  ~FrontEnd();
+
+  // Binds and starts serving; fails with the address when it cannot bind.
+  Status start();
+  uint16_t port() const { return port_; }
+
+  // Stops accepting work: new requests get 503, /readyz reports not ready.
+  void begin_drain();
+  // Waits until no request is in flight, at most `timeout`; false on time-out.
+  bool wait_idle(std::chrono::milliseconds timeout);
+  // Closes every connection and joins the pool.
+  void stop();
+
+  bool draining() const { return draining_.load(); }
+
+  // Used by the request handlers.
+  plugin::PluginManager& plugins() { return *plugins_; }
+  metrics::Metrics& metrics() { return *metrics_; }
+  std::atomic<int>& in_flight() { return in_flight_; }
+
+ private:
+  config::HttpSettings settings_;
+  plugin::PluginManager* plugins_;
+  metrics::Metrics* metrics_;
+  std::unique_ptr<Poco::ThreadPool> pool_;
+  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  uint16_t port_ = 0;
+  std::atomic<bool> draining_{false};
+  std::atomic<int> in_flight_{0};
+};
+
+}  // namespace mvne::http

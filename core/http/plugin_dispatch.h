@@ -1,0 +1,25 @@
+// Serves an /api/ or /portal/ request with the plugin that registered its route.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "core/http/reply.h"
+#include "core/plugin/route_table.h"
+
+namespace mvne::http {
+
+struct IncomingRequest {
+  std::string method;
+  std::string path;
+  std::string query;
+  std::string body;
+  std::multimap<std::string, std::string> headers;  // lower-case names
+  std::string request_id;
+};
+
+// `route_label` receives the bounded label for metrics (the route prefix or "unmatched").
+Reply dispatch_to_plugin(const plugin::RouteTable& routes, const IncomingRequest& request,
+                         std::string& route_label);
+
+}  // namespace mvne::http

@@ -1,0 +1,121 @@
+#include "core/log/log.h"
+
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <cstdio>
+
+namespace mvne::log {
+namespace {
+
+std::atomic<bool> json_format{false};
+
+spdlog::level::level_enum to_spdlog(const std::string& level) {
+  if (level == "trace") return spdlog::level::trace;
+  if (level == "debug") return spdlog::level::debug;
+  if (level == "warn") return spdlog::level::warn;
+  if (level == "error") return spdlog::level::err;
+  return spdlog::level::info;
+}
+
+spdlog::level::level_enum to_spdlog(Level level) {
+  switch (level) {
+    case Level::kTrace: return spdlog::level::trace;
+    case Level::kDebug: return spdlog::level::debug;
+    case Level::kInfo: return spdlog::level::info;
+    case Level::kWarn: return spdlog::level::warn;
+    case Level::kError: return spdlog::level::err;
+  }
+  return spdlog::level::info;
+}
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+}  // namespace
+
+Status init(const config::LogSettings& settings) {
+  std::shared_ptr<spdlog::logger> logger;
+  try {
+    if (settings.file.empty()) {
+      logger = std::make_shared<spdlog::logger>(
+          "mvne", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+    } else {
+      logger = std::make_shared<spdlog::logger>(
+          "mvne", std::make_shared<spdlog::sinks::basic_file_sink_mt>(settings.file));
+    }
+  } catch (const spdlog::spdlog_ex& e) {
+    return Status::Invalid("log.file: cannot open '" + settings.file + "': " + e.what());
+  }
+  json_format = settings.format == "json";
+  logger->set_pattern(json_format ? R"({"ts":"%Y-%m-%dT%H:%M:%S.%f%z","level":"%l",%v})"
+                                  : "%Y-%m-%dT%H:%M:%S.%e%z [%l] %v");
+  logger->set_level(to_spdlog(settings.level));
+  logger->flush_on(spdlog::level::trace);
+  spdlog::set_default_logger(logger);
+  return Status::Ok();
+}
+
+void set_level(const std::string& level) { spdlog::default_logger()->set_level(to_spdlog(level)); }
+
+void write(Level level, std::string_view component, std::string_view request_id,
+           std::string_view message) {
+  auto logger = spdlog::default_logger_raw();
+  auto lvl = to_spdlog(level);
+  if (!logger->should_log(lvl)) return;
+  std::string masked = mask_identifiers(message);
+  if (json_format) {
+    std::string line = "\"component\":\"" + json_escape(component) + "\"";
+    if (!request_id.empty()) line += ",\"request_id\":\"" + json_escape(request_id) + "\"";
+    line += ",\"msg\":\"" + json_escape(masked) + "\"";
+    logger->log(lvl, "{}", line);
+  } else if (request_id.empty()) {
+    logger->log(lvl, "[{}] {}", component, masked);
+  } else {
+    logger->log(lvl, "[{}] [req={}] {}", component, request_id, masked);
+  }
+}
+
+std::string mask_identifiers(std::string_view text) {
+  std::string out(text);
+  size_t i = 0;
+  while (i < out.size()) {
+    if (!is_digit(out[i])) {
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (end < out.size() && is_digit(out[end])) ++end;
+    if (end - i >= 7) {
+      for (size_t k = i + 2; k + 2 < end; ++k) out[k] = '*';
+    }
+    i = end;
+  }
+  return out;
+}
+
+std::string json_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out;
+}
+
+}  // namespace mvne::log

@@ -1,0 +1,106 @@
+#include "core/metrics/metrics.h"
+
+#include <sstream>
+
+namespace mvne::metrics {
+namespace {
+
+// Label values are escaped as the exposition format requires.
+std::string label(std::string_view value) {
+  std::string out;
+  for (char c : value) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+void Metrics::observe_request(std::string_view route, int status, double seconds) {
+  std::lock_guard lock(mu_);
+  ++requests_[{std::string(route), status}];
+  Histogram& h = latency_[std::string(route)];
+  for (size_t i = 0; i < kBuckets.size(); ++i) {
+    if (seconds <= kBuckets[i]) ++h.counts[i];
+  }
+  ++h.count;
+  h.sum += seconds;
+}
+
+void Metrics::count_plugin_error(std::string_view plugin, std::string_view reason) {
+  std::lock_guard lock(mu_);
+  ++errors_[{std::string(plugin), std::string(reason)}];
+}
+
+void Metrics::set_plugin_state(std::string_view plugin, std::string_view state) {
+  std::lock_guard lock(mu_);
+  plugin_states_[std::string(plugin)] = std::string(state);
+}
+
+uint64_t Metrics::plugin_errors(std::string_view plugin, std::string_view reason) const {
+  std::lock_guard lock(mu_);
+  auto it = errors_.find({std::string(plugin), std::string(reason)});
+  return it == errors_.end() ? 0 : it->second;
+}
+
+uint64_t Metrics::requests(std::string_view route, int status) const {
+  std::lock_guard lock(mu_);
+  auto it = requests_.find({std::string(route), status});
+  return it == requests_.end() ? 0 : it->second;
+}
+
+std::string Metrics::render() const {
+  std::lock_guard lock(mu_);
+  std::ostringstream out;
+  out << "# HELP mvne_plugin_state Lifecycle state of each configured plugin (1 = current).\n"
+      << "# TYPE mvne_plugin_state gauge\n";
+  for (const auto& [plugin, current] : plugin_states_) {
+    for (const char* state : {"running", "failed", "stopping", "disabled"}) {
+      out << "mvne_plugin_state{plugin=\"" << label(plugin) << "\",state=\"" << state << "\"} "
+          << (current == state ? 1 : 0) << "\n";
+    }
+  }
+  out << "# HELP mvne_plugin_errors_total Failed calls into plugins, by reason.\n"
+      << "# TYPE mvne_plugin_errors_total counter\n";
+  for (const auto& [key, n] : errors_) {
+    out << "mvne_plugin_errors_total{plugin=\"" << label(std::get<0>(key)) << "\",reason=\""
+        << label(std::get<1>(key)) << "\"} " << n << "\n";
+  }
+  out << "# HELP mvne_http_requests_total HTTP requests answered, by route and status.\n"
+      << "# TYPE mvne_http_requests_total counter\n";
+  for (const auto& [key, n] : requests_) {
+    out << "mvne_http_requests_total{route=\"" << label(std::get<0>(key)) << "\",status=\""
+        << std::get<1>(key) << "\"} " << n << "\n";
+  }
+  out << "# HELP mvne_http_request_errors_total HTTP requests answered with a 5xx status.\n"
+      << "# TYPE mvne_http_request_errors_total counter\n";
+  std::map<std::string, uint64_t> server_errors;
+  for (const auto& [key, n] : requests_) {
+    if (std::get<1>(key) >= 500) server_errors[std::get<0>(key)] += n;
+  }
+  for (const auto& [route, n] : server_errors) {
+    out << "mvne_http_request_errors_total{route=\"" << label(route) << "\"} " << n << "\n";
+  }
+  out << "# HELP mvne_http_request_duration_seconds Time to answer an HTTP request.\n"
+      << "# TYPE mvne_http_request_duration_seconds histogram\n";
+  for (const auto& [route, h] : latency_) {
+    std::string r = label(route);
+    for (size_t i = 0; i < kBuckets.size(); ++i) {
+      out << "mvne_http_request_duration_seconds_bucket{route=\"" << r << "\",le=\""
+          << kBuckets[i] << "\"} " << h.counts[i] << "\n";
+    }
+    out << "mvne_http_request_duration_seconds_bucket{route=\"" << r << "\",le=\"+Inf\"} "
+        << h.count << "\n"
+        << "mvne_http_request_duration_seconds_sum{route=\"" << r << "\"} " << h.sum << "\n"
+        << "mvne_http_request_duration_seconds_count{route=\"" << r << "\"} " << h.count
+        << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace mvne::metrics

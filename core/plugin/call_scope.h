@@ -1,0 +1,66 @@
+// What a context handle stands for during one callback: the phase, the plugin, the
+// request id and the per-call state the host functions read and write. A CallScope lives
+// on the stack of the host thread making the call and dies with it (invariant 6).
+#pragma once
+
+#include <mvne/plugin.h>
+
+#include <deque>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mvne::plugin {
+
+class PluginInstance;
+
+enum class Phase { kStart, kStop, kRequest, kJob };
+
+const char* phase_name(Phase phase);
+
+struct RouteRegistration {
+  std::string method;
+  std::string prefix;
+  int32_t access = MVNE_ROUTE_PUBLIC;
+  mvne_route_handler handler = nullptr;
+  void* route_data = nullptr;
+};
+
+struct JobRegistration {
+  std::string name;
+  std::string schedule;
+  mvne_job_handler handler = nullptr;
+  void* job_data = nullptr;
+};
+
+struct Registrations {
+  std::vector<RouteRegistration> routes;
+  std::vector<JobRegistration> jobs;
+};
+
+// One HTTP exchange as a route handler sees it.
+struct HttpExchange {
+  std::multimap<std::string, std::string> headers;       // lower-case names
+  std::multimap<std::string, std::string> query_params;  // decoded
+  bool principal_scoped = false;
+
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> response_headers;
+  std::string body;
+};
+
+struct CallScope {
+  CallScope(Phase phase_in, PluginInstance* plugin_in, std::string request_id_in = {})
+      : phase(phase_in), plugin(plugin_in), request_id(std::move(request_id_in)) {}
+
+  Phase phase;
+  PluginInstance* plugin;
+  std::string request_id;
+  std::string error;                        // last set_error message
+  HttpExchange* http = nullptr;             // kRequest only
+  Registrations* registrations = nullptr;   // kStart only
+  std::deque<std::string> returned;         // strings handed to the plugin for this call
+};
+
+}  // namespace mvne::plugin

@@ -1,0 +1,128 @@
+#include "core/plugin/library.h"
+
+#include <cstddef>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+
+namespace mvne::plugin {
+namespace {
+
+constexpr size_t kDescriptorV1Size =
+    offsetof(mvne_plugin_descriptor, on_stop) + sizeof(mvne_plugin_descriptor::on_stop);
+
+std::string version_text(unsigned major, unsigned minor) {
+  return std::to_string(major) + "." + std::to_string(minor);
+}
+
+std::string text_of(mvne_str s) {
+  if (s.data == nullptr || s.len > 256) return {};
+  return std::string(s.data, s.len);
+}
+
+}  // namespace
+
+std::string plugin_path(const std::string& dir, const std::string& name) {
+  return (std::filesystem::path(dir) / ("mvne_" + name + ".so")).string();
+}
+
+std::string PluginLibrary::version() const { return text_of(descriptor_.version); }
+
+StatusOr<std::shared_ptr<PluginLibrary>> PluginLibrary::open(const std::string& path,
+                                                             const std::string& expected_name,
+                                                             const mvne_host_api* host) {
+  std::error_code fs_error;
+  if (!std::filesystem::is_regular_file(path, fs_error)) {
+    return Status::NotFound(path + ": plugin file not found");
+  }
+  std::shared_ptr<PluginLibrary> lib(new PluginLibrary());
+  lib->path_ = path;
+  boost::dll::fs::error_code ec;
+  lib->library_.load(path, boost::dll::load_mode::rtld_local | boost::dll::load_mode::rtld_now,
+                     ec);
+  if (ec) return Status::Invalid(path + ": cannot load: " + ec.message());
+  if (!lib->library_.has(MVNE_PLUGIN_ENTRY_SYMBOL)) {
+    return Status::Invalid(path + ": does not export " MVNE_PLUGIN_ENTRY_SYMBOL
+                                  " (is it built with MVNE_PLUGIN?)");
+  }
+  auto entry = lib->library_.get<const mvne_plugin_descriptor*(const mvne_host_api*)>(
+      MVNE_PLUGIN_ENTRY_SYMBOL);
+  const mvne_plugin_descriptor* declared = nullptr;
+  try {
+    declared = entry(host);
+  } catch (...) {
+    return Status::Invalid(path + ": " MVNE_PLUGIN_ENTRY_SYMBOL " threw an exception");
+  }
+  if (declared == nullptr) {
+    return Status::Invalid(path + ": " MVNE_PLUGIN_ENTRY_SYMBOL
+                                  " returned no descriptor (the plugin refused this host, ABI " +
+                           version_text(MVNE_ABI_MAJOR, MVNE_ABI_MINOR) + ")");
+  }
+
+  // Read no further than the plugin says its descriptor reaches; zero-fill the rest.
+  uint32_t size = declared->struct_size;
+  std::memcpy(&lib->descriptor_, declared,
+              std::min<size_t>(size, sizeof(mvne_plugin_descriptor)));
+  const mvne_plugin_descriptor& d = lib->descriptor_;
+  std::string host_abi = version_text(MVNE_ABI_MAJOR, MVNE_ABI_MINOR);
+  std::string problems;
+  auto problem = [&](const std::string& p) { problems += (problems.empty() ? "" : "; ") + p; };
+  if (size < offsetof(mvne_plugin_descriptor, abi_minor) + sizeof(uint16_t)) {
+    return Status::Invalid(path + ": incompatible plugin: descriptor struct_size is " +
+                           std::to_string(size) + " bytes, ABI " + host_abi + " needs " +
+                           std::to_string(kDescriptorV1Size));
+  }
+  std::string declared_abi = version_text(d.abi_major, d.abi_minor);
+  if (d.abi_major != MVNE_ABI_MAJOR) {
+    problem("plugin declares ABI " + declared_abi + ", host supports ABI major " +
+            std::to_string(MVNE_ABI_MAJOR) + " (1.0 to " + host_abi + ")");
+  } else if (d.abi_minor > MVNE_ABI_MINOR) {
+    problem("plugin declares ABI " + declared_abi + ", newer than the host's " + host_abi);
+  }
+  if (size < kDescriptorV1Size) {
+    problem("descriptor struct_size is " + std::to_string(size) + " bytes, ABI " + declared_abi +
+            " needs at least " + std::to_string(kDescriptorV1Size));
+  }
+  if (problems.empty()) {
+    std::string name = text_of(d.name);
+    if (name != expected_name) {
+      problem("descriptor names the plugin '" + name + "', but it was enabled as '" +
+              expected_name + "'");
+    }
+    if (d.on_start == nullptr || d.on_stop == nullptr) problem("on_start or on_stop is missing");
+  }
+  if (!problems.empty()) return Status::Invalid(path + ": incompatible plugin: " + problems);
+  return lib;
+}
+
+}  // namespace mvne::plugin
+
+#include <unistd.h>
+
+#include "core/config/settings.h"
+
+namespace mvne::plugin {
+
+Status check_plugin_files(const config::Settings& settings) {
+  if (settings.plugins.enabled.empty()) return Status::Ok();
+  const std::string& dir = settings.plugins.dir;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return Status::Invalid("plugins.dir: '" + dir + "' is not a directory");
+  }
+  if (::access(dir.c_str(), R_OK | X_OK) != 0) {
+    return Status::Invalid("plugins.dir: '" + dir + "' is not readable");
+  }
+  for (const auto& name : settings.plugins.enabled) {
+    std::string path = plugin_path(dir, name);
+    if (!std::filesystem::is_regular_file(path, ec)) {
+      return Status::Invalid("plugins.enabled: plugin '" + name + "' has no file " + path);
+    }
+    if (::access(path.c_str(), R_OK) != 0) {
+      return Status::Invalid("plugins.enabled: plugin file " + path + " is not readable");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace mvne::plugin

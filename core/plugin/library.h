@@ -1,0 +1,49 @@
+// Opens a plugin's shared library (Boost.DLL, RTLD_LOCAL), calls its one entry symbol and
+// checks the descriptor against the ABI this host implements. A refusal names the file
+// and every mismatch, like PostgreSQL's incompatible_module_error.
+#pragma once
+
+#include <mvne/plugin.h>
+
+#include <boost/dll/shared_library.hpp>
+#include <memory>
+#include <string>
+
+#include "core/common/status.h"
+
+namespace mvne::plugin {
+
+class PluginLibrary {
+ public:
+  // `expected_name` is the name the operator enabled; the descriptor must carry it.
+  static StatusOr<std::shared_ptr<PluginLibrary>> open(const std::string& path,
+                                                       const std::string& expected_name,
+                                                       const mvne_host_api* host);
+
+  // The plugin's descriptor, zero-filled past the struct_size the plugin declared.
+  const mvne_plugin_descriptor& descriptor() const { return descriptor_; }
+  const std::string& path() const { return path_; }
+  std::string version() const;
+
+ private:
+  PluginLibrary() = default;
+
+  boost::dll::shared_library library_;
+  mvne_plugin_descriptor descriptor_{};
+  std::string path_;
+};
+
+// The file a plugin called `name` is loaded from: DIR/mvne_NAME.so.
+std::string plugin_path(const std::string& dir, const std::string& name);
+
+}  // namespace mvne::plugin
+
+namespace mvne::config {
+struct Settings;
+}
+
+namespace mvne::plugin {
+// Checks what can be checked before loading: the plugin directory is readable and every
+// enabled plugin has its file there. Fails with the key, the path and the reason.
+Status check_plugin_files(const config::Settings& settings);
+}  // namespace mvne::plugin

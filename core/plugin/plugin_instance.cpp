@@ -1,0 +1,127 @@
+#include "core/plugin/plugin_instance.h"
+
+#include <utility>
+
+#include "core/log/log.h"
+#include "core/plugin/context_table.h"
+
+namespace mvne::plugin {
+namespace {
+
+const char* status_name(mvne_status code) {
+  switch (code) {
+    case MVNE_OK: return "ok";
+    case MVNE_ERR_INVALID_ARGUMENT: return "invalid argument";
+    case MVNE_ERR_NOT_FOUND: return "not found";
+    case MVNE_ERR_PERMISSION_DENIED: return "permission denied";
+    case MVNE_ERR_STALE_CONTEXT: return "stale context";
+    case MVNE_ERR_WRONG_PHASE: return "wrong phase";
+    case MVNE_ERR_UNAVAILABLE: return "unavailable";
+    case MVNE_ERR_EGRESS_BLOCKED: return "egress blocked";
+    case MVNE_ERR_INTERNAL: return "internal error";
+    default: return nullptr;
+  }
+}
+
+}  // namespace
+
+const char* phase_name(Phase phase) {
+  switch (phase) {
+    case Phase::kStart: return "on_start";
+    case Phase::kStop: return "on_stop";
+    case Phase::kRequest: return "route handler";
+    case Phase::kJob: return "job";
+  }
+  return "callback";
+}
+
+PluginInstance::PluginInstance(std::string name, std::shared_ptr<PluginLibrary> library,
+                               config::Section config, metrics::Metrics* metrics)
+    : name_(std::move(name)),
+      library_(std::move(library)),
+      config_(std::move(config)),
+      metrics_(metrics) {}
+
+PluginInstance::~PluginInstance() = default;
+
+Status PluginInstance::start() {
+  CallScope scope{Phase::kStart, this, {}};
+  scope.registrations = &registrations_;
+  const auto on_start = library_->descriptor().on_start;
+  Status st = call(scope, [&](mvne_context* ctx, void*) { return on_start(ctx, &state_); });
+  started_ = st.ok();
+  if (!st.ok()) registrations_ = {};
+  return st;
+}
+
+void PluginInstance::stop(std::chrono::milliseconds timeout) {
+  {
+    std::unique_lock lock(mu_);
+    closed_ = true;
+    if (!drained_.wait_for(lock, timeout, [&] { return in_flight_ == 0; })) {
+      log::warn("plugin:" + name_, std::to_string(in_flight_) +
+                                       " call(s) still running after the shutdown timeout");
+    }
+  }
+  if (!started_) return;
+  started_ = false;
+  CallScope scope{Phase::kStop, this, {}};
+  const auto on_stop = library_->descriptor().on_stop;
+  (void)invoke(scope, [&](mvne_context* ctx, void* state) { return on_stop(ctx, state); });
+  state_ = nullptr;
+}
+
+bool PluginInstance::enter() {
+  std::lock_guard lock(mu_);
+  if (closed_) return false;
+  ++in_flight_;
+  return true;
+}
+
+void PluginInstance::leave() {
+  std::lock_guard lock(mu_);
+  if (--in_flight_ == 0) drained_.notify_all();
+}
+
+Status PluginInstance::call(CallScope& scope, const RawCall& raw) {
+  if (!enter()) return Status::Unavailable("plugin '" + name_ + "' is stopping");
+  Status st = invoke(scope, raw);
+  leave();
+  return st;
+}
+
+Status PluginInstance::invoke(CallScope& scope, const RawCall& raw) {
+  auto binding = ContextTable::instance().bind(&scope);
+  if (!binding) return Status::Unavailable("no free context slot");
+  mvne_status code = MVNE_OK;
+  std::string failure;
+  const char* reason = nullptr;
+  try {
+    code = raw(binding->handle(), state_);
+  } catch (const std::exception& e) {
+    failure = std::string("threw an exception: ") + e.what();
+    reason = "exception";
+  } catch (...) {
+    failure = "threw an unknown exception";
+    reason = "exception";
+  }
+  binding.reset();  // the handle dies with the callback
+  if (reason == nullptr && code != MVNE_OK) {
+    const char* name = status_name(code);
+    if (name == nullptr) {
+      failure = "returned an undefined status code " + std::to_string(code);
+      reason = "bad_status";
+    } else {
+      failure = std::string("failed (") + name + ")" +
+                (scope.error.empty() ? "" : ": " + scope.error);
+      reason = "error_status";
+    }
+  }
+  if (reason == nullptr) return Status::Ok();
+  std::string message = std::string(phase_name(scope.phase)) + " " + failure;
+  log::write(log::Level::kError, "plugin:" + name_, scope.request_id, message);
+  metrics_->count_plugin_error(name_, reason);
+  return Status::Internal(message);
+}
+
+}  // namespace mvne::plugin

@@ -1,0 +1,66 @@
+// One enabled plugin: its library, its state pointer, what it registered, and a gate that
+// counts in-flight calls so the plugin is stopped only after they have completed.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "core/common/status.h"
+#include "core/config/settings.h"
+#include "core/metrics/metrics.h"
+#include "core/plugin/call_scope.h"
+#include "core/plugin/library.h"
+
+namespace mvne::plugin {
+
+class PluginInstance {
+ public:
+  PluginInstance(std::string name, std::shared_ptr<PluginLibrary> library,
+                 config::Section config, metrics::Metrics* metrics);
+  ~PluginInstance();
+  PluginInstance(const PluginInstance&) = delete;
+  PluginInstance& operator=(const PluginInstance&) = delete;
+
+  // Calls on_start; on success the plugin's registrations are available.
+  Status start();
+
+  // Closes the gate, waits up to `timeout` for in-flight calls, then calls on_stop.
+  void stop(std::chrono::milliseconds timeout);
+
+  // Calls a plugin callback under a fresh context of `phase`. Returns the host-side view of
+  // the outcome: ok, or an error naming what the plugin did wrong (already logged and
+  // counted). `call` receives the handle and the plugin state and returns the raw status.
+  using RawCall = std::function<mvne_status(mvne_context*, void* state)>;
+  Status call(CallScope& scope, const RawCall& raw);
+
+  const std::string& name() const { return name_; }
+  const config::Section& config() const { return config_; }
+  const Registrations& registrations() const { return registrations_; }
+  const PluginLibrary& library() const { return *library_; }
+
+ private:
+  bool enter();
+  void leave();
+  // Runs one callback under a fresh context handle; catches, checks, logs and counts.
+  Status invoke(CallScope& scope, const RawCall& raw);
+
+  const std::string name_;
+  const std::shared_ptr<PluginLibrary> library_;  // outlives everything the plugin made
+  const config::Section config_;
+  metrics::Metrics* const metrics_;
+  Registrations registrations_;  // written once by start(), read-only afterwards
+  void* state_ = nullptr;
+  bool started_ = false;
+
+  std::mutex mu_;
+  std::condition_variable drained_;
+  int in_flight_ = 0;   // guarded by mu_
+  bool closed_ = false; // guarded by mu_
+};
+
+}  // namespace mvne::plugin

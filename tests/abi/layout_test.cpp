@@ -1,0 +1,150 @@
+// Pins the size and every field offset of the v1 structs (x86-64 / LP64). A change here is
+// an ABI break: fields may only be appended, with a minor version bump.
+#include <mvne/plugin.h>
+
+#include <gtest/gtest.h>
+
+#include <cstddef>
+
+namespace {
+
+#define EXPECT_FIELD(type, field, offset) EXPECT_EQ(offsetof(type, field), size_t{offset}) << #field
+
+TEST(AbiLayout, VersionIsOnePointZero) {
+  EXPECT_EQ(MVNE_ABI_MAJOR, 1);
+  EXPECT_EQ(MVNE_ABI_MINOR, 0);
+  EXPECT_STREQ(MVNE_PLUGIN_ENTRY_SYMBOL, "mvne_plugin_entry");
+}
+
+TEST(AbiLayout, StatusCodesAreFixed) {
+  EXPECT_EQ(MVNE_OK, 0);
+  EXPECT_EQ(MVNE_ERR_INVALID_ARGUMENT, 1);
+  EXPECT_EQ(MVNE_ERR_NOT_FOUND, 2);
+  EXPECT_EQ(MVNE_ERR_PERMISSION_DENIED, 3);
+  EXPECT_EQ(MVNE_ERR_STALE_CONTEXT, 4);
+  EXPECT_EQ(MVNE_ERR_WRONG_PHASE, 5);
+  EXPECT_EQ(MVNE_ERR_UNAVAILABLE, 6);
+  EXPECT_EQ(MVNE_ERR_EGRESS_BLOCKED, 7);
+  EXPECT_EQ(MVNE_ERR_INTERNAL, 8);
+  EXPECT_EQ(MVNE_ROUTE_PUBLIC, 0);
+  EXPECT_EQ(MVNE_ROUTE_TENANT, 1);
+  EXPECT_EQ(MVNE_ROUTE_CONSUMER, 2);
+}
+
+TEST(AbiLayout, BasicTypes) {
+  EXPECT_EQ(sizeof(mvne_str), 16u);
+  EXPECT_FIELD(mvne_str, data, 0);
+  EXPECT_FIELD(mvne_str, len, 8);
+  EXPECT_EQ(sizeof(mvne_status), 4u);
+}
+
+TEST(AbiLayout, PluginDescriptor) {
+  EXPECT_EQ(sizeof(mvne_plugin_descriptor), 56u);
+  EXPECT_FIELD(mvne_plugin_descriptor, struct_size, 0);
+  EXPECT_FIELD(mvne_plugin_descriptor, abi_major, 4);
+  EXPECT_FIELD(mvne_plugin_descriptor, abi_minor, 6);
+  EXPECT_FIELD(mvne_plugin_descriptor, name, 8);
+  EXPECT_FIELD(mvne_plugin_descriptor, version, 24);
+  EXPECT_FIELD(mvne_plugin_descriptor, on_start, 40);
+  EXPECT_FIELD(mvne_plugin_descriptor, on_stop, 48);
+}
+
+TEST(AbiLayout, HostApi) {
+  EXPECT_EQ(sizeof(mvne_host_api), 8u + 22u * 8u);
+  EXPECT_FIELD(mvne_host_api, struct_size, 0);
+  EXPECT_FIELD(mvne_host_api, abi_major, 4);
+  EXPECT_FIELD(mvne_host_api, abi_minor, 6);
+  EXPECT_FIELD(mvne_host_api, set_error, 8);
+  EXPECT_FIELD(mvne_host_api, log, 16);
+  EXPECT_FIELD(mvne_host_api, config_get, 24);
+  EXPECT_FIELD(mvne_host_api, register_route, 32);
+  EXPECT_FIELD(mvne_host_api, register_job, 40);
+  EXPECT_FIELD(mvne_host_api, register_spool, 48);
+  EXPECT_FIELD(mvne_host_api, register_datagram_listener, 56);
+  EXPECT_FIELD(mvne_host_api, declare_record_kind, 64);
+  EXPECT_FIELD(mvne_host_api, request_header, 72);
+  EXPECT_FIELD(mvne_host_api, request_query_param, 80);
+  EXPECT_FIELD(mvne_host_api, response_set_status, 88);
+  EXPECT_FIELD(mvne_host_api, response_set_header, 96);
+  EXPECT_FIELD(mvne_host_api, response_write, 104);
+  EXPECT_FIELD(mvne_host_api, datagram_reply, 112);
+  EXPECT_FIELD(mvne_host_api, submit_records, 120);
+  EXPECT_FIELD(mvne_host_api, query_open, 128);
+  EXPECT_FIELD(mvne_host_api, cursor_next, 136);
+  EXPECT_FIELD(mvne_host_api, cursor_token, 144);
+  EXPECT_FIELD(mvne_host_api, cursor_close, 152);
+  EXPECT_FIELD(mvne_host_api, kv_get, 160);
+  EXPECT_FIELD(mvne_host_api, kv_put, 168);
+}
+
+TEST(AbiLayout, HttpTypes) {
+  EXPECT_EQ(sizeof(mvne_http_request), 88u);
+  EXPECT_FIELD(mvne_http_request, struct_size, 0);
+  EXPECT_FIELD(mvne_http_request, method, 8);
+  EXPECT_FIELD(mvne_http_request, path, 24);
+  EXPECT_FIELD(mvne_http_request, query, 40);
+  EXPECT_FIELD(mvne_http_request, body, 56);
+  EXPECT_FIELD(mvne_http_request, request_id, 72);
+  EXPECT_EQ(sizeof(mvne_route_spec), 64u);
+  EXPECT_FIELD(mvne_route_spec, struct_size, 0);
+  EXPECT_FIELD(mvne_route_spec, method, 8);
+  EXPECT_FIELD(mvne_route_spec, path_prefix, 24);
+  EXPECT_FIELD(mvne_route_spec, access, 40);
+  EXPECT_FIELD(mvne_route_spec, handler, 48);
+  EXPECT_FIELD(mvne_route_spec, route_data, 56);
+}
+
+TEST(AbiLayout, JobSpoolDatagramSpecs) {
+  EXPECT_EQ(sizeof(mvne_job_spec), 56u);
+  EXPECT_FIELD(mvne_job_spec, name, 8);
+  EXPECT_FIELD(mvne_job_spec, schedule, 24);
+  EXPECT_FIELD(mvne_job_spec, handler, 40);
+  EXPECT_FIELD(mvne_job_spec, job_data, 48);
+  EXPECT_EQ(sizeof(mvne_spool_spec), 72u);
+  EXPECT_FIELD(mvne_spool_spec, name, 8);
+  EXPECT_FIELD(mvne_spool_spec, dir_key, 24);
+  EXPECT_FIELD(mvne_spool_spec, pattern, 40);
+  EXPECT_FIELD(mvne_spool_spec, handler, 56);
+  EXPECT_FIELD(mvne_spool_spec, spool_data, 64);
+  EXPECT_EQ(sizeof(mvne_datagram_spec), 56u);
+  EXPECT_FIELD(mvne_datagram_spec, name, 8);
+  EXPECT_FIELD(mvne_datagram_spec, listen_key, 24);
+  EXPECT_FIELD(mvne_datagram_spec, handler, 40);
+  EXPECT_FIELD(mvne_datagram_spec, listener_data, 48);
+}
+
+TEST(AbiLayout, RecordTypes) {
+  EXPECT_EQ(sizeof(mvne_field_spec), 24u);
+  EXPECT_FIELD(mvne_field_spec, name, 0);
+  EXPECT_FIELD(mvne_field_spec, type, 16);
+  EXPECT_FIELD(mvne_field_spec, roles, 20);
+  EXPECT_EQ(sizeof(mvne_record_kind_spec), 40u);
+  EXPECT_FIELD(mvne_record_kind_spec, name, 8);
+  EXPECT_FIELD(mvne_record_kind_spec, fields, 24);
+  EXPECT_FIELD(mvne_record_kind_spec, field_count, 32);
+  EXPECT_EQ(sizeof(mvne_value), 40u);
+  EXPECT_FIELD(mvne_value, type, 0);
+  EXPECT_FIELD(mvne_value, i64, 8);
+  EXPECT_FIELD(mvne_value, f64, 16);
+  EXPECT_FIELD(mvne_value, text, 24);
+  EXPECT_EQ(sizeof(mvne_record), 16u);
+  EXPECT_EQ(sizeof(mvne_filter), 64u);
+  EXPECT_FIELD(mvne_filter, field, 0);
+  EXPECT_FIELD(mvne_filter, op, 16);
+  EXPECT_FIELD(mvne_filter, value, 24);
+  EXPECT_EQ(sizeof(mvne_query), 128u);
+  EXPECT_FIELD(mvne_query, kind, 8);
+  EXPECT_FIELD(mvne_query, from_us, 24);
+  EXPECT_FIELD(mvne_query, to_us, 32);
+  EXPECT_FIELD(mvne_query, filters, 40);
+  EXPECT_FIELD(mvne_query, filter_count, 48);
+  EXPECT_FIELD(mvne_query, aggregate, 56);
+  EXPECT_FIELD(mvne_query, sum_field, 64);
+  EXPECT_FIELD(mvne_query, group_by, 80);
+  EXPECT_FIELD(mvne_query, order_by, 88);
+  EXPECT_FIELD(mvne_query, descending, 104);
+  EXPECT_FIELD(mvne_query, cursor, 112);
+  EXPECT_FIELD(mvne_query, limit, 128);
+}
+
+}  // namespace

@@ -1,0 +1,106 @@
+#include "core/http/front_end.h"
+#include "core/jobs/scheduler.h"
+
+#include <gtest/gtest.h>
+
+#include <future>
+#include <regex>
+
+#include "tests/support/host_process.h"
+#include "tests/support/http_client.h"
+#include "tests/support/in_process_host.h"
+
+namespace mvne::testing {
+namespace {
+
+// /healthz answers; /readyz is ready when every enabled plugin runs.
+TEST(FrontEnd, HealthAndReadiness) {
+  InProcessHost host(fixture_settings({"fixture"}));
+  EXPECT_EQ(http_get(host.port(), "/healthz").status, 200);
+  auto ready = http_get(host.port(), "/readyz");
+  EXPECT_EQ(ready.status, 200);
+  EXPECT_NE(ready.body.find(R"({"name":"fixture","state":"running","version":"1.2.3"})"),
+            std::string::npos)
+      << ready.body;
+}
+
+// Requests reach the plugin with their query and headers; every reply has a request id.
+TEST(FrontEnd, RoutesToPluginWithQueryAndHeaders) {
+  InProcessHost host(fixture_settings({"fixture"}, {"plugin.fixture.greeting=hej"}));
+  auto reply = http_get(host.port(), "/api/fixture/echo?name=a%20b", {{"X-Test", "42"}});
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body, "name=a b;header=42");
+  EXPECT_TRUE(std::regex_match(reply.headers["x-request-id"], std::regex("[0-9a-f]{8}-[0-9a-f]{8}")));
+  EXPECT_EQ(http_get(host.port(), "/api/fixture/config").body, "hej");
+}
+
+// Unknown paths get a JSON 404 and are counted under one bounded label.
+TEST(FrontEnd, UnknownRoutesAre404) {
+  InProcessHost host(fixture_settings({"fixture"}));
+  auto reply = http_get(host.port(), "/api/nobody/home");
+  EXPECT_EQ(reply.status, 404);
+  EXPECT_NE(reply.body.find(R"("code":"not_found")"), std::string::npos);
+  EXPECT_EQ(http_get(host.port(), "/elsewhere").status, 404);
+  EXPECT_EQ(host.metrics().requests("unmatched", 404), 2u);
+}
+
+// A route that needs a principal is never reached without one.
+TEST(FrontEnd, ScopedRouteIsNotReachedUnauthenticated) {
+  InProcessHost host(fixture_settings({"fixture"}));
+  auto reply = http_get(host.port(), "/api/fixture/scoped");
+  EXPECT_EQ(reply.status, 401);
+  EXPECT_EQ(reply.headers["www-authenticate"], "Bearer");
+  EXPECT_EQ(http_get(host.port(), "/api/fixture/counts").body.substr(0, 8), "scoped=0");
+}
+
+// /metrics is Prometheus text with plugin states, requests by route/status and latencies.
+TEST(FrontEnd, MetricsInPrometheusFormat) {
+  InProcessHost host(fixture_settings({"fixture"}));
+  http_get(host.port(), "/api/fixture/echo");
+  auto reply = http_get(host.port(), "/metrics");
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.headers["content-type"], "text/plain; version=0.0.4; charset=utf-8");
+  const std::string& m = reply.body;
+  EXPECT_NE(m.find(R"(mvne_plugin_state{plugin="fixture",state="running"} 1)"), std::string::npos);
+  EXPECT_NE(m.find(R"(mvne_http_requests_total{route="/api/fixture/echo",status="200"} 1)"),
+            std::string::npos);
+  EXPECT_NE(m.find(R"(mvne_http_request_duration_seconds_count{route="/api/fixture/echo"} 1)"),
+            std::string::npos);
+  EXPECT_NE(m.find("# TYPE mvne_http_request_duration_seconds histogram"), std::string::npos);
+  EXPECT_NE(m.find("mvne_stale_context_uses_total "), std::string::npos);
+}
+
+// Plugin jobs run on their schedule.
+TEST(FrontEnd, JobsRunOnSchedule) {
+  config::Settings settings = fixture_settings({"fixture"});
+  InProcessHost host(settings);
+  jobs::Scheduler scheduler(&host.plugins());
+  scheduler.start();
+  EXPECT_TRUE(eventually([&] {
+    return http_get(host.port(), "/api/fixture/counts").body.find("jobs=0") == std::string::npos;
+  }));
+  scheduler.stop();
+}
+
+// Disabling a plugin lets its in-flight request finish, then its routes answer 404.
+TEST(FrontEnd, DisablingWaitsForInFlightCalls) {
+  config::Settings settings = fixture_settings({"fixture"});
+  InProcessHost host(settings);
+  auto slow = std::async(std::launch::async,
+                         [&] { return http_get(host.port(), "/api/fixture/slow?ms=800"); });
+  ASSERT_TRUE(eventually([&] { return host.front_end().in_flight().load() > 0; }));
+  config::Settings none = fixture_settings({});
+  ASSERT_TRUE(host.plugins().apply(none, std::chrono::milliseconds(10000)).ok());
+  // apply() returned only after the slow call completed.
+  ASSERT_EQ(slow.wait_for(std::chrono::seconds(0)), std::future_status::ready);
+  auto done = slow.get();
+  EXPECT_EQ(done.status, 200);
+  EXPECT_EQ(done.body, "slept 800");
+  EXPECT_EQ(http_get(host.port(), "/api/fixture/echo").status, 404);
+  EXPECT_NE(http_get(host.port(), "/metrics").body.find(
+                R"(mvne_plugin_state{plugin="fixture",state="disabled"} 1)"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace mvne::testing

@@ -1,0 +1,73 @@
+#include "core/plugin/library.h"
+
+#include <gtest/gtest.h>
+
+#include "core/plugin/host_api.h"
+#include "tests/support/http_client.h"
+#include "tests/support/in_process_host.h"
+
+namespace mvne::plugin {
+namespace {
+
+Status open_fixture(const std::string& name) {
+  auto lib = PluginLibrary::open(plugin_path(MVNE_FIXTURE_DIR, name), name, host_api());
+  return lib.ok() ? Status::Ok() : lib.status();
+}
+
+// A plugin built for ABI 2.0 is refused; the message names the file and both versions.
+TEST(PluginLibrary, RefusesNewerMajor) {
+  Status st = open_fixture("abi_major2");
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("mvne_abi_major2.so"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("plugin declares ABI 2.0"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("host supports ABI major 1 (1.0 to 1.0)"), std::string::npos)
+      << st.message();
+}
+
+// A plugin needing a newer minor than this host has is refused.
+TEST(PluginLibrary, RefusesNewerMinor) {
+  Status st = open_fixture("abi_minor_newer");
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("mvne_abi_minor_newer.so"), std::string::npos);
+  EXPECT_NE(st.message().find("plugin declares ABI 1.99, newer than the host's 1.0"),
+            std::string::npos)
+      << st.message();
+}
+
+// A descriptor shorter than ABI 1.0's is refused without reading past its end.
+TEST(PluginLibrary, RefusesTruncatedDescriptor) {
+  Status st = open_fixture("truncated");
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("mvne_truncated.so"), std::string::npos);
+  EXPECT_NE(st.message().find("descriptor struct_size is 12 bytes, ABI 1.0 needs at least " +
+                              std::to_string(sizeof(mvne_plugin_descriptor))),
+            std::string::npos)
+      << st.message();
+}
+
+// Missing entry symbol, a plugin that refuses the host and a wrong name are refused.
+TEST(PluginLibrary, RefusesOtherBrokenPlugins) {
+  EXPECT_NE(open_fixture("no_entry").message().find("does not export mvne_plugin_entry"),
+            std::string::npos);
+  EXPECT_NE(open_fixture("refuses_host").message().find("returned no descriptor"),
+            std::string::npos);
+  EXPECT_NE(open_fixture("wrong_name").message().find(
+                "descriptor names the plugin 'someone_else', but it was enabled as 'wrong_name'"),
+            std::string::npos);
+  EXPECT_NE(open_fixture("not_there").message().find("plugin file not found"), std::string::npos);
+}
+
+// The clang-built plugin from the frozen v1.0 header loads and serves a request.
+TEST(PluginLibrary, FrozenV1PluginBuiltByClangServes) {
+  ASSERT_TRUE(open_fixture("clang_v1").ok()) << open_fixture("clang_v1").message();
+  testing::InProcessHost host(
+      testing::fixture_settings({"clang_v1"}, {"plugin.clang_v1.greeting=konnichiwa"}));
+  ASSERT_TRUE(host.apply_status().ok()) << host.apply_status().message();
+  auto reply = testing::http_get(host.port(), "/api/clang/ping");
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body, "pong from clang, ABI 1.0, greeting=konnichiwa");
+  EXPECT_EQ(reply.headers["content-type"], "text/plain");
+}
+
+}  // namespace
+}  // namespace mvne::plugin

@@ -1,0 +1,21 @@
+// Minimal HTTP calls for tests (POCO client), against 127.0.0.1 only.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace mvne::testing {
+
+struct HttpResult {
+  int status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // lower-case names
+};
+
+// GET http://127.0.0.1:port/target; throws on connection failure or time-out.
+HttpResult http_get(uint16_t port, const std::string& target,
+                    const std::map<std::string, std::string>& headers = {},
+                    int timeout_s = 30);
+
+}  // namespace mvne::testing

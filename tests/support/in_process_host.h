@@ -1,0 +1,37 @@
+// Plugins and the HTTP front end in the test's own process, on an ephemeral port.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/config/settings.h"
+#include "core/http/front_end.h"
+#include "core/metrics/metrics.h"
+#include "core/plugin/plugin_manager.h"
+
+namespace mvne::testing {
+
+// Settings that load `plugins` from the fixture directory, plus `overrides`.
+config::Settings fixture_settings(const std::vector<std::string>& plugins,
+                                  const std::vector<std::string>& overrides = {});
+
+class InProcessHost {
+ public:
+  explicit InProcessHost(const config::Settings& settings);
+  ~InProcessHost();
+
+  uint16_t port() const { return front_end_->port(); }
+  metrics::Metrics& metrics() { return metrics_; }
+  plugin::PluginManager& plugins() { return plugins_; }
+  http::FrontEnd& front_end() { return *front_end_; }
+  const Status& apply_status() const { return apply_status_; }
+
+ private:
+  metrics::Metrics metrics_;
+  plugin::PluginManager plugins_;
+  std::unique_ptr<http::FrontEnd> front_end_;
+  Status apply_status_;
+};
+
+}  // namespace mvne::testing
