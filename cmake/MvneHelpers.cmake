@@ -6,14 +6,8 @@ function(mvne_plugin name)
   if(NOT ARG_OUTPUT_DIR)
     set(ARG_OUTPUT_DIR ${MVNE_PLUGIN_OUTPUT_DIR})
   endif()
-  add_library(mvne_${name} MODULE ${ARG_UNPARSED_ARGUMENTS})
-  set_target_properties(mvne_${name} PROPERTIES
-    PREFIX ""
-    CXX_VISIBILITY_PRESET hidden
-    C_VISIBILITY_PRESET hidden
-    VISIBILITY_INLINES_HIDDEN ON
-    LIBRARY_OUTPUT_DIRECTORY ${ARG_OUTPUT_DIR})
-  target_link_libraries(mvne_${name} PRIVATE mvne::sdk)
+  mvne_add_plugin(mvne_${name} ${ARG_UNPARSED_ARGUMENTS})
+  set_target_properties(mvne_${name} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${ARG_OUTPUT_DIR})
 endfunction()
 
 # mvne_test(NAME src... [LIBS lib...]): one GoogleTest binary per component.

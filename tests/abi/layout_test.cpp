@@ -50,7 +50,7 @@ TEST(AbiLayout, PluginDescriptor) {
 }
 
 TEST(AbiLayout, HostApi) {
-  EXPECT_EQ(sizeof(mvne_host_api), 8u + 22u * 8u);
+  EXPECT_EQ(sizeof(mvne_host_api), 8u + 21u * 8u);
   EXPECT_FIELD(mvne_host_api, struct_size, 0);
   EXPECT_FIELD(mvne_host_api, abi_major, 4);
   EXPECT_FIELD(mvne_host_api, abi_minor, 6);
@@ -132,7 +132,7 @@ TEST(AbiLayout, RecordTypes) {
   EXPECT_FIELD(mvne_filter, field, 0);
   EXPECT_FIELD(mvne_filter, op, 16);
   EXPECT_FIELD(mvne_filter, value, 24);
-  EXPECT_EQ(sizeof(mvne_query), 128u);
+  EXPECT_EQ(sizeof(mvne_query), 136u);
   EXPECT_FIELD(mvne_query, kind, 8);
   EXPECT_FIELD(mvne_query, from_us, 24);
   EXPECT_FIELD(mvne_query, to_us, 32);

@@ -3,12 +3,16 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <future>
+#include <sstream>
 #include <regex>
 
 #include "tests/support/host_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/in_process_host.h"
+#include "tests/support/temp_dir.h"
+#include "core/log/log.h"
 
 namespace mvne::testing {
 namespace {
@@ -82,24 +86,47 @@ TEST(FrontEnd, JobsRunOnSchedule) {
   scheduler.stop();
 }
 
-// Disabling a plugin lets its in-flight request finish, then its routes answer 404.
+// Disables the fixture plugin while a slow request is in it, with `timeout` to drain, and
+// returns what the plugin said when it was stopped.
+std::string stop_during_slow_call(std::chrono::milliseconds timeout, HttpResult& slow_reply) {
+  TempDir dir;
+  config::LogSettings log_settings;
+  log_settings.file = dir.path() + "/host.log";
+  EXPECT_TRUE(log::init(log_settings).ok());
+  {
+    InProcessHost host(fixture_settings({"fixture"}));
+    auto slow = std::async(std::launch::async,
+                           [&] { return http_get(host.port(), "/api/fixture/slow?ms=800"); });
+    EXPECT_TRUE(eventually([&] { return host.front_end().in_flight().load() > 0; }));
+    EXPECT_TRUE(host.plugins().apply(fixture_settings({}), timeout).ok());
+    EXPECT_EQ(http_get(host.port(), "/api/fixture/echo").status, 404);
+    EXPECT_NE(http_get(host.port(), "/metrics").body.find(
+                  R"(mvne_plugin_state{plugin="fixture",state="disabled"} 1)"),
+              std::string::npos);
+    slow_reply = slow.get();
+  }
+  std::ifstream in(log_settings.file);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_TRUE(log::init(config::LogSettings()).ok());
+  return text.str();
+}
+
+// Disabling a plugin lets its in-flight request finish first, then its routes answer 404.
 TEST(FrontEnd, DisablingWaitsForInFlightCalls) {
-  config::Settings settings = fixture_settings({"fixture"});
-  InProcessHost host(settings);
-  auto slow = std::async(std::launch::async,
-                         [&] { return http_get(host.port(), "/api/fixture/slow?ms=800"); });
-  ASSERT_TRUE(eventually([&] { return host.front_end().in_flight().load() > 0; }));
-  config::Settings none = fixture_settings({});
-  ASSERT_TRUE(host.plugins().apply(none, std::chrono::milliseconds(10000)).ok());
-  // apply() returned only after the slow call completed.
-  ASSERT_EQ(slow.wait_for(std::chrono::seconds(0)), std::future_status::ready);
-  auto done = slow.get();
-  EXPECT_EQ(done.status, 200);
-  EXPECT_EQ(done.body, "slept 800");
-  EXPECT_EQ(http_get(host.port(), "/api/fixture/echo").status, 404);
-  EXPECT_NE(http_get(host.port(), "/metrics").body.find(
-                R"(mvne_plugin_state{plugin="fixture",state="disabled"} 1)"),
-            std::string::npos);
+  HttpResult slow;
+  std::string log = stop_during_slow_call(std::chrono::milliseconds(10000), slow);
+  EXPECT_NE(log.find("stopping with 0 slow call(s) in flight"), std::string::npos) << log;
+  EXPECT_EQ(slow.status, 200);
+  EXPECT_EQ(slow.body, "slept 800");
+}
+
+// Control: with no time to drain, the plugin is stopped with the call still inside it,
+// which is what the wait above prevents.
+TEST(FrontEnd, ControlWithoutDrainTimeThePluginStopsUnderTheCall) {
+  HttpResult slow;
+  std::string log = stop_during_slow_call(std::chrono::milliseconds(0), slow);
+  EXPECT_NE(log.find("stopping with 1 slow call(s) in flight"), std::string::npos) << log;
 }
 
 }  // namespace

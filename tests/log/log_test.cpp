@@ -41,8 +41,9 @@ TEST(Log, JsonLinesCarryRequestIdAndAreMasked) {
 
 // An unwritable log file is a configuration error, not a crash.
 TEST(Log, UnwritableFileIsAnError) {
+  testing::TempDir dir;
   config::LogSettings settings;
-  settings.file = "/nonexistent-dir/x.log";
+  settings.file = dir.write("not-a-dir", "") + "/x.log";  // its parent is a file
   Status st = init(settings);
   EXPECT_FALSE(st.ok());
   EXPECT_NE(st.message().find("log.file"), std::string::npos);
