@@ -96,9 +96,40 @@ std::string parse_listen(const std::string& value, std::string& address, uint16_
   return {};
 }
 
+std::string parse_digits(const std::string& value, size_t max_len, bool allow_empty,
+                         std::string& out) {
+  if ((value.empty() && !allow_empty) || value.size() > max_len ||
+      value.find_first_not_of("0123456789") != std::string::npos) {
+    return "expected up to " + std::to_string(max_len) + " digits, got '" + value + "'";
+  }
+  out = value;
+  return {};
+}
+
 std::string resolve(const std::string& path, const std::string& base_dir) {
   if (path.empty() || fs::path(path).is_absolute()) return path;
   return (fs::path(base_dir) / path).lexically_normal().string();
+}
+
+template <typename Group>
+Key text_key(const char* section, const char* name, Group Settings::*group,
+             std::string Group::*field, bool is_path = false) {
+  return {section, name,
+          [=](Settings& s, const std::string& v, const std::string& base) {
+            s.*group.*field = is_path ? resolve(v, base) : v;
+            return std::string();
+          },
+          [=](const Settings& s) { return s.*group.*field; }};
+}
+
+template <typename Group>
+Key digits_key(const char* section, const char* name, Group Settings::*group,
+               std::string Group::*field, size_t max_len, bool allow_empty) {
+  return {section, name,
+          [=](Settings& s, const std::string& v, const std::string&) {
+            return parse_digits(v, max_len, allow_empty, s.*group.*field);
+          },
+          [=](const Settings& s) { return s.*group.*field; }};
 }
 
 template <typename Group>
@@ -151,6 +182,24 @@ const std::vector<Key>& schema() {
               &HttpSettings::keep_alive_timeout_s, 1, 3600),
       int_key("http", "max_keep_alive_requests", &Settings::http,
               &HttpSettings::max_keep_alive_requests, 1, 1000000),
+      {"storage", "backend",
+       [](Settings& s, const std::string& v, const std::string&) {
+         return parse_choice(v, {"sqlite", "mysql"}, s.storage.backend);
+       },
+       [](const Settings& s) { return s.storage.backend; }},
+      text_key("storage", "path", &Settings::storage, &StorageConfig::path, true),
+      text_key("storage", "host", &Settings::storage, &StorageConfig::host),
+      int_key("storage", "port", &Settings::storage, &StorageConfig::port, 1, 65535),
+      text_key("storage", "database", &Settings::storage, &StorageConfig::database),
+      text_key("storage", "user", &Settings::storage, &StorageConfig::user),
+      text_key("storage", "password_file", &Settings::storage, &StorageConfig::password_file, true),
+      int_key("storage", "pool_size", &Settings::storage, &StorageConfig::pool_size, 1, 256),
+      digits_key("numbering", "country_code", &Settings::numbering, &NumberingConfig::country_code,
+                 3, false),
+      digits_key("numbering", "national_prefix", &Settings::numbering,
+                 &NumberingConfig::national_prefix, 2, true),
+      digits_key("numbering", "international_prefix", &Settings::numbering,
+                 &NumberingConfig::international_prefix, 4, true),
       {"plugins", "dir",
        [](Settings& s, const std::string& v, const std::string& base) {
          s.plugins.dir = resolve(v, base);
@@ -246,6 +295,7 @@ StatusOr<Settings> parse_settings(const std::string& text, const std::string& so
   }
   Settings settings;
   settings.source = source;
+  settings.storage.path = resolve("../var/mvne.db", base_dir);
   for (const auto& e : entries.value()) {
     Status st = apply_entry(settings, e, base_dir);
     if (!st.ok()) return st;

@@ -39,6 +39,23 @@ struct PluginSettings {
   std::vector<std::string> required;
 };
 
+struct StorageConfig {
+  std::string backend = "sqlite";  // sqlite or mysql
+  std::string path;                // sqlite file; default var/mvne.db beside the config dir
+  std::string host = "127.0.0.1";
+  int port = 3306;
+  std::string database = "mvne";
+  std::string user = "mvne";
+  std::string password_file;  // the password is read from here, never from the config
+  int pool_size = 8;
+};
+
+struct NumberingConfig {
+  std::string country_code = "81";
+  std::string national_prefix = "0";
+  std::string international_prefix = "00";
+};
+
 using Section = std::map<std::string, std::string>;
 
 struct Settings {
@@ -47,6 +64,8 @@ struct Settings {
   LogSettings log;
   HttpSettings http;
   PluginSettings plugins;
+  StorageConfig storage;
+  NumberingConfig numbering;
   std::map<std::string, Section> plugin_sections;  // [plugin.NAME] -> its keys
   std::vector<IniEntry> effective;                 // every key and where it came from
 };

@@ -1,0 +1,109 @@
+// The storage interface the host's repositories use, with two backends: SQLite (embedded
+// default, WAL) and MySQL/MariaDB (Connector/C++). SQL is written once, with `?`
+// placeholders (values are always bound) and {type} markers that each dialect expands.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/common/status.h"
+#include "core/config/settings.h"
+#include "core/storage/value.h"
+
+namespace mvne::storage {
+
+enum class Dialect { kSqlite, kMysql };
+
+// One connection. Not thread-safe: a connection is used by one thread at a time.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  virtual Status execute(std::string_view sql, const Params& params = {}) = 0;
+  virtual StatusOr<std::vector<Row>> query(std::string_view sql, const Params& params = {}) = 0;
+  // Executes an INSERT and returns the generated id.
+  virtual StatusOr<int64_t> insert(std::string_view sql, const Params& params = {}) = 0;
+  // Rows changed by the last execute().
+  virtual int64_t changes() = 0;
+  virtual Dialect dialect() const = 0;
+  // True once an error or time-out left the connection in an unknown state; the pool
+  // discards it instead of handing it to the next request (invariant 6).
+  virtual bool broken() const = 0;
+};
+
+// Expands the {markers} of portable SQL for `dialect`: {id} {key} {text} {i64} {f64}
+// {table_options} {insert_ignore}.
+std::string expand_sql(std::string_view sql, Dialect dialect);
+
+class Database;
+
+// A connection borrowed from the pool; goes back when destroyed (or is dropped if broken).
+class Lease {
+ public:
+  Lease(Database* db, std::unique_ptr<Connection> connection);
+  Lease(Lease&&) noexcept;
+  Lease& operator=(Lease&&) = delete;
+  Lease(const Lease&) = delete;
+  ~Lease();
+  Connection& operator*() const { return *connection_; }
+  Connection* operator->() const { return connection_.get(); }
+
+ private:
+  Database* db_;
+  std::unique_ptr<Connection> connection_;
+};
+
+struct StorageSettings {
+  std::string backend = "sqlite";  // sqlite or mysql
+  std::string path;                // sqlite file
+  std::string host = "127.0.0.1";
+  int port = 3306;
+  std::string database = "mvne";
+  std::string user = "mvne";
+  std::string password;  // read from the password file, never logged
+  int pool_size = 8;
+};
+
+// Parses mysql://user:password@host:port/database (used by tests and tools).
+StatusOr<StorageSettings> settings_from_url(const std::string& url);
+
+// From the [storage] section; reads the password file.
+StatusOr<StorageSettings> settings_from_config(const config::StorageConfig& config);
+
+class Database {
+ public:
+  // Opens the backend and applies pending migrations; refuses a newer schema.
+  static StatusOr<std::shared_ptr<Database>> open(const StorageSettings& settings);
+  virtual ~Database() = default;
+
+  StatusOr<Lease> acquire();
+  Dialect dialect() const { return dialect_; }
+  const StorageSettings& settings() const { return settings_; }
+  // Connections opened so far (a discarded one is replaced by a new one).
+  int64_t connections_opened() const { return opened_.load(); }
+  size_t idle_connections();
+
+  // Runs `body` in one transaction on one connection: committed when it returns ok,
+  // rolled back otherwise.
+  Status transaction(const std::function<Status(Connection&)>& body);
+
+ protected:
+  Database(StorageSettings settings, Dialect dialect);
+  virtual StatusOr<std::unique_ptr<Connection>> connect() = 0;
+
+ private:
+  friend class Lease;
+  void give_back(std::unique_ptr<Connection> connection);
+
+  const StorageSettings settings_;
+  const Dialect dialect_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<Connection>> idle_;  // guarded by mu_
+  std::atomic<int64_t> opened_{0};
+};
+
+}  // namespace mvne::storage

@@ -1,0 +1,90 @@
+#include "core/storage/migrations.h"
+
+#include <vector>
+
+namespace mvne::storage {
+namespace {
+
+// Times are microseconds since the Unix epoch (UTC). An open-ended validity ends at
+// INT64_MAX, so that every window test is the same two comparisons.
+const std::vector<std::vector<const char*>> kMigrations = {
+    // 1: tenants, plans, subscribers, effective-dated assignments, keys, audit, quarantine.
+    {
+        R"(CREATE TABLE tenants (
+             id {id}, code {key} NOT NULL UNIQUE, name {text} NOT NULL,
+             time_zone {key} NOT NULL, export_dir {text} NOT NULL, plugins {text} NOT NULL,
+             created_at {i64} NOT NULL){table_options})",
+        R"(CREATE TABLE plans (
+             id {id}, tenant_id {i64} NOT NULL REFERENCES tenants(id), code {key} NOT NULL,
+             name {text} NOT NULL, data_quota_bytes {i64} NOT NULL,
+             voice_per_minute {f64} NOT NULL, voice_increment_s {i64} NOT NULL,
+             sms_per_segment {f64} NOT NULL, data_per_mb {f64} NOT NULL,
+             UNIQUE (tenant_id, code)){table_options})",
+        R"(CREATE TABLE subscribers (
+             id {id}, tenant_id {i64} NOT NULL REFERENCES tenants(id),
+             account_id {key} NOT NULL, service_code {key} NOT NULL,
+             plan_id {i64} NOT NULL REFERENCES plans(id), email {key} NOT NULL,
+             created_at {i64} NOT NULL, merged_into {i64},
+             UNIQUE (tenant_id, account_id)){table_options})",
+        R"(CREATE TABLE assignments (
+             id {id}, id_kind {key} NOT NULL, identifier {key} NOT NULL,
+             line_ref {i64} NOT NULL, tenant_id {i64} NOT NULL REFERENCES tenants(id),
+             subscriber_id {i64} NOT NULL REFERENCES subscribers(id),
+             plan_id {i64} NOT NULL REFERENCES plans(id),
+             valid_from {i64} NOT NULL, valid_to {i64} NOT NULL,
+             created_at {i64} NOT NULL){table_options})",
+        "CREATE INDEX assignments_by_identifier ON assignments (id_kind, identifier, valid_from)",
+        "CREATE INDEX assignments_by_subscriber ON assignments (subscriber_id)",
+        R"(CREATE TABLE api_keys (
+             id {id}, tenant_id {i64} NOT NULL REFERENCES tenants(id),
+             key_id {key} NOT NULL UNIQUE, secret_hash {text} NOT NULL, label {text} NOT NULL,
+             created_at {i64} NOT NULL, expires_at {i64} NOT NULL, revoked_at {i64}){table_options})",
+        R"(CREATE TABLE audit_log (
+             id {id}, at {i64} NOT NULL, principal {text} NOT NULL, plugin {text} NOT NULL,
+             action {text} NOT NULL, record_kind {text} NOT NULL, row_count {i64} NOT NULL,
+             request_id {text} NOT NULL, detail {text} NOT NULL,
+             prev_hash {text} NOT NULL, hash {text} NOT NULL){table_options})",
+        R"(CREATE TABLE quarantine (
+             id {id}, plugin {key} NOT NULL, kind {key} NOT NULL, reason {text} NOT NULL,
+             source {text} NOT NULL, payload {text} NOT NULL, created_at {i64} NOT NULL,
+             released_at {i64}){table_options})",
+        R"(CREATE TABLE kv_store (
+             plugin {key} NOT NULL, tenant_id {i64} NOT NULL, k {key} NOT NULL,
+             v {text} NOT NULL, PRIMARY KEY (plugin, tenant_id, k)){table_options})",
+    },
+};
+
+}  // namespace
+
+int schema_version() { return static_cast<int>(kMigrations.size()); }
+
+Status migrate(Database& db) {
+  auto lease = db.acquire();
+  if (!lease.ok()) return lease.status();
+  Connection& c = *lease.value();
+  Status st = c.execute("CREATE TABLE IF NOT EXISTS schema_version (version {i64} NOT NULL)"
+                        "{table_options}");
+  if (!st.ok()) return st;
+  auto rows = c.query("SELECT MAX(version) FROM schema_version");
+  if (!rows.ok()) return rows.status();
+  int current = static_cast<int>(as_int(rows.value().at(0).at(0)));
+  if (current > schema_version()) {
+    return Status::Precondition("storage: the database schema is version " +
+                                std::to_string(current) + ", newer than this mvne-host knows (" +
+                                std::to_string(schema_version()) +
+                                "); run a newer mvne-host or restore a matching backup");
+  }
+  for (int version = current + 1; version <= schema_version(); ++version) {
+    st = db.transaction([&](Connection& tx) {
+      for (const char* sql : kMigrations[version - 1]) {
+        Status step = tx.execute(sql);
+        if (!step.ok()) return Status::Internal("migration " + std::to_string(version) + ": " + step.message());
+      }
+      return tx.execute("INSERT INTO schema_version (version) VALUES (?)", {int64_t{version}});
+    });
+    if (!st.ok()) return st;
+  }
+  return Status::Ok();
+}
+
+}  // namespace mvne::storage

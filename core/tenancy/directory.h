@@ -1,0 +1,115 @@
+// What the platform team manages: tenants (MVNOs), their plans and subscribers, and the
+// effective-dated assignments of line identifiers to subscribers. Every change is
+// validated as a whole and refused with every problem listed; nothing is half-applied.
+// History is never rewritten: moving a number closes the old assignment.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/common/status.h"
+#include "core/storage/database.h"
+#include "core/tenancy/identifiers.h"
+
+namespace mvne::tenancy {
+
+struct Tenant {
+  int64_t id = 0;
+  std::string code;
+  std::string name;
+  std::string time_zone = "UTC";
+  std::string export_dir;
+  std::vector<std::string> plugins;  // enabled for this tenant, on top of the global config
+};
+
+struct Plan {
+  int64_t id = 0;
+  std::string tenant_code;
+  std::string code;
+  std::string name;
+  int64_t data_quota_bytes = 0;
+  double voice_per_minute = 0;
+  int64_t voice_increment_s = 1;  // 1: per-second billing, 60: per-minute
+  double sms_per_segment = 0;
+  double data_per_mb = 0;
+};
+
+struct Subscriber {
+  int64_t id = 0;
+  std::string tenant_code;
+  std::string account_id;  // e.g. the portal login id
+  std::string service_code;
+  std::string plan_code;
+  std::string email;
+};
+
+// One line handed to a subscriber for [valid_from, valid_to): up to three identifiers.
+struct LineAssignment {
+  std::string tenant_code;
+  std::string account_id;
+  std::string plan_code;  // empty: the subscriber's plan
+  std::string msisdn, imsi, iccid;  // raw; at least one
+  int64_t valid_from = 0;
+  int64_t valid_to = 0;  // kForever when open-ended
+};
+
+struct AssignmentRow {
+  int64_t id = 0;
+  std::string id_kind;
+  std::string identifier;
+  int64_t line_ref = 0;
+  std::string tenant_code;
+  std::string account_id;
+  std::string plan_code;
+  int64_t valid_from = 0;
+  int64_t valid_to = 0;
+};
+
+class Directory {
+ public:
+  Directory(std::shared_ptr<storage::Database> db, NumberingPlan plan);
+
+  StatusOr<int64_t> add_tenant(const Tenant& tenant);
+  StatusOr<std::vector<Tenant>> tenants();
+  StatusOr<Tenant> tenant(const std::string& code);
+
+  StatusOr<int64_t> add_plan(const Plan& plan);
+  StatusOr<std::vector<Plan>> plans(const std::string& tenant_code);
+
+  StatusOr<int64_t> add_subscriber(const Subscriber& subscriber);
+  StatusOr<std::vector<Subscriber>> subscribers(const std::string& tenant_code);
+
+  // Assigns a line; refused when any identifier overlaps an existing assignment.
+  StatusOr<int64_t> assign(const LineAssignment& line);
+
+  // Validates every row first and applies all of them in one transaction, or none; the
+  // error lists every problem with its row number.
+  StatusOr<int> import_assignments(const std::vector<LineAssignment>& lines);
+
+  // Closes the open assignment of `identifier` at `at` and assigns it to `to` from `at`.
+  StatusOr<int64_t> move(IdKind kind, const std::string& identifier, const LineAssignment& to);
+
+  // Assignments of one identifier (all history), or of one tenant.
+  StatusOr<std::vector<AssignmentRow>> history(IdKind kind, const std::string& identifier);
+  StatusOr<std::vector<AssignmentRow>> assignments_of(const std::string& tenant_code);
+
+  const NumberingPlan& numbering() const { return numbering_; }
+  storage::Database& db() { return *db_; }
+
+ private:
+  struct Resolved;
+  // Normalises and checks one line against the database (and earlier lines of the same
+  // batch); appends each problem to `problems`.
+  std::optional<Resolved> resolve(storage::Connection& c, const LineAssignment& line,
+                                  const std::vector<Resolved>& batch,
+                                  std::vector<std::string>& problems);
+  StatusOr<int64_t> insert(storage::Connection& c, const Resolved& line);
+
+  std::shared_ptr<storage::Database> db_;
+  NumberingPlan numbering_;
+};
+
+}  // namespace mvne::tenancy

@@ -1,0 +1,59 @@
+#include "tests/support/test_database.h"
+
+#include <gtest/gtest.h>
+#include <sodium.h>
+
+#include <cstdlib>
+
+namespace mvne::testing {
+namespace {
+
+const char* mysql_url() { return std::getenv("MVNE_TEST_MYSQL"); }
+
+// The server's own database, from which per-test databases are created and dropped.
+storage::StorageSettings admin_settings() {
+  if (mysql_url() == nullptr || *mysql_url() == '\0') {
+    ADD_FAILURE() << "MVNE_TEST_MYSQL is not set: run tools/test, which starts a MariaDB "
+                     "server for the tests, or set it to mysql://user:password@host:port/db";
+    return {};
+  }
+  auto s = storage::settings_from_url(mysql_url());
+  EXPECT_TRUE(s.ok()) << "MVNE_TEST_MYSQL: " << s.status().message();
+  return s.value();
+}
+
+Status admin_execute(const std::string& sql) {
+  auto settings = admin_settings();
+  settings.backend = "mysql";
+  auto admin = storage::Database::open(settings);
+  if (!admin.ok()) return admin.status();
+  auto lease = admin.value()->acquire();
+  if (!lease.ok()) return lease.status();
+  return (*lease)->execute(sql);
+}
+
+}  // namespace
+
+std::vector<std::string> test_backends() { return {"sqlite", "mysql"}; }
+
+TestDatabase::TestDatabase(const std::string& backend) {
+  if (backend == "sqlite") {
+    settings_.backend = "sqlite";
+    settings_.path = dir_.path() + "/test.db";
+  } else {
+    settings_ = admin_settings();
+    settings_.database = "t_" + std::to_string(randombytes_random());
+    Status st = admin_execute("CREATE DATABASE " + settings_.database);
+    EXPECT_TRUE(st.ok()) << st.message();
+  }
+  auto db = storage::Database::open(settings_);
+  EXPECT_TRUE(db.ok()) << db.status().message();
+  if (db.ok()) db_ = db.value();
+}
+
+TestDatabase::~TestDatabase() {
+  db_.reset();
+  if (settings_.backend == "mysql") (void)admin_execute("DROP DATABASE " + settings_.database);
+}
+
+}  // namespace mvne::testing

@@ -1,0 +1,32 @@
+// A fresh, empty database for one test, on each backend: SQLite, and MariaDB at the server
+// MVNE_TEST_MYSQL names (tools/test starts a throwaway one and sets it). Without that
+// variable the MariaDB cases fail and say so: they are never skipped.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/storage/database.h"
+#include "tests/support/temp_dir.h"
+
+namespace mvne::testing {
+
+// {"sqlite", "mysql"}
+std::vector<std::string> test_backends();
+
+class TestDatabase {
+ public:
+  explicit TestDatabase(const std::string& backend);
+  ~TestDatabase();
+
+  std::shared_ptr<storage::Database> db() const { return db_; }
+  const storage::StorageSettings& settings() const { return settings_; }
+
+ private:
+  TempDir dir_;
+  storage::StorageSettings settings_;
+  std::shared_ptr<storage::Database> db_;
+};
+
+}  // namespace mvne::testing
