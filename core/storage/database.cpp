@@ -19,6 +19,7 @@ std::string expand_sql(std::string_view sql, Dialect dialect) {
       {"{f64}", {"REAL", "DOUBLE"}},
       {"{table_options}", {"", " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"}},
       {"{insert_ignore}", {"INSERT OR IGNORE", "INSERT IGNORE"}},
+      {"{for_update}", {"", " FOR UPDATE"}},
   };
   std::string out(sql);
   for (const auto& [marker, forms] : kMarkers) {

@@ -36,7 +36,7 @@ class Connection {
 };
 
 // Expands the {markers} of portable SQL for `dialect`: {id} {key} {text} {i64} {f64}
-// {table_options} {insert_ignore}.
+// {table_options} {insert_ignore} {for_update}.
 std::string expand_sql(std::string_view sql, Dialect dialect);
 
 class Database;

@@ -44,6 +44,9 @@ const std::vector<std::vector<const char*>> kMigrations = {
              action {text} NOT NULL, record_kind {text} NOT NULL, row_count {i64} NOT NULL,
              request_id {text} NOT NULL, detail {text} NOT NULL,
              prev_hash {text} NOT NULL, hash {text} NOT NULL){table_options})",
+        R"(CREATE TABLE audit_head (
+             id {i64} PRIMARY KEY, hash {text} NOT NULL, row_count {i64} NOT NULL){table_options})",
+        "INSERT INTO audit_head (id, hash, row_count) VALUES (1, '', 0)",
         R"(CREATE TABLE quarantine (
              id {id}, plugin {key} NOT NULL, kind {key} NOT NULL, reason {text} NOT NULL,
              source {text} NOT NULL, payload {text} NOT NULL, created_at {i64} NOT NULL,
