@@ -1,0 +1,71 @@
+// mvnectl's sub-commands: each one declares its options and runs against the host's
+// storage. Exit codes: 0 done, 1 refused or failed (the message says why), 2 bad usage.
+#pragma once
+
+#include <boost/program_options.hpp>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/audit/audit_log.h"
+#include "core/auth/api_keys.h"
+#include "core/common/status.h"
+#include "core/config/settings.h"
+#include "core/storage/database.h"
+#include "core/tenancy/directory.h"
+
+namespace mvne::ctl {
+
+constexpr int kOk = 0;
+constexpr int kFailed = 1;
+constexpr int kUsage = 2;
+
+// What a command works with, opened once per run.
+class Session {
+ public:
+  Session(config::Settings settings, bool json, std::string operator_name);
+
+  Status open();  // the database, with migrations applied
+  tenancy::Directory& directory() { return *directory_; }
+  auth::ApiKeys& keys() { return *keys_; }
+  audit::AuditLog& audit() { return *audit_; }
+  storage::Database& db() { return *db_; }
+
+  // Prints `value`: as JSON with --json, else as text (arrays of objects as a table).
+  void print(const nlohmann::ordered_json& value) const;
+  // Records an operator action in the audit log; a failure to audit fails the command.
+  Status audit_action(const std::string& action, const std::string& detail, int64_t rows = 1);
+
+  bool json() const { return json_; }
+
+ private:
+  config::Settings settings_;
+  bool json_;
+  std::string operator_;
+  std::shared_ptr<storage::Database> db_;
+  std::unique_ptr<tenancy::Directory> directory_;
+  std::unique_ptr<auth::ApiKeys> keys_;
+  std::unique_ptr<audit::AuditLog> audit_;
+};
+
+struct Command {
+  std::string group;
+  std::string name;
+  std::string summary;
+  std::function<void(boost::program_options::options_description&)> options;
+  std::function<int(Session&, const boost::program_options::variables_map&)> run;
+};
+
+std::vector<Command> tenancy_commands();
+std::vector<Command> key_commands();
+std::vector<Command> audit_commands();
+
+// Prints "mvnectl: <message>" to stderr and returns kFailed.
+int refuse(const Status& status);
+
+// A required option's value, as text.
+std::string arg(const boost::program_options::variables_map& vm, const char* name);
+
+}  // namespace mvne::ctl

@@ -1,0 +1,111 @@
+// mvnectl: the operator's tool for tenants, plans, subscribers, lines, API keys and the
+// audit log. Usage: mvnectl [--config FILE] [--set k=v] [--json] GROUP COMMAND [options]
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "tools/mvnectl/command.h"
+
+namespace po = boost::program_options;
+using mvne::ctl::Command;
+
+namespace {
+
+std::vector<Command> all_commands() {
+  std::vector<Command> all;
+  for (auto group : {mvne::ctl::tenancy_commands(), mvne::ctl::key_commands(),
+                     mvne::ctl::audit_commands()}) {
+    all.insert(all.end(), group.begin(), group.end());
+  }
+  return all;
+}
+
+void usage(const po::options_description& global, const std::vector<Command>& commands) {
+  std::cout << "Usage: mvnectl [global options] GROUP COMMAND [options]   (COMMAND --help for its options)\n\n"
+            << global << "\nCommands:\n";
+  for (const auto& c : commands) {
+    std::cout << "  " << c.group << " " << c.name << std::string(24 - c.group.size() - c.name.size(), ' ')
+              << c.summary << "\n";
+  }
+  std::cout << "\nExit codes: 0 done, 1 refused or failed, 2 bad usage or configuration.\n";
+}
+
+std::string operator_name() {
+  const char* user = std::getenv("SUDO_USER");
+  if (user == nullptr) user = std::getenv("USER");
+  return user != nullptr ? user : "uid-" + std::to_string(getuid());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  po::options_description global("Global options");
+  global.add_options()
+      ("help,h", "show this help")
+      ("config,c", po::value<std::string>()->default_value("config/mvne.conf"), "mvne-host configuration")
+      ("set,s", po::value<std::vector<std::string>>()->composing(), "override a key, section.key=value")
+      ("json", "print JSON instead of text");
+  po::options_description hidden;
+  hidden.add_options()("words", po::value<std::vector<std::string>>(), "");
+  po::options_description all;
+  all.add(global).add(hidden);
+  po::positional_options_description positional;
+  positional.add("words", -1);
+
+  const std::vector<Command> commands = all_commands();
+  po::variables_map vm;
+  std::vector<std::string> rest;
+  try {
+    auto parsed = po::command_line_parser(argc, argv).options(all).positional(positional)
+                      .allow_unregistered().run();
+    po::store(parsed, vm);
+    rest = po::collect_unrecognized(parsed.options, po::include_positional);
+  } catch (const po::error& e) {
+    std::cerr << "mvnectl: " << e.what() << " (see --help)\n";
+    return mvne::ctl::kUsage;
+  }
+  if (rest.size() < 2) {
+    usage(global, commands);
+    return vm.count("help") || rest.empty() ? mvne::ctl::kOk : mvne::ctl::kUsage;
+  }
+  const Command* command = nullptr;
+  for (const auto& c : commands) {
+    if (c.group == rest[0] && c.name == rest[1]) command = &c;
+  }
+  if (command == nullptr) {
+    std::cerr << "mvnectl: unknown command '" << rest[0] << " " << rest[1] << "' (see --help)\n";
+    return mvne::ctl::kUsage;
+  }
+  po::options_description options("Options of '" + command->group + " " + command->name + "'");
+  command->options(options);
+  std::vector<std::string> args(rest.begin() + 2, rest.end());
+  if (vm.count("help") || std::find(args.begin(), args.end(), "--help") != args.end()) {
+    std::cout << "mvnectl " << command->group << " " << command->name << ": " << command->summary
+              << "\n\n" << options;
+    return mvne::ctl::kOk;
+  }
+  po::variables_map command_vm;
+  try {
+    po::store(po::command_line_parser(args).options(options).run(), command_vm);
+    po::notify(command_vm);
+  } catch (const po::error& e) {
+    std::cerr << "mvnectl " << command->group << " " << command->name << ": " << e.what()
+              << " (see --help)\n";
+    return mvne::ctl::kUsage;
+  }
+
+  std::vector<std::string> overrides;
+  if (vm.count("set")) overrides = vm["set"].as<std::vector<std::string>>();
+  auto settings = mvne::config::load_settings(vm["config"].as<std::string>(), overrides);
+  if (!settings.ok()) {
+    std::cerr << "mvnectl: configuration error: " << settings.status().message() << "\n";
+    return mvne::ctl::kUsage;
+  }
+  mvne::ctl::Session session(std::move(settings).value(), vm.count("json") > 0, operator_name());
+  if (mvne::Status st = session.open(); !st.ok()) {
+    std::cerr << "mvnectl: " << st.message() << "\n";
+    return mvne::ctl::kFailed;
+  }
+  return command->run(session, command_vm);
+}

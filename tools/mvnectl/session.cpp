@@ -1,0 +1,89 @@
+#include <iomanip>
+#include <iostream>
+
+#include "tools/mvnectl/command.h"
+
+namespace mvne::ctl {
+
+Session::Session(config::Settings settings, bool json, std::string operator_name)
+    : settings_(std::move(settings)), json_(json), operator_(std::move(operator_name)) {}
+
+Status Session::open() {
+  auto storage_settings = storage::settings_from_config(settings_.storage);
+  if (!storage_settings.ok()) return storage_settings.status();
+  auto db = storage::Database::open(storage_settings.value());
+  if (!db.ok()) return db.status();
+  db_ = db.value();
+  const auto& n = settings_.numbering;
+  directory_ = std::make_unique<tenancy::Directory>(
+      db_, tenancy::NumberingPlan{n.country_code, n.national_prefix, n.international_prefix});
+  keys_ = std::make_unique<auth::ApiKeys>(db_);
+  audit_ = std::make_unique<audit::AuditLog>(db_);
+  return Status::Ok();
+}
+
+Status Session::audit_action(const std::string& action, const std::string& detail, int64_t rows) {
+  audit::Entry e;
+  e.principal = "operator:" + operator_;
+  e.action = action;
+  e.row_count = rows;
+  e.detail = detail;
+  return audit_->append(e);
+}
+
+namespace {
+
+std::string cell(const nlohmann::ordered_json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_null()) return "";
+  return v.dump();
+}
+
+}  // namespace
+
+void Session::print(const nlohmann::ordered_json& value) const {
+  if (json_) {
+    std::cout << value.dump(2) << "\n";
+    return;
+  }
+  if (value.is_array()) {
+    if (value.empty()) {
+      std::cout << "(none)\n";
+      return;
+    }
+    std::vector<std::string> columns;
+    for (auto it = value[0].begin(); it != value[0].end(); ++it) columns.push_back(it.key());
+    std::vector<size_t> width(columns.size());
+    for (size_t c = 0; c < columns.size(); ++c) {
+      width[c] = columns[c].size();
+      for (const auto& row : value) width[c] = std::max(width[c], cell(row[columns[c]]).size());
+    }
+    for (size_t c = 0; c < columns.size(); ++c) std::cout << std::left << std::setw(width[c] + 2) << columns[c];
+    std::cout << "\n";
+    for (const auto& row : value) {
+      for (size_t c = 0; c < columns.size(); ++c) {
+        std::cout << std::left << std::setw(width[c] + 2) << cell(row[columns[c]]);
+      }
+      std::cout << "\n";
+    }
+    return;
+  }
+  if (value.is_object()) {
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      std::cout << it.key() << ": " << cell(it.value()) << "\n";
+    }
+    return;
+  }
+  std::cout << cell(value) << "\n";
+}
+
+int refuse(const Status& status) {
+  std::cerr << "mvnectl: " << status.message() << "\n";
+  return kFailed;
+}
+
+std::string arg(const boost::program_options::variables_map& vm, const char* name) {
+  return vm.count(name) ? vm[name].as<std::string>() : std::string();
+}
+
+}  // namespace mvne::ctl
