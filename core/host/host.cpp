@@ -10,7 +10,6 @@ Host::Host(std::string config_path, std::vector<std::string> overrides, config::
       overrides_(std::move(overrides)),
       settings_(std::move(settings)),
       plugins_(&metrics_),
-      front_end_(std::make_unique<http::FrontEnd>(settings_.http, &plugins_, &metrics_)),
       scheduler_(&plugins_) {}
 
 Host::~Host() = default;
@@ -20,6 +19,10 @@ std::chrono::milliseconds Host::stop_timeout() const {
 }
 
 Status Host::start() {
+  auto services = platform::Services::open(settings_);
+  if (!services.ok()) return services.status();
+  services_ = std::move(services).value();
+  front_end_ = std::make_unique<http::FrontEnd>(settings_.http, &plugins_, &metrics_, services_.get());
   Status st = plugins_.apply(settings_, stop_timeout());
   if (!st.ok()) {
     plugins_.stop_all(stop_timeout());
@@ -31,6 +34,12 @@ Status Host::start() {
     return st;
   }
   scheduler_.start();
+  log::info("host", "storage: " + settings_.storage.backend + " (" +
+                        (settings_.storage.backend == "sqlite"
+                             ? settings_.storage.path
+                             : settings_.storage.host + ":" + std::to_string(settings_.storage.port) +
+                                   "/" + settings_.storage.database) +
+                        ")");
   log::info("host", "listening on http://" + settings_.http.address + ":" +
                         std::to_string(front_end_->port()));
   return Status::Ok();
@@ -60,6 +69,7 @@ void Host::reload() {
 
 void Host::shutdown() {
   log::info("host", "shutting down: no new requests; waiting for in-flight work");
+  if (!front_end_) return;
   front_end_->begin_drain();
   scheduler_.stop();
   if (!front_end_->wait_idle(stop_timeout())) {

@@ -11,6 +11,7 @@
 #include "core/http/front_end.h"
 #include "core/jobs/scheduler.h"
 #include "core/metrics/metrics.h"
+#include "core/platform/services.h"
 #include "core/plugin/plugin_manager.h"
 
 namespace mvne::host {
@@ -20,8 +21,9 @@ class Host {
   Host(std::string config_path, std::vector<std::string> overrides, config::Settings settings);
   ~Host();
 
-  // Starts plugins, then the front end and the scheduler. Fails (and the process exits 2)
-  // when the port cannot be bound or a required plugin is not running.
+  // Opens storage, starts plugins, then the front end and the scheduler. Fails (and the
+  // process exits 2) when storage cannot be opened, the port cannot be bound or a required
+  // plugin is not running.
   Status start();
 
   // SIGHUP: re-reads the configuration; a bad one is logged and the running one kept.
@@ -31,7 +33,7 @@ class Host {
   // host.shutdown_timeout_ms, stop plugins in reverse order.
   void shutdown();
 
-  uint16_t port() const { return front_end_->port(); }
+  uint16_t port() const { return front_end_ ? front_end_->port() : 0; }
 
  private:
   std::chrono::milliseconds stop_timeout() const;
@@ -40,6 +42,7 @@ class Host {
   const std::vector<std::string> overrides_;
   config::Settings settings_;
   metrics::Metrics metrics_;
+  std::unique_ptr<platform::Services> services_;
   plugin::PluginManager plugins_;
   std::unique_ptr<http::FrontEnd> front_end_;
   jobs::Scheduler scheduler_;

@@ -100,7 +100,8 @@ class RequestHandler : public Poco::Net::HTTPRequestHandler {
       return Reply::error(413, "too_large", "request body exceeds 16 MiB", in.request_id);
     }
     for (const auto& [name, value] : request) in.headers.emplace(lower(name), value);
-    return dispatch_to_plugin(*front_end_->plugins().routes(), in, route_label);
+    return dispatch_to_plugin(*front_end_->plugins().routes(), in, front_end_->services(),
+                              route_label);
   }
 
   FrontEnd* front_end_;
@@ -121,8 +122,8 @@ class HandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
 }  // namespace
 
 FrontEnd::FrontEnd(const config::HttpSettings& settings, plugin::PluginManager* plugins,
-                   metrics::Metrics* metrics)
-    : settings_(settings), plugins_(plugins), metrics_(metrics) {}
+                   metrics::Metrics* metrics, platform::Services* services)
+    : settings_(settings), plugins_(plugins), metrics_(metrics), services_(services) {}
 
 FrontEnd::~FrontEnd() { stop(); }
 

@@ -16,14 +16,16 @@
 #include "core/common/status.h"
 #include "core/config/settings.h"
 #include "core/metrics/metrics.h"
+#include "core/platform/services.h"
 #include "core/plugin/plugin_manager.h"
 
 namespace mvne::http {
 
 class FrontEnd {
  public:
+  // `services` may be null: then principal-scoped routes answer 401.
   FrontEnd(const config::HttpSettings& settings, plugin::PluginManager* plugins,
-           metrics::Metrics* metrics);
+           metrics::Metrics* metrics, platform::Services* services = nullptr);
   ~FrontEnd();
 
   // Binds and starts serving; fails with the address when it cannot bind.
@@ -42,12 +44,14 @@ class FrontEnd {
   // Used by the request handlers.
   plugin::PluginManager& plugins() { return *plugins_; }
   metrics::Metrics& metrics() { return *metrics_; }
+  platform::Services* services() { return services_; }
   std::atomic<int>& in_flight() { return in_flight_; }
 
  private:
   config::HttpSettings settings_;
   plugin::PluginManager* plugins_;
   metrics::Metrics* metrics_;
+  platform::Services* services_;
   std::unique_ptr<Poco::ThreadPool> pool_;
   std::unique_ptr<Poco::Net::HTTPServer> server_;
   uint16_t port_ = 0;

@@ -4,6 +4,9 @@
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
+#include "core/http/authenticate.h"
+#include "core/log/log.h"
+#include "core/platform/services.h"
 #include "core/plugin/call_scope.h"
 
 namespace mvne::http {
@@ -26,7 +29,7 @@ std::multimap<std::string, std::string> parse_query(const std::string& query) {
 }  // namespace
 
 Reply dispatch_to_plugin(const plugin::RouteTable& routes, const IncomingRequest& request,
-                         std::string& route_label) {
+                         platform::Services* services, std::string& route_label) {
   const plugin::Route* route = routes.match(request.method, request.path);
   if (route == nullptr) {
     route_label = "unmatched";
@@ -35,12 +38,25 @@ Reply dispatch_to_plugin(const plugin::RouteTable& routes, const IncomingRequest
   }
   const plugin::RouteRegistration& reg = route->registration;
   route_label = reg.prefix;
+  auth::Principal principal;
   if (reg.access != MVNE_ROUTE_PUBLIC) {
-    // No principal can be authenticated yet, so a scoped route is never reached.
-    Reply reply = Reply::error(401, "unauthenticated",
-                               "this route needs an authenticated principal", request.request_id);
-    reply.headers.emplace_back("WWW-Authenticate", "Bearer");
-    return reply;
+    auto who = authenticate(request, reg.access, route->plugin->name(), services);
+    if (!who.ok()) {
+      log::write(log::Level::kWarn, "http", request.request_id,
+                 "refused " + request.path + ": " + who.status().message());
+      if (who.status().code() == Code::kNotFound) {
+        return Reply::error(404, "not_found", "no route for " + request.method + " " + request.path,
+                            request.request_id);
+      }
+      if (who.status().code() != Code::kInvalidArgument) {
+        return Reply::error(503, "unavailable", "authentication is unavailable", request.request_id);
+      }
+      Reply reply = Reply::error(401, "unauthenticated",
+                                 "this route needs a valid API key", request.request_id);
+      reply.headers.emplace_back("WWW-Authenticate", "Bearer");
+      return reply;
+    }
+    principal = std::move(who).value();
   }
 
   plugin::HttpExchange exchange;
@@ -52,6 +68,7 @@ Reply dispatch_to_plugin(const plugin::RouteTable& routes, const IncomingRequest
                               to_str(request.body),      to_str(request.request_id)};
   plugin::CallScope scope{plugin::Phase::kRequest, route->plugin.get(), request.request_id};
   scope.http = &exchange;
+  scope.principal = principal;
   Status st = route->plugin->call(scope, [&](mvne_context* ctx, void* state) {
     return reg.handler(state, reg.route_data, ctx, &c_request);
   });
@@ -75,6 +92,19 @@ Reply dispatch_to_plugin(const plugin::RouteTable& routes, const IncomingRequest
   if (exchange.principal_scoped) {
     reply.headers.emplace_back("Cache-Control", "private, no-store");
     reply.headers.emplace_back("Vary", "Authorization, Cookie");
+    // Every delivery to a principal is audited (invariant 8); no audit, no delivery.
+    audit::Entry entry;
+    entry.principal = principal.describe();
+    entry.plugin = route->plugin->name();
+    entry.action = "http_response";
+    entry.request_id = request.request_id;
+    entry.detail = request.method + " " + request.path + " -> " + std::to_string(reply.status);
+    Status audited = services->audit->append(entry);
+    if (!audited.ok()) {
+      log::write(log::Level::kError, "http", request.request_id,
+                 "response withheld: audit failed: " + audited.message());
+      return Reply::error(503, "unavailable", "the response could not be audited", request.request_id);
+    }
   }
   return reply;
 }

@@ -7,6 +7,10 @@
 #include "core/http/reply.h"
 #include "core/plugin/route_table.h"
 
+namespace mvne::platform {
+struct Services;
+}
+
 namespace mvne::http {
 
 struct IncomingRequest {
@@ -19,7 +23,8 @@ struct IncomingRequest {
 };
 
 // `route_label` receives the bounded label for metrics (the route prefix or "unmatched").
+// `services` may be null (no storage): then no principal can be authenticated.
 Reply dispatch_to_plugin(const plugin::RouteTable& routes, const IncomingRequest& request,
-                         std::string& route_label);
+                         platform::Services* services, std::string& route_label);
 
 }  // namespace mvne::http

@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/auth/principal.h"
+
 namespace mvne::plugin {
 
 class PluginInstance;
@@ -57,6 +59,7 @@ struct CallScope {
   Phase phase;
   PluginInstance* plugin;
   std::string request_id;
+  auth::Principal principal;                // who the call is for; none for public routes
   std::string error;                        // last set_error message
   HttpExchange* http = nullptr;             // kRequest only
   Registrations* registrations = nullptr;   // kStart only

@@ -53,6 +53,12 @@ TEST(Cli, CheckConfigReportsPluginsThatWouldNotLoad) {
   EXPECT_NE(r.out.find("plugin declares ABI 1.99"), std::string::npos) << r.out;
 }
 
+TEST(Cli, UnreachableDatabase) {
+  expect_config_error(run_host({"--config", kConfig, "--set", "plugins.enabled=", "--set",
+                                "storage.backend=mysql", "--set", "storage.port=1"}),
+                      "storage: cannot connect to mysql://mvne@127.0.0.1:1/mvne");
+}
+
 TEST(Cli, UnknownKey) {
   TempDir dir;
   std::string conf = dir.write("bad.conf", "[http]\nlisten = 127.0.0.1:0\nthreads = 4\n");
@@ -82,15 +88,19 @@ TEST(Cli, PluginDirNotADirectory) {
 }
 
 TEST(Cli, PortInUse) {
+  TempDir dir;
   Poco::Net::ServerSocket taken(Poco::Net::SocketAddress("127.0.0.1", 0));
   std::string port = std::to_string(taken.address().port());
   expect_config_error(run_host({"--config", kConfig, "--set", "plugins.enabled=", "--set",
+                                "storage.path=" + dir.path() + "/t.db", "--set",
                                 "http.listen=127.0.0.1:" + port}),
                       "http.listen: cannot listen on 127.0.0.1:" + port);
 }
 
 TEST(Cli, RequiredPluginThatFailsStopsStartUp) {
-  auto r = run_host({"--config", kConfig, "--set", kFixtures, "--set", "http.listen=127.0.0.1:0",
+  TempDir dir;
+  auto r = run_host({"--config", kConfig, "--set", kFixtures, "--set",
+                     "storage.path=" + dir.path() + "/t.db", "--set", "http.listen=127.0.0.1:0",
                      "--set", "plugins.enabled=start_fails", "--set",
                      "plugins.required=start_fails"});
   EXPECT_EQ(r.exit_code, 2);

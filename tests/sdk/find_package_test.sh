@@ -38,8 +38,8 @@ if cmake -S "$work/v2" -B "$work/v2/build" -DCMAKE_PREFIX_PATH="$work/prefix" > 
   echo "FAIL: find_package(MvneSdk 2.0) succeeded against SDK 1.0"; exit 1
 fi
 
-printf '[http]\nlisten = 127.0.0.1:0\n[plugins]\ndir = %s\nenabled = hello\n[plugin.hello]\ngreeting = Hi\n' \
-  "$work/plugins" > "$work/mvne.conf"
+printf '[http]\nlisten = 127.0.0.1:0\n[storage]\npath = %s\n[plugins]\ndir = %s\nenabled = hello\n[plugin.hello]\ngreeting = Hi\n' \
+  "$work/mvne.db" "$work/plugins" > "$work/mvne.conf"
 "$host" --config "$work/mvne.conf" > "$work/host.out" 2> "$work/host.err" &
 host_pid=$!
 for _ in $(seq 1 100); do

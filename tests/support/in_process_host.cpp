@@ -17,9 +17,18 @@ config::Settings fixture_settings(const std::vector<std::string>& plugins,
   return settings.value();
 }
 
-InProcessHost::InProcessHost(const config::Settings& settings)
-    : plugins_(&metrics_),
-      front_end_(std::make_unique<http::FrontEnd>(settings.http, &plugins_, &metrics_)) {
+InProcessHost::InProcessHost(const config::Settings& settings,
+                             std::shared_ptr<storage::Database> db)
+    : plugins_(&metrics_) {
+  if (!db) {
+    storage::StorageSettings s;
+    s.path = dir_.path() + "/host.db";
+    auto opened = storage::Database::open(s);
+    EXPECT_TRUE(opened.ok()) << opened.status().message();
+    db = opened.value();
+  }
+  services_ = platform::Services::on(db, settings.numbering);
+  front_end_ = std::make_unique<http::FrontEnd>(settings.http, &plugins_, &metrics_, services_.get());
   apply_status_ = plugins_.apply(settings, std::chrono::milliseconds(5000));
   Status st = front_end_->start();
   EXPECT_TRUE(st.ok()) << st.message();

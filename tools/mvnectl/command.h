@@ -13,8 +13,7 @@
 #include "core/auth/api_keys.h"
 #include "core/common/status.h"
 #include "core/config/settings.h"
-#include "core/storage/database.h"
-#include "core/tenancy/directory.h"
+#include "core/platform/services.h"
 
 namespace mvne::ctl {
 
@@ -28,10 +27,10 @@ class Session {
   Session(config::Settings settings, bool json, std::string operator_name);
 
   Status open();  // the database, with migrations applied
-  tenancy::Directory& directory() { return *directory_; }
-  auth::ApiKeys& keys() { return *keys_; }
-  audit::AuditLog& audit() { return *audit_; }
-  storage::Database& db() { return *db_; }
+  tenancy::Directory& directory() { return *services_->directory; }
+  auth::ApiKeys& keys() { return *services_->keys; }
+  audit::AuditLog& audit() { return *services_->audit; }
+  storage::Database& db() { return *services_->db; }
 
   // Prints `value`: as JSON with --json, else as text (arrays of objects as a table).
   void print(const nlohmann::ordered_json& value) const;
@@ -44,10 +43,7 @@ class Session {
   config::Settings settings_;
   bool json_;
   std::string operator_;
-  std::shared_ptr<storage::Database> db_;
-  std::unique_ptr<tenancy::Directory> directory_;
-  std::unique_ptr<auth::ApiKeys> keys_;
-  std::unique_ptr<audit::AuditLog> audit_;
+  std::unique_ptr<platform::Services> services_;
 };
 
 struct Command {

@@ -9,16 +9,9 @@ Session::Session(config::Settings settings, bool json, std::string operator_name
     : settings_(std::move(settings)), json_(json), operator_(std::move(operator_name)) {}
 
 Status Session::open() {
-  auto storage_settings = storage::settings_from_config(settings_.storage);
-  if (!storage_settings.ok()) return storage_settings.status();
-  auto db = storage::Database::open(storage_settings.value());
-  if (!db.ok()) return db.status();
-  db_ = db.value();
-  const auto& n = settings_.numbering;
-  directory_ = std::make_unique<tenancy::Directory>(
-      db_, tenancy::NumberingPlan{n.country_code, n.national_prefix, n.international_prefix});
-  keys_ = std::make_unique<auth::ApiKeys>(db_);
-  audit_ = std::make_unique<audit::AuditLog>(db_);
+  auto services = platform::Services::open(settings_);
+  if (!services.ok()) return services.status();
+  services_ = std::move(services).value();
   return Status::Ok();
 }
 
@@ -28,7 +21,7 @@ Status Session::audit_action(const std::string& action, const std::string& detai
   e.action = action;
   e.row_count = rows;
   e.detail = detail;
-  return audit_->append(e);
+  return services_->audit->append(e);
 }
 
 namespace {

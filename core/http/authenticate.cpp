@@ -1,0 +1,35 @@
+#include "core/http/authenticate.h"
+
+#include <algorithm>
+
+#include "core/common/time.h"
+
+namespace mvne::http {
+
+StatusOr<auth::Principal> authenticate(const IncomingRequest& request, int32_t access,
+                                       const std::string& plugin, platform::Services* services) {
+  if (access == MVNE_ROUTE_CONSUMER || services == nullptr) {
+    return Status::Invalid("this route needs a principal this host cannot authenticate yet");
+  }
+  auto header = request.headers.find("authorization");
+  const std::string bearer = "Bearer ";
+  if (header == request.headers.end() || header->second.rfind(bearer, 0) != 0) {
+    return Status::Invalid("missing 'Authorization: Bearer <api key>'");
+  }
+  auto principal = services->keys->authenticate(header->second.substr(bearer.size()), now_us());
+  if (!principal.ok()) {
+    if (principal.status().code() == Code::kInternal || principal.status().code() == Code::kUnavailable) {
+      return principal.status();
+    }
+    return Status::Invalid(principal.status().message());
+  }
+  auto tenant = services->directory->tenant(principal->tenant_code);
+  if (!tenant.ok()) return tenant.status();
+  if (std::find(tenant->plugins.begin(), tenant->plugins.end(), plugin) == tenant->plugins.end()) {
+    return Status::NotFound("plugin '" + plugin + "' is not enabled for tenant '" +
+                            principal->tenant_code + "'");
+  }
+  return principal;
+}
+
+}  // namespace mvne::http

@@ -1,0 +1,20 @@
+// Who is calling a principal-scoped route. Tenants present an API key as
+// `Authorization: Bearer <token>`; consumer login arrives with the portal.
+#pragma once
+
+#include <string>
+
+#include "core/auth/principal.h"
+#include "core/common/status.h"
+#include "core/http/plugin_dispatch.h"
+#include "core/platform/services.h"
+
+namespace mvne::http {
+
+// The principal for `request` on a route of `access` served by `plugin`. Fails with
+// kInvalidArgument (401) when unauthenticated and kNotFound (404) when the plugin is not
+// enabled for the principal's tenant. The message never contains the credential.
+StatusOr<auth::Principal> authenticate(const IncomingRequest& request, int32_t access,
+                                       const std::string& plugin, platform::Services* services);
+
+}  // namespace mvne::http

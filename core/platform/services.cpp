@@ -1,0 +1,24 @@
+#include "core/platform/services.h"
+
+namespace mvne::platform {
+
+StatusOr<std::unique_ptr<Services>> Services::open(const config::Settings& settings) {
+  auto storage_settings = storage::settings_from_config(settings.storage);
+  if (!storage_settings.ok()) return storage_settings.status();
+  auto db = storage::Database::open(storage_settings.value());
+  if (!db.ok()) return db.status();
+  return on(db.value(), settings.numbering);
+}
+
+std::unique_ptr<Services> Services::on(std::shared_ptr<storage::Database> db,
+                                       const config::NumberingConfig& n) {
+  auto s = std::make_unique<Services>();
+  s->db = db;
+  s->directory = std::make_unique<tenancy::Directory>(
+      db, tenancy::NumberingPlan{n.country_code, n.national_prefix, n.international_prefix});
+  s->keys = std::make_unique<auth::ApiKeys>(db);
+  s->audit = std::make_unique<audit::AuditLog>(db);
+  return s;
+}
+
+}  // namespace mvne::platform

@@ -1,0 +1,29 @@
+// The host-owned services behind the SDK: storage, the tenancy directory, API keys and the
+// audit log. Created once at start-up from the configuration; shared by the front end, the
+// plugin host functions and mvnectl.
+#pragma once
+
+#include <memory>
+
+#include "core/audit/audit_log.h"
+#include "core/auth/api_keys.h"
+#include "core/common/status.h"
+#include "core/config/settings.h"
+#include "core/storage/database.h"
+#include "core/tenancy/directory.h"
+
+namespace mvne::platform {
+
+struct Services {
+  std::shared_ptr<storage::Database> db;
+  std::unique_ptr<tenancy::Directory> directory;
+  std::unique_ptr<auth::ApiKeys> keys;
+  std::unique_ptr<audit::AuditLog> audit;
+
+  // Opens the configured backend (applying migrations) and builds the services on it.
+  static StatusOr<std::unique_ptr<Services>> open(const config::Settings& settings);
+  static std::unique_ptr<Services> on(std::shared_ptr<storage::Database> db,
+                                      const config::NumberingConfig& numbering);
+};
+
+}  // namespace mvne::platform
