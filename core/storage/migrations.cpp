@@ -48,9 +48,13 @@ const std::vector<std::vector<const char*>> kMigrations = {
              id {i64} PRIMARY KEY, hash {text} NOT NULL, row_count {i64} NOT NULL){table_options})",
         "INSERT INTO audit_head (id, hash, row_count) VALUES (1, '', 0)",
         R"(CREATE TABLE quarantine (
-             id {id}, plugin {key} NOT NULL, kind {key} NOT NULL, reason {text} NOT NULL,
-             source {text} NOT NULL, payload {text} NOT NULL, created_at {i64} NOT NULL,
-             released_at {i64}){table_options})",
+             id {id}, plugin {key} NOT NULL, kind {key} NOT NULL, dedup_key {key} NOT NULL,
+             reason {text} NOT NULL, source {text} NOT NULL, payload {text} NOT NULL,
+             created_at {i64} NOT NULL, released_at {i64},
+             UNIQUE (plugin, kind, dedup_key)){table_options})",
+        R"(CREATE TABLE record_kinds (
+             plugin {key} NOT NULL, kind {key} NOT NULL, fields {text} NOT NULL,
+             PRIMARY KEY (plugin, kind)){table_options})",
         R"(CREATE TABLE kv_store (
              plugin {key} NOT NULL, tenant_id {i64} NOT NULL, k {key} NOT NULL,
              v {text} NOT NULL, PRIMARY KEY (plugin, tenant_id, k)){table_options})",

@@ -1,0 +1,43 @@
+// A record kind as a plugin declares it (typed fields, the fields that identify the line,
+// the event time and the dedup key), checked and turned into the host's table for it.
+#pragma once
+
+#include <mvne/plugin.h>
+
+#include <string>
+#include <vector>
+
+#include "core/common/status.h"
+#include "core/tenancy/identifiers.h"
+
+namespace mvne::records {
+
+struct FieldDef {
+  std::string name;
+  int32_t type = 0;    // MVNE_FIELD_*
+  uint32_t roles = 0;  // MVNE_ROLE_*
+};
+
+struct KindDef {
+  std::string plugin;
+  std::string kind;
+  std::vector<FieldDef> fields;
+
+  // Derived by validate():
+  std::string table;         // rec_<plugin>_<kind>
+  size_t event_time = 0;     // index of the event time field
+  std::vector<size_t> dedup;  // indexes of the dedup key fields
+  std::vector<std::pair<tenancy::IdKind, size_t>> identifiers;
+
+  // Index of the field `name`, or -1.
+  int field_index(const std::string& name) const;
+};
+
+// Checks names, types and roles (exactly one event time of type TIME, at least one
+// identifier of type TEXT, at least one dedup field) and fills the derived members.
+Status validate(KindDef& kind);
+
+// A KindDef from the C spec; fails on malformed strings or counts.
+StatusOr<KindDef> from_spec(const std::string& plugin, const mvne_record_kind_spec& spec);
+
+}  // namespace mvne::records

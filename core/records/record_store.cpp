@@ -1,0 +1,450 @@
+#include "core/records/record_store.h"
+
+#include <sodium.h>
+
+#include <nlohmann/json.hpp>
+
+#include "core/common/time.h"
+#include "core/records/attribution.h"
+
+namespace mvne::records {
+namespace {
+
+using storage::as_int;
+using storage::as_text;
+using storage::Value;
+using nlohmann::json;
+
+const char* column_type(int32_t type) {
+  switch (type) {
+    case MVNE_FIELD_INT64:
+    case MVNE_FIELD_TIME: return "{i64}";
+    case MVNE_FIELD_DOUBLE: return "{f64}";
+    default: return "{text}";
+  }
+}
+
+bool type_matches(const Value& v, int32_t type) {
+  if (storage::is_null(v)) return true;
+  switch (type) {
+    case MVNE_FIELD_INT64:
+    case MVNE_FIELD_TIME: return std::holds_alternative<int64_t>(v);
+    case MVNE_FIELD_DOUBLE: return std::holds_alternative<double>(v);
+    default: return std::holds_alternative<std::string>(v);
+  }
+}
+
+const char* type_name(int32_t type) {
+  switch (type) {
+    case MVNE_FIELD_INT64: return "INT64";
+    case MVNE_FIELD_TIME: return "TIME";
+    case MVNE_FIELD_DOUBLE: return "DOUBLE";
+    default: return "TEXT";
+  }
+}
+
+json fields_json(const KindDef& k) {
+  json out = json::array();
+  for (const auto& f : k.fields) out.push_back({{"name", f.name}, {"type", f.type}, {"roles", f.roles}});
+  return out;
+}
+
+json payload_json(const storage::Row& record) {
+  json out = json::array();
+  for (const Value& v : record) {
+    if (auto* i = std::get_if<int64_t>(&v)) out.push_back(*i);
+    else if (auto* d = std::get_if<double>(&v)) out.push_back(*d);
+    else if (auto* s = std::get_if<std::string>(&v)) out.push_back(*s);
+    else out.push_back(nullptr);
+  }
+  return out;
+}
+
+storage::Row row_from_payload(const std::string& payload) {
+  storage::Row row;
+  for (const auto& v : json::parse(payload)) {
+    if (v.is_number_integer()) row.emplace_back(v.get<int64_t>());
+    else if (v.is_number()) row.emplace_back(v.get<double>());
+    else if (v.is_string()) row.emplace_back(v.get<std::string>());
+    else row.emplace_back(std::monostate{});
+  }
+  return row;
+}
+
+std::string hex_hash(const std::string& data) {
+  unsigned char out[16];
+  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(data.data()),
+                     data.size(), nullptr, 0);
+  char hex[33];
+  sodium_bin2hex(hex, sizeof hex, out, sizeof out);
+  return hex;
+}
+
+std::string dedup_key(const KindDef& k, const storage::Row& record) {
+  std::string key;
+  for (size_t i : k.dedup) key += storage::as_text(record[i]) + '\x1f';
+  return hex_hash(key);
+}
+
+// Checks one record's shape; returns the problem or "".
+std::string shape_problem(const KindDef& k, const storage::Row& record) {
+  if (record.size() != k.fields.size()) {
+    return "expected " + std::to_string(k.fields.size()) + " values, got " + std::to_string(record.size());
+  }
+  for (size_t i = 0; i < record.size(); ++i) {
+    if (!type_matches(record[i], k.fields[i].type)) {
+      return "field '" + k.fields[i].name + "' is not " + type_name(k.fields[i].type);
+    }
+  }
+  if (storage::is_null(record[k.event_time])) return "no event time";
+  return {};
+}
+
+std::string encode_cursor(const Value& sort, int64_t id) {
+  json c = {payload_json({sort})[0], id};
+  std::string text = c.dump();
+  std::string hex(text.size() * 2 + 1, '\0');
+  sodium_bin2hex(hex.data(), hex.size(), reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  hex.pop_back();
+  return hex;
+}
+
+StatusOr<std::pair<Value, int64_t>> decode_cursor(const std::string& cursor) {
+  std::string text(cursor.size() / 2, '\0');
+  size_t len = 0;
+  if (sodium_hex2bin(reinterpret_cast<unsigned char*>(text.data()), text.size(), cursor.data(),
+                     cursor.size(), nullptr, &len, nullptr) != 0) {
+    return Status::Invalid("malformed cursor");
+  }
+  text.resize(len);
+  json c = json::parse(text, nullptr, false);
+  if (!c.is_array() || c.size() != 2 || !c[1].is_number_integer()) return Status::Invalid("malformed cursor");
+  storage::Row sort = row_from_payload(json::array({c[0]}).dump());
+  return std::make_pair(sort[0], c[1].get<int64_t>());
+}
+
+// The INSERT of one attributed record: scope columns, then the kind's fields.
+std::string insert_sql(const KindDef& k) {
+  std::string sql = "{insert_ignore} INTO " + k.table +
+                    " (tenant_id, subscriber_id, assignment_id, line_ref, event_time, dedup_key, "
+                    "source, ingested_at";
+  std::string marks = "?, ?, ?, ?, ?, ?, ?, ?";
+  for (const auto& f : k.fields) {
+    sql += ", f_" + f.name;
+    marks += ", ?";
+  }
+  return sql + ") VALUES (" + marks + ")";
+}
+
+storage::Params insert_params(const KindDef& k, const Attribution& a, const storage::Row& record,
+                              const std::string& key, const std::string& source, int64_t now) {
+  storage::Params params = {a.tenant_id, a.subscriber_id, a.assignment_id, a.line_ref,
+                            as_int(record[k.event_time]), key, source, now};
+  params.insert(params.end(), record.begin(), record.end());
+  return params;
+}
+
+const char* op_sql(int32_t op) {
+  switch (op) {
+    case MVNE_FILTER_EQ: return " = ?";
+    case MVNE_FILTER_LT: return " < ?";
+    case MVNE_FILTER_GE: return " >= ?";
+    default: return nullptr;
+  }
+}
+
+}  // namespace
+
+RecordStore::RecordStore(std::shared_ptr<storage::Database> db, tenancy::NumberingPlan numbering)
+    : db_(std::move(db)), numbering_(std::move(numbering)) {}
+
+Status RecordStore::ensure(const KindDef& k) {
+  return db_->transaction([&](storage::Connection& c) {
+    auto existing = c.query("SELECT fields FROM record_kinds WHERE plugin = ? AND kind = ?", {k.plugin, k.kind});
+    if (!existing.ok()) return existing.status();
+    if (existing->empty()) {
+      std::string sql = "CREATE TABLE " + k.table +
+                        " (id {id}, tenant_id {i64} NOT NULL, subscriber_id {i64} NOT NULL, "
+                        "assignment_id {i64} NOT NULL, line_ref {i64} NOT NULL, "
+                        "event_time {i64} NOT NULL, dedup_key {key} NOT NULL UNIQUE, "
+                        "source {text} NOT NULL, ingested_at {i64} NOT NULL";
+      for (const auto& f : k.fields) sql += ", f_" + f.name + " " + column_type(f.type);
+      Status st = c.execute(sql + "){table_options}");
+      if (!st.ok()) return st;
+      st = c.execute("CREATE INDEX " + k.table + "_scope ON " + k.table + " (tenant_id, event_time)");
+      if (!st.ok()) return st;
+      return c.execute("INSERT INTO record_kinds (plugin, kind, fields) VALUES (?, ?, ?)",
+                       {k.plugin, k.kind, fields_json(k).dump()});
+    }
+    json old = json::parse(as_text(existing.value()[0][0]));
+    for (const auto& f : k.fields) {
+      bool found = false;
+      for (const auto& o : old) {
+        if (o["name"] != f.name) continue;
+        found = true;
+        if (o["type"].get<int32_t>() != f.type) {
+          return Status::Invalid("record kind '" + k.kind + "': field '" + f.name + "' changed type from " +
+                                 type_name(o["type"].get<int32_t>()) + " to " + type_name(f.type) +
+                                 "; declare a new field instead");
+        }
+      }
+      if (!found) {
+        Status st = c.execute("ALTER TABLE " + k.table + " ADD COLUMN f_" + f.name + " " + column_type(f.type));
+        if (!st.ok()) return st;
+      }
+    }
+    return c.execute("UPDATE record_kinds SET fields = ? WHERE plugin = ? AND kind = ?",
+                     {fields_json(k).dump(), k.plugin, k.kind});
+  });
+}
+
+StatusOr<KindDef> RecordStore::catalogued(const std::string& plugin, const std::string& kind) {
+  auto lease = db_->acquire();
+  if (!lease.ok()) return lease.status();
+  auto rows = (*lease)->query("SELECT fields FROM record_kinds WHERE plugin = ? AND kind = ?", {plugin, kind});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return Status::NotFound("no record kind '" + kind + "' of plugin '" + plugin + "'");
+  KindDef k;
+  k.plugin = plugin;
+  k.kind = kind;
+  for (const auto& f : json::parse(as_text(rows.value()[0][0]))) {
+    k.fields.push_back({f["name"], f["type"], f["roles"]});
+  }
+  Status st = validate(k);
+  if (!st.ok()) return st;
+  return k;
+}
+
+StatusOr<IngestCounts> RecordStore::submit(const KindDef& k, const std::vector<storage::Row>& records,
+                                           const std::string& source) {
+  IngestCounts counts;
+  const std::string insert = insert_sql(k);
+  const std::string quarantine_sql =
+      "{insert_ignore} INTO quarantine (plugin, kind, dedup_key, reason, source, payload, created_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?)";
+  Status st = db_->transaction([&](storage::Connection& c) {
+    int64_t now = now_us();
+    for (const storage::Row& submitted : records) {
+      std::string problem = shape_problem(k, submitted);
+      // Identifiers are stored in their one normalised spelling.
+      storage::Row record = submitted;
+      for (const auto& [kind, index] : k.identifiers) {
+        if (!problem.empty() || as_text(record[index]).empty()) continue;
+        auto normalized = tenancy::normalize(kind, as_text(record[index]), numbering_);
+        if (normalized.ok()) {
+          record[index] = normalized.value();
+        } else {
+          problem = normalized.status().message();
+        }
+      }
+      std::string key = problem.empty() ? dedup_key(k, record) : hex_hash(payload_json(record).dump());
+      Attribution a;
+      if (problem.empty()) {
+        std::vector<std::pair<tenancy::IdKind, std::string>> ids;  // already normalised
+        for (const auto& [kind, index] : k.identifiers) ids.emplace_back(kind, as_text(record[index]));
+        auto attributed = attribute(c, ids, as_int(record[k.event_time]), numbering_);
+        if (!attributed.ok()) return attributed.status();
+        a = attributed.value();
+        problem = a.reason;
+      }
+      if (!problem.empty()) {
+        Status q = c.execute(quarantine_sql, {k.plugin, k.kind, key, problem, source,
+                                              payload_json(record).dump(), now});
+        if (!q.ok()) return q;
+        (c.changes() > 0 ? counts.quarantined : counts.duplicates) += 1;
+        continue;
+      }
+      Status ins = c.execute(insert, insert_params(k, a, record, key, source, now));
+      if (!ins.ok()) return ins;
+      (c.changes() > 0 ? counts.stored : counts.duplicates) += 1;
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return counts;
+}
+
+StatusOr<QueryResult> RecordStore::query(const KindDef& k, const auth::Principal& principal,
+                                         const QuerySpec& spec) {
+  using Kind = auth::Principal::Kind;
+  if (principal.kind != Kind::kTenant && principal.kind != Kind::kConsumer) {
+    return Status::Precondition("reads need a tenant or consumer principal");
+  }
+  if (principal.tenant_id <= 0) return Status::Precondition("the principal has no tenant");
+  // Scope: the principal's rows, inside the assignment window they were attributed under.
+  std::string where =
+      " FROM " + k.table + " r JOIN assignments a ON a.id = r.assignment_id"
+      " WHERE r.tenant_id = ? AND a.tenant_id = ? AND r.event_time >= a.valid_from"
+      " AND r.event_time < a.valid_to AND r.event_time >= ? AND r.event_time < ?";
+  storage::Params params = {principal.tenant_id, principal.tenant_id, spec.from, spec.to};
+  if (principal.kind == Kind::kConsumer) {
+    if (principal.subscriber_id <= 0) return Status::Precondition("the consumer has no subscriber");
+    where += " AND r.subscriber_id = ? AND a.subscriber_id = ?";
+    params.push_back(principal.subscriber_id);
+    params.push_back(principal.subscriber_id);
+  }
+  for (const auto& f : spec.filters) {
+    int index = k.field_index(f.field);
+    const char* op = op_sql(f.op);
+    if (index < 0) return Status::Invalid("filter: no field '" + f.field + "'");
+    if (op == nullptr) return Status::Invalid("filter on '" + f.field + "': unknown operator");
+    if (!type_matches(f.value, k.fields[index].type) || storage::is_null(f.value)) {
+      return Status::Invalid("filter on '" + f.field + "': value is not " + type_name(k.fields[index].type));
+    }
+    storage::Value value = f.value;
+    for (const auto& [id_kind, id_index] : k.identifiers) {
+      if (static_cast<int>(id_index) != index || f.op != MVNE_FILTER_EQ) continue;
+      auto normalized = tenancy::normalize(id_kind, as_text(f.value), numbering_);
+      if (normalized.ok()) value = normalized.value();
+    }
+    where += " AND r.f_" + f.field + op;
+    params.push_back(value);
+  }
+
+  QueryResult result;
+  if (spec.aggregate != MVNE_AGG_NONE) {
+    std::string group;
+    if (spec.group_by == MVNE_GROUP_DAY) {
+      group = "(r.event_time - ((r.event_time % 86400000000) + 86400000000) % 86400000000)";
+      result.columns.push_back("day");
+      result.types.push_back(MVNE_FIELD_TIME);
+    } else if (spec.group_by == MVNE_GROUP_LINE) {
+      group = "r.f_" + k.fields[k.identifiers[0].second].name;
+      result.columns.push_back("line");
+      result.types.push_back(MVNE_FIELD_TEXT);
+    } else if (spec.group_by != MVNE_GROUP_NONE) {
+      return Status::Invalid("unknown group_by");
+    }
+    std::string value;
+    if (spec.aggregate == MVNE_AGG_COUNT) {
+      value = "COUNT(*)";
+      result.columns.push_back("count");
+      result.types.push_back(MVNE_FIELD_INT64);
+    } else if (spec.aggregate == MVNE_AGG_SUM) {
+      int index = k.field_index(spec.sum_field);
+      if (index < 0) return Status::Invalid("sum: no field '" + spec.sum_field + "'");
+      int32_t type = k.fields[index].type;
+      if (type != MVNE_FIELD_INT64 && type != MVNE_FIELD_DOUBLE) {
+        return Status::Invalid("sum: field '" + spec.sum_field + "' is not a number");
+      }
+      value = "SUM(r.f_" + spec.sum_field + ")";
+      result.columns.push_back("sum");
+      result.types.push_back(type);
+    } else {
+      return Status::Invalid("unknown aggregate");
+    }
+    std::string sql = "SELECT " + (group.empty() ? "" : group + ", ") + value + where;
+    if (!group.empty()) sql += " GROUP BY " + group + " ORDER BY " + group;
+    auto lease = db_->acquire();
+    if (!lease.ok()) return lease.status();
+    auto rows = (*lease)->query(sql, params);
+    if (!rows.ok()) return rows.status();
+    for (auto& row : rows.value()) {
+      if (spec.aggregate == MVNE_AGG_SUM && result.types.back() == MVNE_FIELD_INT64) {
+        row.back() = storage::as_int(row.back());  // SUM of integers may come back as DECIMAL
+      }
+      result.rows.push_back(std::move(row));
+      result.owners.emplace_back(principal.tenant_id, principal.subscriber_id);
+    }
+    return result;
+  }
+
+  std::string sort_column = "r.event_time";
+  int32_t sort_type = MVNE_FIELD_TIME;
+  if (!spec.order_by.empty()) {
+    int index = k.field_index(spec.order_by);
+    if (index < 0) return Status::Invalid("order_by: no field '" + spec.order_by + "'");
+    sort_column = "r.f_" + spec.order_by;
+    sort_type = k.fields[index].type;
+  }
+  if (!spec.cursor.empty()) {
+    auto cursor = decode_cursor(spec.cursor);
+    if (!cursor.ok()) return cursor.status();
+    const char* cmp = spec.descending ? " < ?" : " > ?";
+    where += " AND (" + sort_column + cmp + " OR (" + sort_column + " = ? AND r.id" + cmp + "))";
+    params.push_back(cursor->first);
+    params.push_back(cursor->first);
+    params.push_back(cursor->second);
+  }
+  uint32_t limit = spec.limit == 0 ? 100 : std::min<uint32_t>(spec.limit, 10000);
+  std::string sql = "SELECT ";
+  for (const auto& f : k.fields) {
+    sql += "r.f_" + f.name + ", ";
+    result.columns.push_back(f.name);
+    result.types.push_back(f.type);
+  }
+  const char* dir = spec.descending ? " DESC" : "";
+  sql += sort_column + ", r.id, r.tenant_id, r.subscriber_id" + where + " ORDER BY " + sort_column + dir +
+         ", r.id" + dir + " LIMIT " + std::to_string(limit + 1);
+  auto lease = db_->acquire();
+  if (!lease.ok()) return lease.status();
+  auto rows = (*lease)->query(sql, params);
+  if (!rows.ok()) return rows.status();
+  size_t n = k.fields.size();
+  for (size_t i = 0; i < rows->size() && i < limit; ++i) {
+    storage::Row& row = rows.value()[i];
+    result.owners.emplace_back(as_int(row[n + 2]), as_int(row[n + 3]));
+    if (i + 1 == limit && rows->size() > limit) result.next_cursor = encode_cursor(row[n], as_int(row[n + 1]));
+    row.resize(n);
+    for (size_t c = 0; c < n; ++c) {
+      if (result.types[c] == MVNE_FIELD_DOUBLE && !storage::is_null(row[c])) row[c] = storage::as_double(row[c]);
+    }
+    result.rows.push_back(std::move(row));
+  }
+  (void)sort_type;
+  return result;
+}
+
+StatusOr<std::vector<QuarantineItem>> RecordStore::quarantine(bool include_released) {
+  auto lease = db_->acquire();
+  if (!lease.ok()) return lease.status();
+  auto rows = (*lease)->query(
+      std::string("SELECT id, plugin, kind, reason, source, payload, created_at, released_at FROM quarantine") +
+      (include_released ? "" : " WHERE released_at IS NULL") + " ORDER BY id");
+  if (!rows.ok()) return rows.status();
+  std::vector<QuarantineItem> out;
+  for (const auto& r : rows.value()) {
+    out.push_back({as_int(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3]), as_text(r[4]),
+                   as_text(r[5]), as_int(r[6]), as_int(r[7])});
+  }
+  return out;
+}
+
+StatusOr<QuarantineItem> RecordStore::quarantined(int64_t id) {
+  auto all = quarantine(true);
+  if (!all.ok()) return all.status();
+  for (auto& item : all.value()) {
+    if (item.id == id) return item;
+  }
+  return Status::NotFound("no quarantined record #" + std::to_string(id));
+}
+
+StatusOr<IngestCounts> RecordStore::release(int64_t id) {
+  auto item = quarantined(id);
+  if (!item.ok()) return item.status();
+  if (item->released_at != 0) return Status::Invalid("quarantined record #" + std::to_string(id) + " was already released");
+  auto kind = catalogued(item->plugin, item->kind);
+  if (!kind.ok()) return kind.status();
+  storage::Row record = row_from_payload(item->payload);
+  std::string problem = shape_problem(kind.value(), record);
+  if (!problem.empty()) return Status::Invalid("record #" + std::to_string(id) + " cannot be stored: " + problem);
+  IngestCounts counts;
+  Status st = db_->transaction([&](storage::Connection& c) {
+    std::vector<std::pair<tenancy::IdKind, std::string>> ids;
+    for (const auto& [k, index] : kind->identifiers) ids.emplace_back(k, as_text(record[index]));
+    auto a = attribute(c, ids, as_int(record[kind->event_time]), numbering_);
+    if (!a.ok()) return a.status();
+    if (!a->attributed) return Status::Invalid("record #" + std::to_string(id) + " still cannot be attributed: " + a->reason);
+    Status ins = c.execute(insert_sql(kind.value()),
+                           insert_params(kind.value(), a.value(), record,
+                                         dedup_key(kind.value(), record), item->source + " (released #" + std::to_string(id) + ")",
+                                         now_us()));
+    if (!ins.ok()) return ins;
+    (c.changes() > 0 ? counts.stored : counts.duplicates) += 1;
+    return c.execute("UPDATE quarantine SET released_at = ? WHERE id = ?", {now_us(), id});
+  });
+  if (!st.ok()) return st;
+  return counts;
+}
+
+}  // namespace mvne::records

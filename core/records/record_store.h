@@ -1,0 +1,91 @@
+// Where plugin records live. The host owns the tables (one per record kind), attributes
+// every record on the way in, quarantines what it cannot attribute, stores a record seen
+// twice once, and adds the principal's scope to every read.
+#pragma once
+
+#include <mvne/plugin.h>
+
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/auth/principal.h"
+#include "core/common/status.h"
+#include "core/records/record_kind.h"
+#include "core/storage/database.h"
+#include "core/tenancy/identifiers.h"
+
+namespace mvne::records {
+
+struct IngestCounts {
+  int64_t stored = 0;
+  int64_t duplicates = 0;
+  int64_t quarantined = 0;
+};
+
+struct Filter {
+  std::string field;
+  int32_t op = MVNE_FILTER_EQ;
+  storage::Value value;
+};
+
+struct QuerySpec {
+  int64_t from = std::numeric_limits<int64_t>::min();
+  int64_t to = std::numeric_limits<int64_t>::max();
+  std::vector<Filter> filters;
+  int32_t aggregate = MVNE_AGG_NONE;
+  std::string sum_field;
+  int32_t group_by = MVNE_GROUP_NONE;
+  std::string order_by;  // empty: event time
+  bool descending = false;
+  std::string cursor;
+  uint32_t limit = 0;  // 0: 100; at most 10000
+};
+
+struct QueryResult {
+  std::vector<std::string> columns;
+  std::vector<int32_t> types;  // MVNE_FIELD_* per column
+  std::vector<storage::Row> rows;
+  // Per row: the (tenant, subscriber) it is stored under, for the egress row check.
+  std::vector<std::pair<int64_t, int64_t>> owners;
+  std::string next_cursor;  // empty on the last page
+};
+
+struct QuarantineItem {
+  int64_t id = 0;
+  std::string plugin, kind, reason, source, payload;
+  int64_t created_at = 0;
+  int64_t released_at = 0;
+};
+
+class RecordStore {
+ public:
+  RecordStore(std::shared_ptr<storage::Database> db, tenancy::NumberingPlan numbering);
+
+  // Creates the kind's table, or adds fields declared since; a changed type is refused.
+  Status ensure(const KindDef& kind);
+  // The kind as last declared (for quarantine release when its plugin is not loaded).
+  StatusOr<KindDef> catalogued(const std::string& plugin, const std::string& kind);
+
+  // Stores one batch: each record attributed and stored, a duplicate skipped, anything
+  // else quarantined with the reason. `source` says where the batch came from.
+  StatusOr<IngestCounts> submit(const KindDef& kind, const std::vector<storage::Row>& records,
+                                const std::string& source);
+
+  // A read scoped to `principal` (a tenant or a consumer; anything else is refused).
+  StatusOr<QueryResult> query(const KindDef& kind, const auth::Principal& principal,
+                              const QuerySpec& spec);
+
+  StatusOr<std::vector<QuarantineItem>> quarantine(bool include_released);
+  StatusOr<QuarantineItem> quarantined(int64_t id);
+  // Re-attributes a quarantined record; stores it and marks it released when it now has
+  // exactly one holder, else fails with the reason it still cannot be attributed.
+  StatusOr<IngestCounts> release(int64_t id);
+
+ private:
+  std::shared_ptr<storage::Database> db_;
+  tenancy::NumberingPlan numbering_;
+};
+
+}  // namespace mvne::records
