@@ -8,9 +8,7 @@ namespace mvne::host {
 Host::Host(std::string config_path, std::vector<std::string> overrides, config::Settings settings)
     : config_path_(std::move(config_path)),
       overrides_(std::move(overrides)),
-      settings_(std::move(settings)),
-      plugins_(&metrics_),
-      scheduler_(&plugins_) {}
+      settings_(std::move(settings)) {}
 
 Host::~Host() = default;
 
@@ -22,18 +20,20 @@ Status Host::start() {
   auto services = platform::Services::open(settings_);
   if (!services.ok()) return services.status();
   services_ = std::move(services).value();
-  front_end_ = std::make_unique<http::FrontEnd>(settings_.http, &plugins_, &metrics_, services_.get());
-  Status st = plugins_.apply(settings_, stop_timeout());
+  plugins_ = std::make_unique<plugin::PluginManager>(&metrics_, services_.get());
+  front_end_ = std::make_unique<http::FrontEnd>(settings_.http, plugins_.get(), &metrics_, services_.get());
+  scheduler_ = std::make_unique<jobs::Scheduler>(plugins_.get());
+  Status st = plugins_->apply(settings_, stop_timeout());
   if (!st.ok()) {
-    plugins_.stop_all(stop_timeout());
+    plugins_->stop_all(stop_timeout());
     return st;
   }
   st = front_end_->start();
   if (!st.ok()) {
-    plugins_.stop_all(stop_timeout());
+    plugins_->stop_all(stop_timeout());
     return st;
   }
-  scheduler_.start();
+  scheduler_->start();
   log::info("host", "storage: " + settings_.storage.backend + " (" +
                         (settings_.storage.backend == "sqlite"
                              ? settings_.storage.path
@@ -62,7 +62,7 @@ void Host::reload() {
   settings_.host = settings->host;
   settings_.plugins = settings->plugins;
   settings_.plugin_sections = settings->plugin_sections;
-  st = plugins_.apply(settings_, stop_timeout());
+  st = plugins_->apply(settings_, stop_timeout());
   if (!st.ok()) log::error("host", st.message());
   log::info("host", "reload done");
 }
@@ -71,12 +71,12 @@ void Host::shutdown() {
   log::info("host", "shutting down: no new requests; waiting for in-flight work");
   if (!front_end_) return;
   front_end_->begin_drain();
-  scheduler_.stop();
+  scheduler_->stop();
   if (!front_end_->wait_idle(stop_timeout())) {
     log::warn("host", "in-flight requests did not finish within host.shutdown_timeout_ms");
   }
   front_end_->stop();
-  plugins_.stop_all(stop_timeout());
+  plugins_->stop_all(stop_timeout());
   log::info("host", "stopped");
 }
 

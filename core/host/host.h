@@ -43,9 +43,10 @@ class Host {
   config::Settings settings_;
   metrics::Metrics metrics_;
   std::unique_ptr<platform::Services> services_;
-  plugin::PluginManager plugins_;
+  // Created by start(), once storage is open; destroyed in reverse order.
+  std::unique_ptr<plugin::PluginManager> plugins_;
   std::unique_ptr<http::FrontEnd> front_end_;
-  jobs::Scheduler scheduler_;
+  std::unique_ptr<jobs::Scheduler> scheduler_;
 };
 
 }  // namespace mvne::host

@@ -14,8 +14,10 @@ std::unique_ptr<Services> Services::on(std::shared_ptr<storage::Database> db,
                                        const config::NumberingConfig& n) {
   auto s = std::make_unique<Services>();
   s->db = db;
-  s->directory = std::make_unique<tenancy::Directory>(
-      db, tenancy::NumberingPlan{n.country_code, n.national_prefix, n.international_prefix});
+  tenancy::NumberingPlan numbering{n.country_code, n.national_prefix, n.international_prefix};
+  s->directory = std::make_unique<tenancy::Directory>(db, numbering);
+  s->records = std::make_unique<records::RecordStore>(db, numbering);
+  s->guard = std::make_unique<egress::Guard>(db, numbering);
   s->keys = std::make_unique<auth::ApiKeys>(db);
   s->audit = std::make_unique<audit::AuditLog>(db);
   return s;

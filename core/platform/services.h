@@ -9,6 +9,8 @@
 #include "core/auth/api_keys.h"
 #include "core/common/status.h"
 #include "core/config/settings.h"
+#include "core/egress/guard.h"
+#include "core/records/record_store.h"
 #include "core/storage/database.h"
 #include "core/tenancy/directory.h"
 
@@ -19,6 +21,8 @@ struct Services {
   std::unique_ptr<tenancy::Directory> directory;
   std::unique_ptr<auth::ApiKeys> keys;
   std::unique_ptr<audit::AuditLog> audit;
+  std::unique_ptr<records::RecordStore> records;
+  std::unique_ptr<egress::Guard> guard;
 
   // Opens the configured backend (applying migrations) and builds the services on it.
   static StatusOr<std::unique_ptr<Services>> open(const config::Settings& settings);

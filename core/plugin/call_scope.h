@@ -7,17 +7,20 @@
 
 #include <deque>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "core/auth/principal.h"
+#include "core/records/record_kind.h"
+#include "core/records/record_store.h"
 
 namespace mvne::plugin {
 
 class PluginInstance;
 
-enum class Phase { kStart, kStop, kRequest, kJob };
+enum class Phase { kStart, kStop, kRequest, kJob, kIngest };
 
 const char* phase_name(Phase phase);
 
@@ -36,9 +39,27 @@ struct JobRegistration {
   void* job_data = nullptr;
 };
 
+struct SpoolRegistration {
+  std::string name;
+  std::string dir;      // from the plugin's config key
+  std::string pattern;  // file name glob
+  mvne_spool_handler handler = nullptr;
+  void* spool_data = nullptr;
+};
+
 struct Registrations {
   std::vector<RouteRegistration> routes;
   std::vector<JobRegistration> jobs;
+  std::vector<SpoolRegistration> spools;
+  std::vector<records::KindDef> kinds;
+};
+
+// An open cursor over rows read in this call; the plugin holds a pointer to it.
+struct Cursor {
+  records::QueryResult result;
+  size_t next = 0;
+  std::vector<mvne_value> current;  // the row last handed out, pointing into `result`
+  bool closed = false;
 };
 
 // One HTTP exchange as a route handler sees it.
@@ -64,6 +85,17 @@ struct CallScope {
   HttpExchange* http = nullptr;             // kRequest only
   Registrations* registrations = nullptr;   // kStart only
   std::deque<std::string> returned;         // strings handed to the plugin for this call
+
+  // Read path (kRequest): what was read, for the egress guard and the audit log.
+  std::deque<Cursor> cursors;
+  int64_t rows_read = 0;
+  std::string record_kind_read;
+  std::set<std::string> read_values;  // text values of rows read: allowed in the output
+  std::string blocked;                // why the output must not leave, when it must not
+
+  // Write path (kIngest): where the records come from and what became of them.
+  std::string source;
+  records::IngestCounts ingested;
 };
 
 }  // namespace mvne::plugin

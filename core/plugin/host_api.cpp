@@ -10,6 +10,7 @@
 #include "core/log/log.h"
 #include "core/plugin/context_table.h"
 #include "core/plugin/plugin_instance.h"
+#include "core/platform/services.h"
 
 namespace mvne::plugin {
 namespace {
@@ -127,44 +128,274 @@ mvne_status register_job(mvne_context* ctx, const mvne_job_spec* spec) {
   });
 }
 
-// Services whose host side arrives with the data kernel: the ABI carries them already,
-// and this host answers that it does not offer them yet.
-mvne_status not_offered(mvne_context* ctx, const char* function) {
+bool valid_value(const mvne_value& v) {
+  return v.type == 0 || (v.type >= MVNE_FIELD_INT64 && v.type <= MVNE_FIELD_TIME &&
+                         (v.type != MVNE_FIELD_TEXT || valid(v.text)));
+}
+
+storage::Value to_value(const mvne_value& v) {
+  switch (v.type) {
+    case MVNE_FIELD_INT64:
+    case MVNE_FIELD_TIME: return v.i64;
+    case MVNE_FIELD_DOUBLE: return v.f64;
+    case MVNE_FIELD_TEXT: return std::string(view(v.text));
+    default: return std::monostate{};
+  }
+}
+
+mvne_status register_spool(mvne_context* ctx, const mvne_spool_spec* spec) {
   return with_scope(ctx, [&](CallScope& scope) -> mvne_status {
-    return refuse(scope, MVNE_ERR_UNAVAILABLE,
-                  std::string(function) + " is not offered by this host version");
+    if (mvne_status st = require_phase(scope, Phase::kStart, "register_spool")) return st;
+    if (!spec_ok(spec, offsetof(mvne_spool_spec, spool_data) + sizeof(void*)) ||
+        !valid(spec->name) || !valid(spec->dir_key) || !valid(spec->pattern) ||
+        spec->handler == nullptr || spec->pattern.len == 0) {
+      return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "register_spool: malformed spec");
+    }
+    const auto& config = scope.plugin->config();
+    auto dir = config.find(std::string(view(spec->dir_key)));
+    if (dir == config.end() || dir->second.empty()) {
+      return refuse(scope, MVNE_ERR_INVALID_ARGUMENT,
+                    "register_spool: [plugin." + scope.plugin->name() + "] " +
+                        std::string(view(spec->dir_key)) + " is not set");
+    }
+    scope.registrations->spools.push_back({std::string(view(spec->name)), dir->second,
+                                           std::string(view(spec->pattern)), spec->handler,
+                                           spec->spool_data});
+    return MVNE_OK;
   });
 }
 
-mvne_status register_spool(mvne_context* ctx, const mvne_spool_spec*) {
-  return not_offered(ctx, "register_spool");
-}
 mvne_status register_datagram_listener(mvne_context* ctx, const mvne_datagram_spec*) {
-  return not_offered(ctx, "register_datagram_listener");
+  return with_scope(ctx, [&](CallScope& scope) {
+    return refuse(scope, MVNE_ERR_UNAVAILABLE,
+                  "register_datagram_listener is not offered by this host version");
+  });
 }
-mvne_status declare_record_kind(mvne_context* ctx, const mvne_record_kind_spec*) {
-  return not_offered(ctx, "declare_record_kind");
-}
+
 mvne_status datagram_reply(mvne_context* ctx, mvne_str) {
-  return not_offered(ctx, "datagram_reply");
+  return with_scope(ctx, [&](CallScope& scope) {
+    return refuse(scope, MVNE_ERR_WRONG_PHASE, "datagram_reply outside a datagram handler");
+  });
 }
-mvne_status submit_records(mvne_context* ctx, mvne_str, const mvne_record*, size_t) {
-  return not_offered(ctx, "submit_records");
+
+mvne_status declare_record_kind(mvne_context* ctx, const mvne_record_kind_spec* spec) {
+  return with_scope(ctx, [&](CallScope& scope) -> mvne_status {
+    if (mvne_status st = require_phase(scope, Phase::kStart, "declare_record_kind")) return st;
+    if (!spec_ok(spec, offsetof(mvne_record_kind_spec, field_count) + sizeof(size_t))) {
+      return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "declare_record_kind: malformed spec");
+    }
+    auto kind = records::from_spec(scope.plugin->name(), *spec);
+    if (!kind.ok()) return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, kind.status().message());
+    for (const auto& k : scope.registrations->kinds) {
+      if (k.kind == kind->kind) {
+        return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "record kind '" + k.kind + "' declared twice");
+      }
+    }
+    scope.registrations->kinds.push_back(std::move(kind).value());
+    return MVNE_OK;
+  });
 }
-mvne_status query_open(mvne_context* ctx, const mvne_query*, mvne_cursor** out) {
+
+// The kind named `name` of the calling plugin, or a refusal.
+const records::KindDef* own_kind(CallScope& scope, mvne_str name, mvne_status& status) {
+  const records::KindDef* kind = valid(name) ? scope.plugin->kind(std::string(view(name))) : nullptr;
+  if (kind == nullptr) {
+    status = refuse(scope, MVNE_ERR_NOT_FOUND,
+                    "record kind '" + std::string(valid(name) ? view(name) : "") + "' was not declared");
+  }
+  return kind;
+}
+
+mvne_status submit_records(mvne_context* ctx, mvne_str kind_name, const mvne_record* records,
+                           size_t count) {
+  return with_scope(ctx, [&](CallScope& scope) -> mvne_status {
+    if (mvne_status st = require_phase(scope, Phase::kIngest, "submit_records")) return st;
+    mvne_status status = MVNE_OK;
+    const records::KindDef* kind = own_kind(scope, kind_name, status);
+    if (kind == nullptr) return status;
+    if ((records == nullptr && count > 0) || count > 100000) {
+      return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "submit_records: bad batch");
+    }
+    std::vector<storage::Row> rows;
+    rows.reserve(count);
+    for (size_t i = 0; i < count; ++i) {
+      const mvne_record& r = records[i];
+      if ((r.values == nullptr && r.value_count > 0) || r.value_count > 64) {
+        return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "submit_records: record " + std::to_string(i) + " is malformed");
+      }
+      storage::Row row;
+      for (size_t v = 0; v < r.value_count; ++v) {
+        if (!valid_value(r.values[v])) {
+          return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "submit_records: record " + std::to_string(i) +
+                                                              " value " + std::to_string(v) + " is malformed");
+        }
+        row.push_back(to_value(r.values[v]));
+      }
+      rows.push_back(std::move(row));
+    }
+    auto counts = scope.plugin->services()->records->submit(*kind, rows, scope.source);
+    if (!counts.ok()) return refuse(scope, MVNE_ERR_INTERNAL, "submit_records: " + counts.status().message());
+    scope.ingested.stored += counts->stored;
+    scope.ingested.duplicates += counts->duplicates;
+    scope.ingested.quarantined += counts->quarantined;
+    return MVNE_OK;
+  });
+}
+
+mvne_status query_open(mvne_context* ctx, const mvne_query* query, mvne_cursor** out) {
   if (out != nullptr) *out = nullptr;
-  return not_offered(ctx, "query_open");
+  return with_scope(ctx, [&](CallScope& scope) -> mvne_status {
+    if (scope.phase != Phase::kRequest) {
+      return refuse(scope, MVNE_ERR_WRONG_PHASE, "query_open: reads are only allowed in a route handler");
+    }
+    if (!spec_ok(query, offsetof(mvne_query, limit) + sizeof(uint32_t)) || out == nullptr ||
+        !valid(query->sum_field) || !valid(query->order_by) || !valid(query->cursor) ||
+        (query->filters == nullptr && query->filter_count > 0) || query->filter_count > 32) {
+      return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "query_open: malformed query");
+    }
+    using Kind = auth::Principal::Kind;
+    if (scope.principal.kind != Kind::kTenant && scope.principal.kind != Kind::kConsumer) {
+      return refuse(scope, MVNE_ERR_PERMISSION_DENIED, "query_open: this route has no principal to read for");
+    }
+    mvne_status status = MVNE_OK;
+    const records::KindDef* kind = own_kind(scope, query->kind, status);
+    if (kind == nullptr) return status;
+    records::QuerySpec spec;
+    spec.from = query->from_us;
+    spec.to = query->to_us;
+    for (size_t i = 0; i < query->filter_count; ++i) {
+      const mvne_filter& f = query->filters[i];
+      if (!valid(f.field) || !valid_value(f.value)) {
+        return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "query_open: filter " + std::to_string(i) + " is malformed");
+      }
+      spec.filters.push_back({std::string(view(f.field)), f.op, to_value(f.value)});
+    }
+    spec.aggregate = query->aggregate;
+    spec.sum_field = view(query->sum_field);
+    spec.group_by = query->group_by;
+    spec.order_by = view(query->order_by);
+    spec.descending = query->descending != 0;
+    spec.cursor = view(query->cursor);
+    spec.limit = query->limit;
+    auto result = scope.plugin->services()->records->query(*kind, scope.principal, spec);
+    if (!result.ok()) {
+      scope.error = result.status().message();
+      return refuse(scope, result.status().code() == Code::kInvalidArgument ? MVNE_ERR_INVALID_ARGUMENT
+                                                                            : MVNE_ERR_INTERNAL,
+                    "query_open: " + result.status().message());
+    }
+    // Egress check (a): every row read must be the principal's.
+    for (const auto& [tenant, subscriber] : result->owners) {
+      bool mine = tenant == scope.principal.tenant_id &&
+                  (scope.principal.kind == Kind::kTenant || subscriber == scope.principal.subscriber_id);
+      if (!mine) {
+        scope.blocked = "a row read for " + scope.principal.describe() + " belongs to another principal";
+        return MVNE_ERR_EGRESS_BLOCKED;
+      }
+    }
+    for (const auto& row : result->rows) {
+      for (const auto& v : row) {
+        if (auto* text = std::get_if<std::string>(&v)) scope.read_values.insert(*text);
+      }
+    }
+    scope.rows_read += static_cast<int64_t>(result->rows.size());
+    scope.record_kind_read = kind->kind;
+    Cursor& cursor = scope.cursors.emplace_back();
+    cursor.result = std::move(result).value();
+    *out = reinterpret_cast<mvne_cursor*>(&cursor);
+    return MVNE_OK;
+  });
 }
-mvne_status cursor_next(mvne_context* ctx, mvne_cursor*, mvne_record*, int32_t* has_row) {
+
+// The scope's cursor behind `handle`, or nullptr when it is not one of this call's.
+Cursor* own_cursor(CallScope& scope, mvne_cursor* handle) {
+  for (Cursor& c : scope.cursors) {
+    if (reinterpret_cast<mvne_cursor*>(&c) == handle && !c.closed) return &c;
+  }
+  return nullptr;
+}
+
+mvne_status cursor_next(mvne_context* ctx, mvne_cursor* handle, mvne_record* out_row, int32_t* has_row) {
   if (has_row != nullptr) *has_row = 0;
-  return not_offered(ctx, "cursor_next");
+  return with_scope(ctx, [&](CallScope& scope) -> mvne_status {
+    Cursor* cursor = own_cursor(scope, handle);
+    if (cursor == nullptr || out_row == nullptr || has_row == nullptr) {
+      return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "cursor_next: not an open cursor of this call");
+    }
+    if (cursor->next >= cursor->result.rows.size()) return MVNE_OK;
+    const storage::Row& row = cursor->result.rows[cursor->next++];
+    cursor->current.assign(row.size(), mvne_value{});
+    for (size_t i = 0; i < row.size(); ++i) {
+      mvne_value& v = cursor->current[i];
+      if (storage::is_null(row[i])) continue;
+      v.type = cursor->result.types[i];
+      if (auto* n = std::get_if<int64_t>(&row[i])) v.i64 = *n;
+      if (auto* d = std::get_if<double>(&row[i])) v.f64 = *d;
+      if (auto* t = std::get_if<std::string>(&row[i])) v.text = mvne_str{t->data(), t->size()};
+    }
+    *out_row = mvne_record{cursor->current.data(), cursor->current.size()};
+    *has_row = 1;
+    return MVNE_OK;
+  });
 }
-mvne_status cursor_token(mvne_context* ctx, mvne_cursor*, mvne_str*) {
-  return not_offered(ctx, "cursor_token");
+
+mvne_status cursor_token(mvne_context* ctx, mvne_cursor* handle, mvne_str* out) {
+  return with_scope(ctx, [&](CallScope& scope) -> mvne_status {
+    Cursor* cursor = own_cursor(scope, handle);
+    if (cursor == nullptr || out == nullptr) {
+      return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "cursor_token: not an open cursor of this call");
+    }
+    const std::string& token = cursor->result.next_cursor;
+    *out = mvne_str{token.data(), token.size()};
+    return MVNE_OK;
+  });
 }
-void cursor_close(mvne_context*, mvne_cursor*) {}
-mvne_status kv_get(mvne_context* ctx, mvne_str, mvne_str*) { return not_offered(ctx, "kv_get"); }
-mvne_status kv_put(mvne_context* ctx, mvne_str, mvne_str) { return not_offered(ctx, "kv_put"); }
+
+void cursor_close(mvne_context* ctx, mvne_cursor* handle) {
+  with_scope(ctx, [&](CallScope& scope) -> mvne_status {
+    Cursor* cursor = own_cursor(scope, handle);
+    if (cursor != nullptr) cursor->closed = true;
+    return MVNE_OK;
+  });
+}
+
+// Plugin state is kept per (plugin, tenant); calls without a principal use the plugin's
+// own row (tenant 0), which no tenant can read.
+int64_t kv_tenant(const CallScope& scope) { return scope.principal.tenant_id; }
+
+mvne_status kv_get(mvne_context* ctx, mvne_str key, mvne_str* out) {
+  return with_scope(ctx, [&](CallScope& scope) -> mvne_status {
+    if (!valid(key) || key.len == 0 || key.len > 190 || out == nullptr) {
+      return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "kv_get: bad key");
+    }
+    auto lease = scope.plugin->services()->db->acquire();
+    if (!lease.ok()) return refuse(scope, MVNE_ERR_INTERNAL, lease.status().message());
+    auto rows = (*lease)->query("SELECT v FROM kv_store WHERE plugin = ? AND tenant_id = ? AND k = ?",
+                                {scope.plugin->name(), kv_tenant(scope), std::string(view(key))});
+    if (!rows.ok()) return refuse(scope, MVNE_ERR_INTERNAL, rows.status().message());
+    if (rows->empty()) return MVNE_ERR_NOT_FOUND;
+    *out = hand_out(scope, storage::as_text(rows.value()[0][0]));
+    return MVNE_OK;
+  });
+}
+
+mvne_status kv_put(mvne_context* ctx, mvne_str key, mvne_str value) {
+  return with_scope(ctx, [&](CallScope& scope) -> mvne_status {
+    if (!valid(key) || key.len == 0 || key.len > 190 || !valid(value) || value.len > (1u << 20)) {
+      return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "kv_put: bad key or value");
+    }
+    storage::Params id = {scope.plugin->name(), kv_tenant(scope), std::string(view(key))};
+    Status st = scope.plugin->services()->db->transaction([&](storage::Connection& c) {
+      Status del = c.execute("DELETE FROM kv_store WHERE plugin = ? AND tenant_id = ? AND k = ?", id);
+      if (!del.ok()) return del;
+      storage::Params row = id;
+      row.push_back(std::string(view(value)));
+      return c.execute("INSERT INTO kv_store (plugin, tenant_id, k, v) VALUES (?, ?, ?, ?)", row);
+    });
+    if (!st.ok()) return refuse(scope, MVNE_ERR_INTERNAL, "kv_put: " + st.message());
+    return MVNE_OK;
+  });
+}
 
 mvne_status lookup(mvne_context* ctx, mvne_str name, mvne_str* out, const char* function,
                    std::multimap<std::string, std::string> HttpExchange::*map, bool lower) {

@@ -31,16 +31,19 @@ const char* phase_name(Phase phase) {
     case Phase::kStop: return "on_stop";
     case Phase::kRequest: return "route handler";
     case Phase::kJob: return "job";
+    case Phase::kIngest: return "ingest handler";
   }
   return "callback";
 }
 
 PluginInstance::PluginInstance(std::string name, std::shared_ptr<PluginLibrary> library,
-                               config::Section config, metrics::Metrics* metrics)
+                               config::Section config, metrics::Metrics* metrics,
+                               platform::Services* services)
     : name_(std::move(name)),
       library_(std::move(library)),
       config_(std::move(config)),
-      metrics_(metrics) {}
+      metrics_(metrics),
+      services_(services) {}
 
 PluginInstance::~PluginInstance() = default;
 
@@ -50,7 +53,16 @@ Status PluginInstance::start() {
   const auto on_start = library_->descriptor().on_start;
   Status st = call(scope, [&](mvne_context* ctx, void*) { return on_start(ctx, &state_); });
   started_ = st.ok();
-  if (!st.ok()) registrations_ = {};
+  // The host owns the storage of the declared record kinds.
+  for (const auto& kind : registrations_.kinds) {
+    if (!st.ok()) break;
+    st = services_ == nullptr ? Status::Unavailable("no storage for record kind '" + kind.kind + "'")
+                              : services_->records->ensure(kind);
+  }
+  if (!st.ok()) {
+    if (started_) stop(std::chrono::milliseconds(0));
+    registrations_ = {};
+  }
   return st;
 }
 
@@ -69,6 +81,13 @@ void PluginInstance::stop(std::chrono::milliseconds timeout) {
   const auto on_stop = library_->descriptor().on_stop;
   (void)invoke(scope, [&](mvne_context* ctx, void* state) { return on_stop(ctx, state); });
   state_ = nullptr;
+}
+
+const records::KindDef* PluginInstance::kind(const std::string& name) const {
+  for (const auto& k : registrations_.kinds) {
+    if (k.kind == name) return &k;
+  }
+  return nullptr;
 }
 
 bool PluginInstance::enter() {

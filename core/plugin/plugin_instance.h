@@ -14,14 +14,17 @@
 #include "core/config/settings.h"
 #include "core/metrics/metrics.h"
 #include "core/plugin/call_scope.h"
+#include "core/platform/services.h"
 #include "core/plugin/library.h"
 
 namespace mvne::plugin {
 
 class PluginInstance {
  public:
+  // `services` may be null (no storage): record kinds are then refused.
   PluginInstance(std::string name, std::shared_ptr<PluginLibrary> library,
-                 config::Section config, metrics::Metrics* metrics);
+                 config::Section config, metrics::Metrics* metrics,
+                 platform::Services* services = nullptr);
   ~PluginInstance();
   PluginInstance(const PluginInstance&) = delete;
   PluginInstance& operator=(const PluginInstance&) = delete;
@@ -42,6 +45,10 @@ class PluginInstance {
   const config::Section& config() const { return config_; }
   const Registrations& registrations() const { return registrations_; }
   const PluginLibrary& library() const { return *library_; }
+  platform::Services* services() const { return services_; }
+  metrics::Metrics& metrics() const { return *metrics_; }
+  // A record kind this plugin declared, or nullptr.
+  const records::KindDef* kind(const std::string& name) const;
 
  private:
   bool enter();
@@ -53,6 +60,7 @@ class PluginInstance {
   const std::shared_ptr<PluginLibrary> library_;  // outlives everything the plugin made
   const config::Section config_;
   metrics::Metrics* const metrics_;
+  platform::Services* const services_;
   Registrations registrations_;  // written once by start(), read-only afterwards
   void* state_ = nullptr;
   bool started_ = false;

@@ -22,8 +22,8 @@ config::Section section_of(const config::Settings& settings, const std::string& 
 
 }  // namespace
 
-PluginManager::PluginManager(metrics::Metrics* metrics)
-    : metrics_(metrics), routes_(std::make_shared<RouteTable>(std::vector<Route>())) {}
+PluginManager::PluginManager(metrics::Metrics* metrics, platform::Services* services)
+    : metrics_(metrics), services_(services), routes_(std::make_shared<RouteTable>(std::vector<Route>())) {}
 
 PluginManager::~PluginManager() { stop_all(std::chrono::milliseconds(0)); }
 
@@ -74,7 +74,7 @@ void PluginManager::start_one(const std::string& name, const config::Settings& s
     return;
   }
   auto plugin = std::make_shared<PluginInstance>(name, library.value(), section_of(settings, name),
-                                                 metrics_);
+                                                 metrics_, services_);
   Status started = plugin->start();
   if (!started.ok()) {
     set_status(name, "failed", started.message());

@@ -28,7 +28,7 @@ struct PluginStatus {
 
 class PluginManager {
  public:
-  explicit PluginManager(metrics::Metrics* metrics);
+  explicit PluginManager(metrics::Metrics* metrics, platform::Services* services = nullptr);
   ~PluginManager();
 
   // Applies `settings`. Fails only when a plugin in plugins.required is not running.
@@ -51,6 +51,7 @@ class PluginManager {
   void publish_routes();  // requires mu_
 
   metrics::Metrics* const metrics_;
+  platform::Services* const services_;
   std::mutex apply_mu_;  // one apply or stop at a time
   mutable std::mutex mu_;
   std::vector<std::shared_ptr<PluginInstance>> running_;  // guarded by mu_, start order

@@ -35,6 +35,10 @@ const std::vector<std::vector<const char*>> kMigrations = {
              created_at {i64} NOT NULL){table_options})",
         "CREATE INDEX assignments_by_identifier ON assignments (id_kind, identifier, valid_from)",
         "CREATE INDEX assignments_by_subscriber ON assignments (subscriber_id)",
+        // Bumped with every change of assignments or subscribers, so the egress guard's
+        // in-memory identifier index knows when to reload.
+        R"(CREATE TABLE directory_version (id {i64} PRIMARY KEY, version {i64} NOT NULL){table_options})",
+        "INSERT INTO directory_version (id, version) VALUES (1, 0)",
         R"(CREATE TABLE api_keys (
              id {id}, tenant_id {i64} NOT NULL REFERENCES tenants(id),
              key_id {key} NOT NULL UNIQUE, secret_hash {text} NOT NULL, label {text} NOT NULL,

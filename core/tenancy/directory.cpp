@@ -77,6 +77,10 @@ AssignmentRow to_assignment(const Row& r) {
           as_text(r[5]), as_text(r[6]), as_int(r[7]), as_int(r[8])};
 }
 
+Status bump_version(Connection& c) {
+  return c.execute("UPDATE directory_version SET version = version + 1 WHERE id = 1");
+}
+
 }  // namespace
 
 Directory::Directory(std::shared_ptr<storage::Database> db, NumberingPlan plan)
@@ -188,6 +192,8 @@ StatusOr<int64_t> Directory::add_subscriber(const Subscriber& s) {
     return Status::Invalid("account '" + s.account_id + "' already exists in tenant '" +
                            s.tenant_code + "'");
   }
+  if (!id.ok()) return id;
+  if (Status st = bump_version(c); !st.ok()) return st;
   return id;
 }
 
@@ -285,6 +291,7 @@ std::optional<Directory::Resolved> Directory::resolve(Connection& c, const LineA
 }
 
 StatusOr<int64_t> Directory::insert(Connection& c, const Resolved& r) {
+  if (Status st = bump_version(c); !st.ok()) return st;
   int64_t line_ref = 0;
   for (const auto& [kind, id] : r.ids) {
     auto inserted = c.insert(
@@ -364,6 +371,7 @@ StatusOr<int64_t> Directory::move(IdKind kind, const std::string& identifier,
                              format_time_us(at) + "; moving there would erase it, not end it");
     }
     Status closed = c.execute("UPDATE assignments SET valid_to = ? WHERE id = ?", {at, old.id});
+    if (closed.ok()) closed = bump_version(c);
     if (!closed.ok()) return closed;
     std::vector<std::string> problems;
     auto r = resolve(c, to, {}, problems);

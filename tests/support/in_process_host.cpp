@@ -18,8 +18,7 @@ config::Settings fixture_settings(const std::vector<std::string>& plugins,
 }
 
 InProcessHost::InProcessHost(const config::Settings& settings,
-                             std::shared_ptr<storage::Database> db)
-    : plugins_(&metrics_) {
+                             std::shared_ptr<storage::Database> db) {
   if (!db) {
     storage::StorageSettings s;
     s.path = dir_.path() + "/host.db";
@@ -28,8 +27,9 @@ InProcessHost::InProcessHost(const config::Settings& settings,
     db = opened.value();
   }
   services_ = platform::Services::on(db, settings.numbering);
-  front_end_ = std::make_unique<http::FrontEnd>(settings.http, &plugins_, &metrics_, services_.get());
-  apply_status_ = plugins_.apply(settings, std::chrono::milliseconds(5000));
+  plugins_ = std::make_unique<plugin::PluginManager>(&metrics_, services_.get());
+  front_end_ = std::make_unique<http::FrontEnd>(settings.http, plugins_.get(), &metrics_, services_.get());
+  apply_status_ = plugins_->apply(settings, std::chrono::milliseconds(5000));
   Status st = front_end_->start();
   EXPECT_TRUE(st.ok()) << st.message();
 }
@@ -38,7 +38,7 @@ InProcessHost::~InProcessHost() {
   front_end_->begin_drain();
   front_end_->wait_idle(std::chrono::milliseconds(5000));
   front_end_->stop();
-  plugins_.stop_all(std::chrono::milliseconds(5000));
+  plugins_->stop_all(std::chrono::milliseconds(5000));
 }
 
 }  // namespace mvne::testing

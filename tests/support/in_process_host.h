@@ -27,7 +27,7 @@ class InProcessHost {
 
   uint16_t port() const { return front_end_->port(); }
   metrics::Metrics& metrics() { return metrics_; }
-  plugin::PluginManager& plugins() { return plugins_; }
+  plugin::PluginManager& plugins() { return *plugins_; }
   http::FrontEnd& front_end() { return *front_end_; }
   platform::Services& services() { return *services_; }
   const Status& apply_status() const { return apply_status_; }
@@ -36,7 +36,7 @@ class InProcessHost {
   TempDir dir_;
   metrics::Metrics metrics_;
   std::unique_ptr<platform::Services> services_;
-  plugin::PluginManager plugins_;
+  std::unique_ptr<plugin::PluginManager> plugins_;
   std::unique_ptr<http::FrontEnd> front_end_;
   Status apply_status_;
 };
