@@ -23,6 +23,7 @@ Status Host::start() {
   plugins_ = std::make_unique<plugin::PluginManager>(&metrics_, services_.get());
   front_end_ = std::make_unique<http::FrontEnd>(settings_.http, plugins_.get(), &metrics_, services_.get());
   scheduler_ = std::make_unique<jobs::Scheduler>(plugins_.get());
+  spooler_ = std::make_unique<ingest::Spooler>(plugins_.get());
   Status st = plugins_->apply(settings_, stop_timeout());
   if (!st.ok()) {
     plugins_->stop_all(stop_timeout());
@@ -34,6 +35,7 @@ Status Host::start() {
     return st;
   }
   scheduler_->start();
+  spooler_->start();
   log::info("host", "storage: " + settings_.storage.backend + " (" +
                         (settings_.storage.backend == "sqlite"
                              ? settings_.storage.path
@@ -72,6 +74,7 @@ void Host::shutdown() {
   if (!front_end_) return;
   front_end_->begin_drain();
   scheduler_->stop();
+  spooler_->stop();
   if (!front_end_->wait_idle(stop_timeout())) {
     log::warn("host", "in-flight requests did not finish within host.shutdown_timeout_ms");
   }

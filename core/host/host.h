@@ -9,6 +9,7 @@
 #include "core/common/status.h"
 #include "core/config/settings.h"
 #include "core/http/front_end.h"
+#include "core/ingest/spooler.h"
 #include "core/jobs/scheduler.h"
 #include "core/metrics/metrics.h"
 #include "core/platform/services.h"
@@ -47,6 +48,7 @@ class Host {
   std::unique_ptr<plugin::PluginManager> plugins_;
   std::unique_ptr<http::FrontEnd> front_end_;
   std::unique_ptr<jobs::Scheduler> scheduler_;
+  std::unique_ptr<ingest::Spooler> spooler_;
 };
 
 }  // namespace mvne::host

@@ -72,7 +72,7 @@ Reply dispatch_to_plugin(const plugin::RouteTable& routes, const IncomingRequest
   Status st = route->plugin->call(scope, [&](mvne_context* ctx, void* state) {
     return reg.handler(state, reg.route_data, ctx, &c_request);
   });
-  if (!st.ok()) {
+  if (!st.ok() && scope.blocked.empty()) {
     int status = st.code() == Code::kUnavailable ? 503 : 500;
     return Reply::error(status, status == 503 ? "unavailable" : "plugin_error",
                         status == 503 ? "the plugin is stopping" : "the plugin failed to answer",
@@ -89,16 +89,38 @@ Reply dispatch_to_plugin(const plugin::RouteTable& routes, const IncomingRequest
     }
   }
   reply.body = std::move(exchange.body);
+
+  // Egress guard: the rows read must have been the principal's, and the bytes may name
+  // no identifier of another principal. A violation withholds the whole response.
+  std::string violation = scope.blocked;
+  if (violation.empty() && services != nullptr) {
+    Status checked = services->guard->check(principal, reply.body, scope.read_values);
+    if (!checked.ok()) violation = checked.message();
+  }
+  if (!violation.empty()) {
+    std::string incident = "inc-" + request.request_id;
+    log::write(log::Level::kError, "egress", request.request_id,
+               "blocked the response of plugin '" + route->plugin->name() + "' (incident " +
+                   incident + "): " + violation);
+    route->plugin->metrics().count_plugin_error(route->plugin->name(), "egress_blocked");
+    if (services != nullptr) {
+      audit::Entry entry{0, 0, principal.describe(), route->plugin->name(), "egress_blocked",
+                         scope.record_kind_read, scope.rows_read, request.request_id,
+                         incident + ": " + violation};
+      (void)services->audit->append(entry);
+    }
+    return Reply::error(500, "egress_blocked",
+                        "the response was withheld by the egress guard (incident " + incident + ")",
+                        request.request_id);
+  }
+
   if (exchange.principal_scoped) {
     reply.headers.emplace_back("Cache-Control", "private, no-store");
     reply.headers.emplace_back("Vary", "Authorization, Cookie");
     // Every delivery to a principal is audited (invariant 8); no audit, no delivery.
-    audit::Entry entry;
-    entry.principal = principal.describe();
-    entry.plugin = route->plugin->name();
-    entry.action = "http_response";
-    entry.request_id = request.request_id;
-    entry.detail = request.method + " " + request.path + " -> " + std::to_string(reply.status);
+    audit::Entry entry{0, 0, principal.describe(), route->plugin->name(), "http_response",
+                       scope.record_kind_read, scope.rows_read, request.request_id,
+                       request.method + " " + request.path + " -> " + std::to_string(reply.status)};
     Status audited = services->audit->append(entry);
     if (!audited.ok()) {
       log::write(log::Level::kError, "http", request.request_id,
