@@ -28,8 +28,8 @@ std::string unique_path(const char* what) {
          what;
 }
 
-pid_t spawn(const std::vector<std::string>& args, const std::string& out,
-            const std::string& err) {
+pid_t spawn(const std::string& binary, const std::vector<std::string>& args,
+            const std::string& out, const std::string& err) {
   pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
@@ -40,8 +40,7 @@ pid_t spawn(const std::vector<std::string>& args, const std::string& out,
     dup2(out_fd, 1);
     dup2(err_fd, 2);
     std::vector<char*> argv;
-    std::string binary = MVNE_HOST_BINARY;
-    argv.push_back(binary.data());
+    argv.push_back(const_cast<char*>(binary.c_str()));
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
     execv(binary.c_str(), argv.data());
@@ -64,8 +63,17 @@ int wait_for(pid_t pid, int timeout_s) {
 }  // namespace
 
 ExitResult run_host(const std::vector<std::string>& args, int timeout_s) {
+  return run_binary(MVNE_HOST_BINARY, args, timeout_s);
+}
+
+ExitResult run_ctl(const std::vector<std::string>& args, int timeout_s) {
+  return run_binary(MVNE_CTL_BINARY, args, timeout_s);
+}
+
+ExitResult run_binary(const std::string& binary, const std::vector<std::string>& args,
+                      int timeout_s) {
   std::string out = unique_path("out"), err = unique_path("err");
-  pid_t pid = spawn(args, out, err);
+  pid_t pid = spawn(binary, args, out, err);
   ExitResult result;
   result.exit_code = wait_for(pid, timeout_s);
   if (result.exit_code == -1) {
@@ -81,7 +89,7 @@ ExitResult run_host(const std::vector<std::string>& args, int timeout_s) {
 
 HostProcess::HostProcess(const std::vector<std::string>& args)
     : out_path_(unique_path("out")), err_path_(unique_path("err")) {
-  pid_ = spawn(args, out_path_, err_path_);
+  pid_ = spawn(MVNE_HOST_BINARY, args, out_path_, err_path_);
   std::regex listening(R"(listening on http://[0-9.]+:([0-9]+))");
   eventually(
       [&] {

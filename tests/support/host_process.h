@@ -16,8 +16,12 @@ struct ExitResult {
   std::string err;
 };
 
-// Runs mvne-host with `args` to completion (at most `timeout_s`).
+// Runs `binary` with `args` to completion (at most `timeout_s`), stdin from /dev/null.
+ExitResult run_binary(const std::string& binary, const std::vector<std::string>& args,
+                      int timeout_s = 60);
+// The same for mvne-host and mvnectl.
 ExitResult run_host(const std::vector<std::string>& args, int timeout_s = 60);
+ExitResult run_ctl(const std::vector<std::string>& args, int timeout_s = 60);
 
 class HostProcess {
  public:

@@ -31,6 +31,7 @@ class Session {
   auth::ApiKeys& keys() { return *services_->keys; }
   audit::AuditLog& audit() { return *services_->audit; }
   storage::Database& db() { return *services_->db; }
+  records::RecordStore& records() { return *services_->records; }
 
   // Prints `value`: as JSON with --json, else as text (arrays of objects as a table).
   void print(const nlohmann::ordered_json& value) const;
@@ -57,6 +58,7 @@ struct Command {
 std::vector<Command> tenancy_commands();
 std::vector<Command> key_commands();
 std::vector<Command> audit_commands();
+std::vector<Command> quarantine_commands();
 
 // Prints "mvnectl: <message>" to stderr and returns kFailed.
 int refuse(const Status& status);

@@ -1,5 +1,5 @@
-// mvnectl: the operator's tool for tenants, plans, subscribers, lines, API keys and the
-// audit log. Usage: mvnectl [--config FILE] [--set k=v] [--json] GROUP COMMAND [options]
+// mvnectl: the operator's tool for tenants, plans, subscribers, lines, API keys, the
+// quarantine and the audit log. Usage: mvnectl [--config FILE] [--set k=v] [--json] GROUP COMMAND [options]
 #include <unistd.h>
 
 #include <cstdlib>
@@ -15,7 +15,7 @@ namespace {
 std::vector<Command> all_commands() {
   std::vector<Command> all;
   for (auto group : {mvne::ctl::tenancy_commands(), mvne::ctl::key_commands(),
-                     mvne::ctl::audit_commands()}) {
+                     mvne::ctl::quarantine_commands(), mvne::ctl::audit_commands()}) {
     all.insert(all.end(), group.begin(), group.end());
   }
   return all;
