@@ -54,7 +54,7 @@ class RequestHandler : public Poco::Net::HTTPRequestHandler {
     reply.headers.emplace_back("X-Request-Id", in.request_id);
     try {
       if (front_end_->draining()) response.setKeepAlive(false);
-      response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
+      response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
       response.setContentType(reply.content_type);
       for (const auto& [name, value] : reply.headers) response.add(name, value);
       response.setContentLength64(static_cast<Poco::Int64>(reply.body.size()));

@@ -1,5 +1,5 @@
-// The smallest useful plugin: one public route that greets, with the greeting read from
-// its [plugin.hello] section, and a job that logs a heartbeat.
+// The smallest useful plugin: a public route that greets, with the greeting read from its
+// [plugin.hello] section, a route only tenants reach, and a job that logs a heartbeat.
 #include <mvne/plugin.hpp>
 
 #include <cctype>
@@ -13,6 +13,12 @@ class HelloPlugin : public mvne::Plugin {
     greeting_ = ctx.config("greeting").value_or("Hello");
     mvne::Status st = route(ctx, "GET", "/api/hello", MVNE_ROUTE_PUBLIC,
                             [this](mvne::RequestContext& rc) { return greet(rc); });
+    if (!st.ok()) return st;
+    // Reached only with a tenant's API key, and only for tenants that enabled "hello".
+    st = route(ctx, "GET", "/api/hello/tenant", MVNE_ROUTE_TENANT, [](mvne::RequestContext& rc) {
+      rc.set_header("Content-Type", "application/json");
+      return rc.write(R"({"message":"Hello, authenticated tenant!"})");
+    });
     if (!st.ok()) return st;
     std::string every = ctx.config("heartbeat").value_or("every 1h");
     return job(ctx, "heartbeat", every, [](mvne::Context& c) {
