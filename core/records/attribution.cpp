@@ -1,12 +1,78 @@
 #include "core/records/attribution.h"
 
+#include <set>
+
 #include "core/common/time.h"
 
 namespace mvne::records {
 
-StatusOr<Attribution> attribute(storage::Connection& c,
-                                const std::vector<std::pair<tenancy::IdKind, std::string>>& ids,
-                                int64_t event_time, const tenancy::NumberingPlan& numbering) {
+namespace {
+
+Candidate to_candidate(const storage::Row& r) {
+  return {storage::as_int(r[0]), storage::as_int(r[1]), storage::as_int(r[2]),
+          storage::as_int(r[3]), storage::as_int(r[4]), storage::as_int(r[5])};
+}
+
+constexpr const char* kCandidateColumns =
+    "SELECT id, tenant_id, subscriber_id, line_ref, valid_from, valid_to, identifier "
+    "FROM assignments WHERE id_kind = ? AND ";
+
+}  // namespace
+
+CandidateLookup database_lookup(storage::Connection& c) {
+  return [&c](tenancy::IdKind kind, const std::string& id, int64_t t) -> StatusOr<std::vector<Candidate>> {
+    auto rows = c.query(std::string(kCandidateColumns) +
+                            "identifier = ? AND valid_from <= ? AND valid_to > ?",
+                        {tenancy::id_kind_name(kind), id, t, t});
+    if (!rows.ok()) return rows.status();
+    std::vector<Candidate> out;
+    for (const auto& r : rows.value()) out.push_back(to_candidate(r));
+    return out;
+  };
+}
+
+StatusOr<BatchLookup> BatchLookup::load(
+    storage::Connection& c, const std::vector<std::pair<tenancy::IdKind, std::string>>& ids) {
+  BatchLookup batch;
+  std::map<tenancy::IdKind, std::set<std::string>> wanted;
+  for (const auto& [kind, id] : ids) {
+    if (!id.empty()) wanted[kind].insert(id);
+  }
+  constexpr size_t kChunk = 400;
+  for (const auto& [kind, set] : wanted) {
+    std::vector<std::string> all(set.begin(), set.end());
+    for (size_t i = 0; i < all.size(); i += kChunk) {
+      std::string sql = std::string(kCandidateColumns) + "identifier IN (";
+      storage::Params params = {tenancy::id_kind_name(kind)};
+      for (size_t j = i; j < std::min(all.size(), i + kChunk); ++j) {
+        sql += j == i ? "?" : ", ?";
+        params.push_back(all[j]);
+      }
+      auto rows = c.query(sql + ")", params);
+      if (!rows.ok()) return rows.status();
+      for (const auto& r : rows.value()) {
+        batch.by_identifier_[{static_cast<int>(kind), storage::as_text(r[6])}].push_back(to_candidate(r));
+      }
+    }
+  }
+  return batch;
+}
+
+CandidateLookup BatchLookup::lookup() const {
+  return [this](tenancy::IdKind kind, const std::string& id, int64_t t) -> StatusOr<std::vector<Candidate>> {
+    std::vector<Candidate> out;
+    auto it = by_identifier_.find({static_cast<int>(kind), id});
+    if (it == by_identifier_.end()) return out;
+    for (const Candidate& c : it->second) {
+      if (c.valid_from <= t && c.valid_to > t) out.push_back(c);
+    }
+    return out;
+  };
+}
+
+StatusOr<Attribution> attribute(const std::vector<std::pair<tenancy::IdKind, std::string>>& ids,
+                                int64_t event_time, const tenancy::NumberingPlan& numbering,
+                                const CandidateLookup& lookup) {
   Attribution result;
   bool any = false;
   for (const auto& [kind, raw] : ids) {
@@ -17,10 +83,7 @@ StatusOr<Attribution> attribute(storage::Connection& c,
       return result;
     }
     std::string what = std::string(tenancy::id_kind_name(kind)) + " " + normalized.value();
-    auto rows = c.query(
-        "SELECT id, tenant_id, subscriber_id, line_ref FROM assignments "
-        "WHERE id_kind = ? AND identifier = ? AND valid_from <= ? AND valid_to > ?",
-        {tenancy::id_kind_name(kind), normalized.value(), event_time, event_time});
+    auto rows = lookup(kind, normalized.value(), event_time);
     if (!rows.ok()) return rows.status();
     if (rows->empty()) {
       result.reason = what + " has no assignment at " + format_time_us(event_time);
@@ -31,14 +94,14 @@ StatusOr<Attribution> attribute(storage::Connection& c,
                       format_time_us(event_time);
       return result;
     }
-    const auto& r = rows.value()[0];
-    int64_t tenant = storage::as_int(r[1]);
-    int64_t subscriber = storage::as_int(r[2]);
+    const Candidate& r = rows.value()[0];
+    int64_t tenant = r.tenant_id;
+    int64_t subscriber = r.subscriber_id;
     if (!any) {
-      result.assignment_id = storage::as_int(r[0]);
+      result.assignment_id = r.assignment_id;
       result.tenant_id = tenant;
       result.subscriber_id = subscriber;
-      result.line_ref = storage::as_int(r[3]);
+      result.line_ref = r.line_ref;
       any = true;
     } else if (tenant != result.tenant_id || subscriber != result.subscriber_id) {
       result.reason = "identifiers disagree: " + what + " belongs to another holder (tenant " +

@@ -4,6 +4,8 @@
 // There is no default tenant and no "current owner" fallback (invariant 3).
 #pragma once
 
+#include <functional>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,9 +25,38 @@ struct Attribution {
   std::string reason;  // why not, when not attributed
 };
 
+// One assignment of an identifier.
+struct Candidate {
+  int64_t assignment_id = 0;
+  int64_t tenant_id = 0;
+  int64_t subscriber_id = 0;
+  int64_t line_ref = 0;
+  int64_t valid_from = 0;
+  int64_t valid_to = 0;
+};
+
+// The assignments of (kind, normalised identifier) covering the event time.
+using CandidateLookup = std::function<StatusOr<std::vector<Candidate>>(
+    tenancy::IdKind kind, const std::string& identifier, int64_t event_time)>;
+
 // `ids` are (kind, raw value) pairs; empty values are ignored.
-StatusOr<Attribution> attribute(storage::Connection& c,
-                                const std::vector<std::pair<tenancy::IdKind, std::string>>& ids,
-                                int64_t event_time, const tenancy::NumberingPlan& numbering);
+StatusOr<Attribution> attribute(const std::vector<std::pair<tenancy::IdKind, std::string>>& ids,
+                                int64_t event_time, const tenancy::NumberingPlan& numbering,
+                                const CandidateLookup& lookup);
+
+// A lookup that asks the database, one query per identifier.
+CandidateLookup database_lookup(storage::Connection& c);
+
+// A lookup over the assignments of a whole batch, loaded with a few IN (...) queries.
+class BatchLookup {
+ public:
+  // `ids` are normalised (kind, identifier) pairs.
+  static StatusOr<BatchLookup> load(storage::Connection& c,
+                                    const std::vector<std::pair<tenancy::IdKind, std::string>>& ids);
+  CandidateLookup lookup() const;
+
+ private:
+  std::map<std::pair<int, std::string>, std::vector<Candidate>> by_identifier_;
+};
 
 }  // namespace mvne::records

@@ -123,17 +123,20 @@ StatusOr<std::pair<Value, int64_t>> decode_cursor(const std::string& cursor) {
   return std::make_pair(sort[0], c[1].get<int64_t>());
 }
 
-// The INSERT of one attributed record: scope columns, then the kind's fields.
-std::string insert_sql(const KindDef& k) {
+// The INSERT of `rows` attributed records: scope columns, then the kind's fields.
+std::string insert_sql(const KindDef& k, size_t rows = 1) {
   std::string sql = "{insert_ignore} INTO " + k.table +
                     " (tenant_id, subscriber_id, assignment_id, line_ref, event_time, dedup_key, "
                     "source, ingested_at";
-  std::string marks = "?, ?, ?, ?, ?, ?, ?, ?";
+  std::string marks = "(?, ?, ?, ?, ?, ?, ?, ?";
   for (const auto& f : k.fields) {
     sql += ", f_" + f.name;
     marks += ", ?";
   }
-  return sql + ") VALUES (" + marks + ")";
+  marks += ")";
+  sql += ") VALUES " + marks;
+  for (size_t i = 1; i < rows; ++i) sql += ", " + marks;
+  return sql;
 }
 
 storage::Params insert_params(const KindDef& k, const Attribution& a, const storage::Row& record,
@@ -217,46 +220,74 @@ StatusOr<KindDef> RecordStore::catalogued(const std::string& plugin, const std::
 
 StatusOr<IngestCounts> RecordStore::submit(const KindDef& k, const std::vector<storage::Row>& records,
                                            const std::string& source) {
+  struct Prepared {
+    storage::Row record;  // identifiers normalised
+    std::string key;
+    std::string problem;
+    Attribution attribution;
+  };
+  // Shape and identifiers first, so that the batch's assignments load in a few queries.
+  std::vector<Prepared> batch;
+  batch.reserve(records.size());
+  std::vector<std::pair<tenancy::IdKind, std::string>> wanted;
+  for (const storage::Row& submitted : records) {
+    Prepared p{submitted, {}, shape_problem(k, submitted), {}};
+    for (const auto& [kind, index] : k.identifiers) {
+      if (!p.problem.empty() || as_text(p.record[index]).empty()) continue;
+      auto normalized = tenancy::normalize(kind, as_text(p.record[index]), numbering_);
+      if (normalized.ok()) {
+        p.record[index] = normalized.value();
+        wanted.emplace_back(kind, normalized.value());
+      } else {
+        p.problem = normalized.status().message();
+      }
+    }
+    p.key = p.problem.empty() ? dedup_key(k, p.record) : hex_hash(payload_json(p.record).dump());
+    batch.push_back(std::move(p));
+  }
+
   IngestCounts counts;
-  const std::string insert = insert_sql(k);
   const std::string quarantine_sql =
       "{insert_ignore} INTO quarantine (plugin, kind, dedup_key, reason, source, payload, created_at) "
       "VALUES (?, ?, ?, ?, ?, ?, ?)";
   Status st = db_->transaction([&](storage::Connection& c) {
     int64_t now = now_us();
-    for (const storage::Row& submitted : records) {
-      std::string problem = shape_problem(k, submitted);
-      // Identifiers are stored in their one normalised spelling.
-      storage::Row record = submitted;
-      for (const auto& [kind, index] : k.identifiers) {
-        if (!problem.empty() || as_text(record[index]).empty()) continue;
-        auto normalized = tenancy::normalize(kind, as_text(record[index]), numbering_);
-        if (normalized.ok()) {
-          record[index] = normalized.value();
-        } else {
-          problem = normalized.status().message();
-        }
+    auto assignments = BatchLookup::load(c, wanted);
+    if (!assignments.ok()) return assignments.status();
+    CandidateLookup lookup = assignments->lookup();
+    std::vector<const Prepared*> attributed;
+    for (Prepared& p : batch) {
+      if (p.problem.empty()) {
+        std::vector<std::pair<tenancy::IdKind, std::string>> ids;
+        for (const auto& [kind, index] : k.identifiers) ids.emplace_back(kind, as_text(p.record[index]));
+        auto a = attribute(ids, as_int(p.record[k.event_time]), numbering_, lookup);
+        if (!a.ok()) return a.status();
+        p.attribution = a.value();
+        p.problem = a->reason;
       }
-      std::string key = problem.empty() ? dedup_key(k, record) : hex_hash(payload_json(record).dump());
-      Attribution a;
-      if (problem.empty()) {
-        std::vector<std::pair<tenancy::IdKind, std::string>> ids;  // already normalised
-        for (const auto& [kind, index] : k.identifiers) ids.emplace_back(kind, as_text(record[index]));
-        auto attributed = attribute(c, ids, as_int(record[k.event_time]), numbering_);
-        if (!attributed.ok()) return attributed.status();
-        a = attributed.value();
-        problem = a.reason;
-      }
-      if (!problem.empty()) {
-        Status q = c.execute(quarantine_sql, {k.plugin, k.kind, key, problem, source,
-                                              payload_json(record).dump(), now});
-        if (!q.ok()) return q;
-        (c.changes() > 0 ? counts.quarantined : counts.duplicates) += 1;
+      if (p.problem.empty()) {
+        attributed.push_back(&p);
         continue;
       }
-      Status ins = c.execute(insert, insert_params(k, a, record, key, source, now));
+      Status q = c.execute(quarantine_sql, {k.plugin, k.kind, p.key, p.problem, source,
+                                            payload_json(p.record).dump(), now});
+      if (!q.ok()) return q;
+      (c.changes() > 0 ? counts.quarantined : counts.duplicates) += 1;
+    }
+    // Multi-row inserts; rows the unique dedup key turns away are the duplicates.
+    constexpr size_t kRowsPerInsert = 100;
+    for (size_t i = 0; i < attributed.size(); i += kRowsPerInsert) {
+      size_t n = std::min(kRowsPerInsert, attributed.size() - i);
+      storage::Params params;
+      for (size_t j = i; j < i + n; ++j) {
+        const Prepared& p = *attributed[j];
+        storage::Params row = insert_params(k, p.attribution, p.record, p.key, source, now);
+        params.insert(params.end(), std::make_move_iterator(row.begin()), std::make_move_iterator(row.end()));
+      }
+      Status ins = c.execute(insert_sql(k, n), params);
       if (!ins.ok()) return ins;
-      (c.changes() > 0 ? counts.stored : counts.duplicates) += 1;
+      counts.stored += c.changes();
+      counts.duplicates += static_cast<int64_t>(n) - c.changes();
     }
     return Status::Ok();
   });
@@ -432,7 +463,7 @@ StatusOr<IngestCounts> RecordStore::release(int64_t id) {
   Status st = db_->transaction([&](storage::Connection& c) {
     std::vector<std::pair<tenancy::IdKind, std::string>> ids;
     for (const auto& [k, index] : kind->identifiers) ids.emplace_back(k, as_text(record[index]));
-    auto a = attribute(c, ids, as_int(record[kind->event_time]), numbering_);
+    auto a = attribute(ids, as_int(record[kind->event_time]), numbering_, database_lookup(c));
     if (!a.ok()) return a.status();
     if (!a->attributed) return Status::Invalid("record #" + std::to_string(id) + " still cannot be attributed: " + a->reason);
     Status ins = c.execute(insert_sql(kind.value()),
