@@ -106,5 +106,13 @@ TEST_F(LeakPatternsTest, IngestContextCannotRead) {
   EXPECT_EQ(http_get(host_.port(), "/api/ledger/probe").body, std::to_string(MVNE_ERR_WRONG_PHASE));
 }
 
+// Plugin state in the key-value store is kept per tenant.
+TEST_F(LeakPatternsTest, KeyValueStoreIsPerTenant) {
+  EXPECT_EQ(get("/api/ledger/note?set=acme-secret", acme_).body, "acme-secret");
+  EXPECT_EQ(get("/api/ledger/note", bolt_).body, "(none)");
+  EXPECT_EQ(get("/api/ledger/note?set=bolt-note", bolt_).body, "bolt-note");
+  EXPECT_EQ(get("/api/ledger/note", acme_).body, "acme-secret");
+}
+
 }  // namespace
 }  // namespace mvne::testing
