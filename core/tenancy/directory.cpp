@@ -385,6 +385,59 @@ StatusOr<int64_t> Directory::move(IdKind kind, const std::string& identifier,
   return line_ref;
 }
 
+Status Directory::merge_accounts(const std::string& tenant_code, const std::string& from,
+                                 const std::string& into) {
+  return db_->transaction([&](Connection& c) {
+    std::vector<std::string> problems;
+    auto tid = tenant_id(c, tenant_code);
+    if (!tid.ok()) return tid.status();
+    struct Account {
+      int64_t id = 0;
+      std::string email, service_code;
+      bool merged = false;
+    };
+    auto load = [&](const std::string& account) -> std::optional<Account> {
+      auto rows = c.query("SELECT id, email, service_code, merged_into FROM subscribers "
+                          "WHERE tenant_id = ? AND account_id = ?",
+                          {tid.value(), account});
+      if (!rows.ok() || rows->empty()) {
+        problems.push_back("unknown account '" + account + "' in tenant '" + tenant_code + "'");
+        return std::nullopt;
+      }
+      const Row& r = rows.value()[0];
+      return Account{as_int(r[0]), as_text(r[1]), as_text(r[2]), !storage::is_null(r[3])};
+    };
+    auto a = load(from);
+    auto b = load(into);
+    if (from == into) problems.push_back("an account cannot be merged into itself");
+    if (a && a->merged) problems.push_back("account '" + from + "' was already merged");
+    if (b && b->merged) problems.push_back("account '" + into + "' was merged into another");
+    if (a && b && a->email != b->email) {
+      problems.push_back("e-mail addresses differ (" + a->email + " / " + b->email +
+                         "): these are two holders' accounts");
+    }
+    if (a && b && a->service_code != b->service_code) {
+      problems.push_back("service codes differ (" + a->service_code + " / " + b->service_code +
+                         "): these are two contracts");
+    }
+    if (!problems.empty()) {
+      return Status::Invalid("merge of '" + from + "' into '" + into + "' refused: " + join(problems, "; "));
+    }
+    Status st = c.execute("UPDATE assignments SET subscriber_id = ? WHERE subscriber_id = ?", {b->id, a->id});
+    if (st.ok()) st = c.execute("UPDATE subscribers SET merged_into = ? WHERE id = ?", {b->id, a->id});
+    auto kinds = c.query("SELECT plugin, kind FROM record_kinds");
+    if (!kinds.ok()) return kinds.status();
+    for (const Row& k : kinds.value()) {
+      if (!st.ok()) break;
+      st = c.execute("UPDATE rec_" + as_text(k[0]) + "_" + as_text(k[1]) +
+                         " SET subscriber_id = ? WHERE subscriber_id = ?",
+                     {b->id, a->id});
+    }
+    if (st.ok()) st = bump_version(c);
+    return st;
+  });
+}
+
 StatusOr<std::vector<AssignmentRow>> Directory::history(IdKind kind, const std::string& identifier) {
   auto normalized = normalize(kind, identifier, numbering_);
   if (!normalized.ok()) return normalized.status();

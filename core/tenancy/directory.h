@@ -92,6 +92,12 @@ class Directory {
   // Closes the open assignment of `identifier` at `at` and assigns it to `to` from `at`.
   StatusOr<int64_t> move(IdKind kind, const std::string& identifier, const LineAssignment& to);
 
+  // Merges account `from` into `into` (one holder recorded twice): its lines and records
+  // move to `into`. Refused, with every problem listed, when the accounts look like two
+  // holders' (different e-mail addresses or service codes) or cannot be merged.
+  Status merge_accounts(const std::string& tenant_code, const std::string& from,
+                        const std::string& into);
+
   // Assignments of one identifier (all history), or of one tenant.
   StatusOr<std::vector<AssignmentRow>> history(IdKind kind, const std::string& identifier);
   StatusOr<std::vector<AssignmentRow>> assignments_of(const std::string& tenant_code);

@@ -115,6 +115,23 @@ TEST_P(DirectoryTest, DomainValidation) {
   EXPECT_EQ(dir_.tenants()->size(), 2u);
 }
 
+// A merge of two holders' accounts is refused with every reason; one holder's two accounts
+// merge, lines included.
+TEST_P(DirectoryTest, MergeRefusesTwoHoldersAndMergesOne) {
+  auto refused = dir_.merge_accounts("acme", "u1", "u2");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.message().find("e-mail addresses differ (u1@acme.example / u2@acme.example): "
+                                   "these are two holders' accounts"),
+            std::string::npos) << refused.message();
+  EXPECT_FALSE(dir_.merge_accounts("acme", "u1", "nobody").ok());
+  EXPECT_FALSE(dir_.merge_accounts("acme", "u1", "u1").ok());
+  ASSERT_TRUE(dir_.add_subscriber({0, "acme", "u1-dup", "svc", "basic", "u1@acme.example"}).ok());
+  ASSERT_TRUE(dir_.assign(line("acme", "u1-dup", "09077778888", "2026-01-01")).ok());
+  ASSERT_TRUE(dir_.merge_accounts("acme", "u1-dup", "u1").ok());
+  EXPECT_EQ(dir_.history(IdKind::kMsisdn, "09077778888")->at(0).account_id, "u1");
+  EXPECT_FALSE(dir_.merge_accounts("acme", "u1-dup", "u1").ok()) << "already merged";
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, DirectoryTest, ::testing::ValuesIn(testing::test_backends()),
                          [](const auto& info) { return info.param; });
 

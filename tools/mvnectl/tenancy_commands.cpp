@@ -227,6 +227,24 @@ std::vector<Command> tenancy_commands() {
          s.print(out);
          return kOk;
        }},
+      {"subscriber", "merge", "merge two accounts of one holder (refused for two holders)",
+       [](po::options_description& o) {
+         o.add_options()
+             ("tenant", po::value<std::string>()->required(), "tenant code")
+             ("from", po::value<std::string>()->required(), "the account that goes away")
+             ("into", po::value<std::string>()->required(), "the account that stays");
+       },
+       [](Session& s, const po::variables_map& vm) {
+         Status st = s.directory().merge_accounts(arg(vm, "tenant"), arg(vm, "from"), arg(vm, "into"));
+         if (!st.ok()) return refuse(st);
+         if (Status a = s.audit_action("subscriber_merge", arg(vm, "tenant") + "/" + arg(vm, "from") +
+                                                               " into " + arg(vm, "into"));
+             !a.ok()) {
+           return refuse(a);
+         }
+         s.print(json{{"merged", arg(vm, "from")}, {"into", arg(vm, "into")}});
+         return kOk;
+       }},
       {"line", "assign", "assign a line (MSISDN/IMSI/ICCID) to a subscriber from a date",
        [](po::options_description& o) {
          line_options(o);
