@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace mvne {
 
@@ -120,8 +121,110 @@ class RequestContext : public Context {
   const mvne_http_request* request_;
 };
 
+// ---- Records ---------------------------------------------------------------------------
+
+// Builders for mvne_value; text values borrow the string, which must outlive the call.
+inline mvne_value text_value(std::string_view s) { return mvne_value{MVNE_FIELD_TEXT, 0, 0, to_str(s)}; }
+inline mvne_value int_value(int64_t v) { return mvne_value{MVNE_FIELD_INT64, v, 0, {nullptr, 0}}; }
+inline mvne_value time_value(int64_t us) { return mvne_value{MVNE_FIELD_TIME, us, 0, {nullptr, 0}}; }
+inline mvne_value double_value(double v) { return mvne_value{MVNE_FIELD_DOUBLE, 0, v, {nullptr, 0}}; }
+inline mvne_value null_value() { return mvne_value{0, 0, 0, {nullptr, 0}}; }
+
+// The context of a spool handler: it submits records and reads nothing.
+class IngestContext : public Context {
+ public:
+  using Context::Context;
+
+  // Submits records whose values are laid out `fields` per record in `values`.
+  Status submit(std::string_view kind, const std::vector<mvne_value>& values, size_t fields) const {
+    if (fields == 0 || values.size() % fields != 0) {
+      return Status::Error("submit: values are not a whole number of records", MVNE_ERR_INVALID_ARGUMENT);
+    }
+    std::vector<mvne_record> records;
+    records.reserve(values.size() / fields);
+    for (size_t i = 0; i < values.size(); i += fields) records.push_back({&values[i], fields});
+    mvne_status code = host().submit_records(raw(), to_str(kind), records.data(), records.size());
+    return code == MVNE_OK ? Status::Ok() : Status(code, "submit_records refused");
+  }
+};
+
+// A row handed out by a Cursor; valid until the next call on that cursor.
+class RowView {
+ public:
+  explicit RowView(const mvne_record& r) : r_(r) {}
+  size_t size() const { return r_.value_count; }
+  bool is_null(size_t i) const { return r_.values[i].type == 0; }
+  std::string_view text(size_t i) const { return to_view(r_.values[i].text); }
+  int64_t integer(size_t i) const { return r_.values[i].i64; }
+  double real(size_t i) const { return r_.values[i].f64; }
+
+ private:
+  const mvne_record& r_;
+};
+
+// Rows of one scoped query; closes itself.
+class Cursor {
+ public:
+  Cursor(const Context& ctx, mvne_cursor* cursor) : ctx_(ctx), cursor_(cursor) {}
+  Cursor(const Cursor&) = delete;
+  Cursor& operator=(const Cursor&) = delete;
+  ~Cursor() {
+    if (cursor_ != nullptr) ctx_.host().cursor_close(ctx_.raw(), cursor_);
+  }
+  // Calls fn(RowView) for each row of this page.
+  template <typename Fn>
+  Status each(Fn&& fn) {
+    mvne_record row{};
+    int32_t has_row = 0;
+    while (true) {
+      mvne_status code = ctx_.host().cursor_next(ctx_.raw(), cursor_, &row, &has_row);
+      if (code != MVNE_OK) return Status(code, "cursor_next refused");
+      if (!has_row) return Status::Ok();
+      fn(RowView(row));
+    }
+  }
+  // The token for the next page, or "" on the last page.
+  std::string next_page() const {
+    mvne_str token{nullptr, 0};
+    if (ctx_.host().cursor_token(ctx_.raw(), cursor_, &token) != MVNE_OK) return {};
+    return std::string(to_view(token));
+  }
+
+ private:
+  const Context& ctx_;
+  mvne_cursor* cursor_;
+};
+
+// Opens a scoped read; the host adds the route's principal to the query.
+inline Status open_query(const Context& ctx, const mvne_query& query, std::unique_ptr<Cursor>& out) {
+  mvne_cursor* cursor = nullptr;
+  mvne_status code = ctx.host().query_open(ctx.raw(), &query, &cursor);
+  if (code != MVNE_OK) return Status(code, "query_open refused");
+  out = std::make_unique<Cursor>(ctx, cursor);
+  return Status::Ok();
+}
+
+// The plugin's key-value store for the context's tenant.
+inline std::optional<std::string> kv_get(const Context& ctx, std::string_view key) {
+  mvne_str out{nullptr, 0};
+  if (ctx.host().kv_get(ctx.raw(), to_str(key), &out) != MVNE_OK) return std::nullopt;
+  return std::string(to_view(out));
+}
+inline Status kv_put(const Context& ctx, std::string_view key, std::string_view value) {
+  mvne_status code = ctx.host().kv_put(ctx.raw(), to_str(key), to_str(value));
+  return code == MVNE_OK ? Status::Ok() : Status(code, "kv_put refused");
+}
+
 using RouteHandler = std::function<Status(RequestContext&)>;
 using JobHandler = std::function<Status(Context&)>;
+using SpoolHandler = std::function<Status(IngestContext&, std::string_view path)>;
+
+// One field of a record kind: its name, MVNE_FIELD_* type and MVNE_ROLE_* roles.
+struct Field {
+  std::string_view name;
+  int32_t type;
+  uint32_t roles = MVNE_ROLE_NONE;
+};
 
 namespace detail {
 // The one trampoline: runs `body` and converts every outcome to a C status code.
@@ -165,6 +268,27 @@ class Plugin {
                            : Status(code, "route " + std::string(prefix) + " refused by host");
   }
 
+  // Declares a record kind; only valid inside start().
+  Status record_kind(Context& ctx, std::string_view name, const std::vector<Field>& fields) {
+    std::vector<mvne_field_spec> specs;
+    for (const Field& f : fields) specs.push_back({to_str(f.name), f.type, f.roles});
+    mvne_record_kind_spec spec{sizeof(mvne_record_kind_spec), to_str(name), specs.data(), specs.size()};
+    mvne_status code = ctx.host().declare_record_kind(ctx.raw(), &spec);
+    return code == MVNE_OK ? Status::Ok()
+                           : Status(code, "record kind " + std::string(name) + " refused by host");
+  }
+
+  // Watches the directory named by config key `dir_key` for files matching `pattern`.
+  Status spool(Context& ctx, std::string_view name, std::string_view dir_key,
+               std::string_view pattern, SpoolHandler handler) {
+    spools_.push_back(std::move(handler));
+    mvne_spool_spec spec{sizeof(mvne_spool_spec), to_str(name), to_str(dir_key), to_str(pattern),
+                         &Plugin::spool_trampoline, &spools_.back()};
+    mvne_status code = ctx.host().register_spool(ctx.raw(), &spec);
+    return code == MVNE_OK ? Status::Ok()
+                           : Status(code, "spool " + std::string(name) + " refused by host");
+  }
+
   Status job(Context& ctx, std::string_view name, std::string_view schedule, JobHandler handler) {
     jobs_.push_back(std::move(handler));
     mvne_job_spec spec{sizeof(mvne_job_spec), to_str(name), to_str(schedule),
@@ -189,9 +313,17 @@ class Plugin {
     });
   }
 
+  static mvne_status spool_trampoline(void*, void* data, mvne_context* ctx, mvne_str path) {
+    return detail::guarded(ctx, [&] {
+      IngestContext c(ctx);
+      return (*static_cast<SpoolHandler*>(data))(c, to_view(path));
+    });
+  }
+
   // deque: element addresses stay stable while handlers are added.
   std::deque<RouteHandler> routes_;
   std::deque<JobHandler> jobs_;
+  std::deque<SpoolHandler> spools_;
 };
 
 namespace detail {
