@@ -1,5 +1,7 @@
 #include "core/tenancy/directory.h"
 
+#include <cctype>
+#include <filesystem>
 #include <sstream>
 
 #include "core/common/time.h"
@@ -41,6 +43,20 @@ std::vector<std::string> split_plugins(const std::string& s) {
     if (!item.empty()) out.push_back(item);
   }
   return out;
+}
+
+// An IANA zone name the system's tz database knows.
+bool known_time_zone(const std::string& zone) {
+  if (zone.empty() || zone.size() > 64 || zone.find("..") != std::string::npos || zone[0] == '/') {
+    return false;
+  }
+  for (char c : zone) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' || c == '-' || c == '+')) {
+      return false;
+    }
+  }
+  std::error_code ec;
+  return std::filesystem::is_regular_file("/usr/share/zoneinfo/" + zone, ec);
 }
 
 bool valid_code(const std::string& code) {
@@ -91,6 +107,9 @@ StatusOr<int64_t> Directory::add_tenant(const Tenant& t) {
   if (!valid_code(t.code)) problems.push_back("code '" + t.code + "' must be 1-64 of a-z A-Z 0-9 - _ .");
   if (t.name.empty()) problems.push_back("name is empty");
   if (t.export_dir.empty()) problems.push_back("export directory is empty");
+  if (!known_time_zone(t.time_zone)) {
+    problems.push_back("time zone '" + t.time_zone + "' is not an IANA zone (e.g. Asia/Tokyo)");
+  }
   if (!problems.empty()) return Status::Invalid("tenant: " + join(problems, "; "));
   auto lease = db_->acquire();
   if (!lease.ok()) return lease.status();

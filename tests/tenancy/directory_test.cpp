@@ -107,6 +107,9 @@ TEST_P(DirectoryTest, DomainValidation) {
   EXPECT_EQ(dir_.add_tenant({0, "acme", "Again", "UTC", "/tmp", {}}).status().message(),
             "tenant 'acme' already exists");
   EXPECT_FALSE(dir_.add_tenant({0, "bad code!", "", "UTC", "", {}}).ok());
+  EXPECT_EQ(dir_.add_tenant({0, "mars", "Mars", "Mars/Olympus", "/tmp", {}}).status().message(),
+            "tenant: time zone 'Mars/Olympus' is not an IANA zone (e.g. Asia/Tokyo)");
+  EXPECT_FALSE(dir_.add_tenant({0, "mars", "Mars", "../../etc/passwd", "/tmp", {}}).ok());
   EXPECT_EQ(dir_.add_subscriber({0, "acme", "u9", "svc", "gold", "u9@x.example"}).status().message(),
             "unknown plan 'gold' in tenant 'acme'");
   EXPECT_EQ(dir_.add_subscriber({0, "zzz", "u9", "svc", "basic", "u9@x.example"}).status().message(),
