@@ -15,7 +15,7 @@ constexpr const char* kColumns =
     "prev_hash, hash FROM audit_log ";
 
 Entry to_entry(const storage::Row& r) {
-  return {as_int(r[0]), as_int(r[1]), as_text(r[2]), as_text(r[3]), as_text(r[4]),
+  return {as_int(r[0]),  as_int(r[1]), as_text(r[2]), as_text(r[3]), as_text(r[4]),
           as_text(r[5]), as_int(r[6]), as_text(r[7]), as_text(r[8])};
 }
 
@@ -26,8 +26,8 @@ std::string chain_hash(const std::string& previous, const Entry& e) {
   // different entries never serialise alike.
   std::string canonical = previous;
   for (const std::string& field :
-       {std::to_string(e.id), std::to_string(e.at), e.principal, e.plugin, e.action,
-        e.record_kind, std::to_string(e.row_count), e.request_id, e.detail}) {
+       {std::to_string(e.id), std::to_string(e.at), e.principal, e.plugin, e.action, e.record_kind,
+        std::to_string(e.row_count), e.request_id, e.detail}) {
     canonical += '\x1f';
     for (char c : field) canonical += c == '\x1f' ? ' ' : c;
   }
@@ -54,8 +54,8 @@ Status AuditLog::append(Entry e) {
     auto id = c.insert(
         "INSERT INTO audit_log (at, principal, plugin, action, record_kind, row_count, "
         "request_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '')",
-        {e.at, e.principal, e.plugin, e.action, e.record_kind, e.row_count, e.request_id,
-         e.detail, previous});
+        {e.at, e.principal, e.plugin, e.action, e.record_kind, e.row_count, e.request_id, e.detail,
+         previous});
     if (!id.ok()) return id.status();
     e.id = id.value();
     std::string hash = chain_hash(previous, e);
@@ -74,9 +74,9 @@ StatusOr<VerifyReport> AuditLog::verify() {
   int64_t last_id = 0;
   const int64_t kPage = 5000;
   while (true) {
-    auto rows = (*lease)->query(std::string(kColumns) + "WHERE id > ? ORDER BY id LIMIT " +
-                                    std::to_string(kPage),
-                                {last_id});
+    auto rows = (*lease)->query(
+        std::string(kColumns) + "WHERE id > ? ORDER BY id LIMIT " + std::to_string(kPage),
+        {last_id});
     if (!rows.ok()) return rows.status();
     for (const auto& r : rows.value()) {
       Entry e = to_entry(r);
@@ -137,8 +137,8 @@ StatusOr<std::vector<ExposureLine>> AuditLog::exposure(int64_t from, int64_t to,
 StatusOr<std::vector<Entry>> AuditLog::entries(int64_t from, int64_t to) {
   auto lease = db_->acquire();
   if (!lease.ok()) return lease.status();
-  auto rows = (*lease)->query(std::string(kColumns) + "WHERE at >= ? AND at < ? ORDER BY id",
-                              {from, to});
+  auto rows =
+      (*lease)->query(std::string(kColumns) + "WHERE at >= ? AND at < ? ORDER BY id", {from, to});
   if (!rows.ok()) return rows.status();
   std::vector<Entry> out;
   for (const auto& r : rows.value()) out.push_back(to_entry(r));

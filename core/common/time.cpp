@@ -12,7 +12,8 @@ StatusOr<int64_t> parse_time_us(std::string_view text) {
   std::cmatch m;
   std::string s(text);
   if (!std::regex_match(s.c_str(), m, kIso)) {
-    return Status::Invalid("time '" + s + "': expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM]");
+    return Status::Invalid("time '" + s +
+                           "': expected YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM]");
   }
   using namespace std::chrono;
   year_month_day ymd{year{std::stoi(m[1])}, month{static_cast<unsigned>(std::stoi(m[2]))},
@@ -21,7 +22,8 @@ StatusOr<int64_t> parse_time_us(std::string_view text) {
   int hh = m[4].matched ? std::stoi(m[4]) : 0;
   int mm = m[5].matched ? std::stoi(m[5]) : 0;
   int ss = m[6].matched ? std::stoi(m[6]) : 0;
-  if (hh > 23 || mm > 59 || ss > 60) return Status::Invalid("time '" + s + "': no such time of day");
+  if (hh > 23 || mm > 59 || ss > 60)
+    return Status::Invalid("time '" + s + "': no such time of day");
   int64_t fraction = 0;
   if (m[7].matched) {
     std::string f = m[7].str();
@@ -38,8 +40,8 @@ StatusOr<int64_t> parse_time_us(std::string_view text) {
     }
     offset_s = sign * (std::stoi(digits.substr(0, 2)) * 3600 + std::stoi(digits.substr(2, 2)) * 60);
   }
-  int64_t seconds = sys_days(ymd).time_since_epoch().count() * 86400 + hh * 3600 + mm * 60 + ss -
-                    offset_s;
+  int64_t seconds =
+      sys_days(ymd).time_since_epoch().count() * 86400 + hh * 3600 + mm * 60 + ss - offset_s;
   return seconds * 1000000 + fraction;
 }
 

@@ -13,8 +13,8 @@ namespace {
 namespace fs = std::filesystem;
 
 // Parses a value into the settings; returns the reason when the value is bad.
-using Apply = std::function<std::string(Settings&, const std::string& value,
-                                        const std::string& base_dir)>;
+using Apply =
+    std::function<std::string(Settings&, const std::string& value, const std::string& base_dir)>;
 
 struct Key {
   const char* section;
@@ -152,8 +152,8 @@ bool is_secret(const std::string& key) {
 
 const std::vector<Key>& schema() {
   static const std::vector<Key> keys = {
-      int_key("host", "shutdown_timeout_ms", &Settings::host, &HostSettings::shutdown_timeout_ms,
-              0, 600000),
+      int_key("host", "shutdown_timeout_ms", &Settings::host, &HostSettings::shutdown_timeout_ms, 0,
+              600000),
       {"log", "level",
        [](Settings& s, const std::string& v, const std::string&) {
          return parse_choice(v, {"trace", "debug", "info", "warn", "error"}, s.log.level);
@@ -178,8 +178,8 @@ const std::vector<Key>& schema() {
       int_key("http", "min_threads", &Settings::http, &HttpSettings::min_threads, 1, 4096),
       int_key("http", "max_threads", &Settings::http, &HttpSettings::max_threads, 1, 16384),
       int_key("http", "max_queued", &Settings::http, &HttpSettings::max_queued, 1, 65536),
-      int_key("http", "keep_alive_timeout_s", &Settings::http,
-              &HttpSettings::keep_alive_timeout_s, 1, 3600),
+      int_key("http", "keep_alive_timeout_s", &Settings::http, &HttpSettings::keep_alive_timeout_s,
+              1, 3600),
       int_key("http", "max_keep_alive_requests", &Settings::http,
               &HttpSettings::max_keep_alive_requests, 1, 1000000),
       {"storage", "backend",

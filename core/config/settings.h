@@ -18,9 +18,9 @@ struct HostSettings {
 };
 
 struct LogSettings {
-  std::string level = "info";  // trace, debug, info, warn, error
-  std::string format = "text"; // text or json
-  std::string file;            // empty: standard error
+  std::string level = "info";   // trace, debug, info, warn, error
+  std::string format = "text";  // text or json
+  std::string file;             // empty: standard error
 };
 
 struct HttpSettings {
@@ -72,7 +72,8 @@ struct Settings {
 
 // Reads `path`, applies `overrides` (section.key=value) and validates the result.
 // Relative paths in the file are resolved against the file's directory.
-StatusOr<Settings> load_settings(const std::string& path, const std::vector<std::string>& overrides);
+StatusOr<Settings> load_settings(const std::string& path,
+                                 const std::vector<std::string>& overrides);
 
 // Same, from text already read (for tests and reloads).
 StatusOr<Settings> parse_settings(const std::string& text, const std::string& source,

@@ -16,7 +16,8 @@ bool email_domain(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-';
 }
 bool word_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' || c == '@';
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' ||
+         c == '@';
 }
 
 std::string lower(std::string s) {
@@ -73,7 +74,8 @@ bool Guard::belongs(const auth::Principal& p, const std::string& token) const {
   if (owners.empty()) return true;  // not an identifier the platform knows
   for (const Owner& o : owners) {
     if (p.kind == auth::Principal::Kind::kTenant && o.tenant_id == p.tenant_id) return true;
-    if (p.kind == auth::Principal::Kind::kConsumer && o.subscriber_id == p.subscriber_id) return true;
+    if (p.kind == auth::Principal::Kind::kConsumer && o.subscriber_id == p.subscriber_id)
+      return true;
   }
   return false;
 }
@@ -84,9 +86,9 @@ Status Guard::check(const auth::Principal& principal, std::string_view bytes,
   if (!st.ok()) return st;
   for (const std::string& token : tokens(bytes, numbering_)) {
     if (allowed.count(token) || belongs(principal, token)) continue;
-    return Status::Precondition("output to " + principal.describe() +
-                                " contains an identifier of another principal: " +
-                                log::mask_identifiers(token));
+    return Status::Precondition(
+        "output to " + principal.describe() +
+        " contains an identifier of another principal: " + log::mask_identifiers(token));
   }
   return Status::Ok();
 }

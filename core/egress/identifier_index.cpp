@@ -29,14 +29,17 @@ Status IdentifierIndex::refresh() {
   };
   auto ids = (*lease)->query("SELECT identifier, tenant_id, subscriber_id FROM assignments");
   if (!ids.ok()) return ids.status();
-  for (const auto& r : ids.value()) add(storage::as_text(r[0]), storage::as_int(r[1]), storage::as_int(r[2]));
+  for (const auto& r : ids.value())
+    add(storage::as_text(r[0]), storage::as_int(r[1]), storage::as_int(r[2]));
   auto subs = (*lease)->query("SELECT account_id, email, tenant_id, id FROM subscribers");
   if (!subs.ok()) return subs.status();
   for (const auto& r : subs.value()) {
     std::string account = storage::as_text(r[0]);
     std::string email = storage::as_text(r[1]);
-    std::transform(email.begin(), email.end(), email.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (account.size() >= kMinAccountLength) add(account, storage::as_int(r[2]), storage::as_int(r[3]));
+    std::transform(email.begin(), email.end(), email.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    if (account.size() >= kMinAccountLength)
+      add(account, storage::as_int(r[2]), storage::as_int(r[3]));
     add(email, storage::as_int(r[2]), storage::as_int(r[3]));
   }
   std::lock_guard lock(mu_);

@@ -35,8 +35,9 @@ class IdentifierIndex {
  private:
   std::shared_ptr<storage::Database> db_;
   mutable std::mutex mu_;
-  int64_t version_ = -1;                                        // guarded by mu_
-  std::shared_ptr<const std::unordered_map<std::string, std::vector<Owner>>> index_;  // guarded by mu_
+  int64_t version_ = -1;  // guarded by mu_
+  std::shared_ptr<const std::unordered_map<std::string, std::vector<Owner>>>
+      index_;  // guarded by mu_
 };
 
 }  // namespace mvne::egress

@@ -21,7 +21,8 @@ Status Host::start() {
   if (!services.ok()) return services.status();
   services_ = std::move(services).value();
   plugins_ = std::make_unique<plugin::PluginManager>(&metrics_, services_.get());
-  front_end_ = std::make_unique<http::FrontEnd>(settings_.http, plugins_.get(), &metrics_, services_.get());
+  front_end_ =
+      std::make_unique<http::FrontEnd>(settings_.http, plugins_.get(), &metrics_, services_.get());
   scheduler_ = std::make_unique<jobs::Scheduler>(plugins_.get());
   spooler_ = std::make_unique<ingest::Spooler>(plugins_.get());
   Status st = plugins_->apply(settings_, stop_timeout());
@@ -36,12 +37,13 @@ Status Host::start() {
   }
   scheduler_->start();
   spooler_->start();
-  log::info("host", "storage: " + settings_.storage.backend + " (" +
-                        (settings_.storage.backend == "sqlite"
-                             ? settings_.storage.path
-                             : settings_.storage.host + ":" + std::to_string(settings_.storage.port) +
-                                   "/" + settings_.storage.database) +
-                        ")");
+  log::info("host",
+            "storage: " + settings_.storage.backend + " (" +
+                (settings_.storage.backend == "sqlite"
+                     ? settings_.storage.path
+                     : settings_.storage.host + ":" + std::to_string(settings_.storage.port) + "/" +
+                           settings_.storage.database) +
+                ")");
   log::info("host", "listening on http://" + settings_.http.address + ":" +
                         std::to_string(front_end_->port()));
   return Status::Ok();

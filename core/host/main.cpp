@@ -79,15 +79,15 @@ int serve(const std::string& config_path, const std::vector<std::string>& overri
 
 int main(int argc, char** argv) {
   po::options_description options("Usage: mvne-host [options]\nOptions");
-  options.add_options()
-      ("help,h", "show this help and exit")
-      ("version", "show the version and the plugin ABI and exit")
-      ("config,c", po::value<std::string>()->default_value("config/mvne.conf"),
-       "configuration file (INI); every key is documented in config/mvne.conf")
-      ("set,s", po::value<std::vector<std::string>>()->composing(),
-       "override one key, as section.key=value (repeatable)")
-      ("check-config", "print the effective configuration and which plugins would load; "
-                       "exit 0 when all is well, 2 otherwise");
+  options.add_options()("help,h", "show this help and exit")(
+      "version", "show the version and the plugin ABI and exit")(
+      "config,c", po::value<std::string>()->default_value("config/mvne.conf"),
+      "configuration file (INI); every key is documented in config/mvne.conf")(
+      "set,s", po::value<std::vector<std::string>>()->composing(),
+      "override one key, as section.key=value (repeatable)")(
+      "check-config",
+      "print the effective configuration and which plugins would load; "
+      "exit 0 when all is well, 2 otherwise");
   po::variables_map vm;
   try {
     po::store(po::parse_command_line(argc, argv, options), vm);
@@ -96,8 +96,9 @@ int main(int argc, char** argv) {
     return fail(std::string(e.what()) + " (see --help)");
   }
   if (vm.count("help")) {
-    std::cout << options << "\nSignals: SIGTERM/SIGINT stop gracefully, SIGHUP reloads the "
-                            "configuration.\n";
+    std::cout << options
+              << "\nSignals: SIGTERM/SIGINT stop gracefully, SIGHUP reloads the "
+                 "configuration.\n";
     return 0;
   }
   if (vm.count("version")) {

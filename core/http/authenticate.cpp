@@ -18,7 +18,8 @@ StatusOr<auth::Principal> authenticate(const IncomingRequest& request, int32_t a
   }
   auto principal = services->keys->authenticate(header->second.substr(bearer.size()), now_us());
   if (!principal.ok()) {
-    if (principal.status().code() == Code::kInternal || principal.status().code() == Code::kUnavailable) {
+    if (principal.status().code() == Code::kInternal ||
+        principal.status().code() == Code::kUnavailable) {
       return principal.status();
     }
     return Status::Invalid(principal.status().message());

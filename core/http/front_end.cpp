@@ -63,7 +63,8 @@ class RequestHandler : public Poco::Net::HTTPRequestHandler {
       log::write(log::Level::kWarn, "http", in.request_id,
                  "client went away before the response was sent: " + e.displayText());
     }
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     front_end_->metrics().observe_request(route_label, reply.status, seconds);
     log::write(reply.status >= 500 ? log::Level::kWarn : log::Level::kDebug, "http", in.request_id,
                in.method + " " + in.path + " -> " + std::to_string(reply.status));
@@ -145,7 +146,8 @@ Status FrontEnd::start() {
   params->setMaxKeepAliveRequests(settings_.max_keep_alive_requests);
   params->setTimeout(Poco::Timespan(30, 0));
   pool_ = std::make_unique<Poco::ThreadPool>("http", settings_.min_threads, settings_.max_threads);
-  server_ = std::make_unique<Poco::Net::HTTPServer>(new HandlerFactory(this), *pool_, socket, params);
+  server_ =
+      std::make_unique<Poco::Net::HTTPServer>(new HandlerFactory(this), *pool_, socket, params);
   server_->start();
   return Status::Ok();
 }

@@ -49,10 +49,11 @@ Reply dispatch_to_plugin(const plugin::RouteTable& routes, const IncomingRequest
                             request.request_id);
       }
       if (who.status().code() != Code::kInvalidArgument) {
-        return Reply::error(503, "unavailable", "authentication is unavailable", request.request_id);
+        return Reply::error(503, "unavailable", "authentication is unavailable",
+                            request.request_id);
       }
-      Reply reply = Reply::error(401, "unauthenticated",
-                                 "this route needs a valid API key", request.request_id);
+      Reply reply = Reply::error(401, "unauthenticated", "this route needs a valid API key",
+                                 request.request_id);
       reply.headers.emplace_back("WWW-Authenticate", "Bearer");
       return reply;
     }
@@ -104,8 +105,14 @@ Reply dispatch_to_plugin(const plugin::RouteTable& routes, const IncomingRequest
                    incident + "): " + violation);
     route->plugin->metrics().count_plugin_error(route->plugin->name(), "egress_blocked");
     if (services != nullptr) {
-      audit::Entry entry{0, 0, principal.describe(), route->plugin->name(), "egress_blocked",
-                         scope.record_kind_read, scope.rows_read, request.request_id,
+      audit::Entry entry{0,
+                         0,
+                         principal.describe(),
+                         route->plugin->name(),
+                         "egress_blocked",
+                         scope.record_kind_read,
+                         scope.rows_read,
+                         request.request_id,
                          incident + ": " + violation};
       (void)services->audit->append(entry);
     }
@@ -118,14 +125,21 @@ Reply dispatch_to_plugin(const plugin::RouteTable& routes, const IncomingRequest
     reply.headers.emplace_back("Cache-Control", "private, no-store");
     reply.headers.emplace_back("Vary", "Authorization, Cookie");
     // Every delivery to a principal is audited (invariant 8); no audit, no delivery.
-    audit::Entry entry{0, 0, principal.describe(), route->plugin->name(), "http_response",
-                       scope.record_kind_read, scope.rows_read, request.request_id,
+    audit::Entry entry{0,
+                       0,
+                       principal.describe(),
+                       route->plugin->name(),
+                       "http_response",
+                       scope.record_kind_read,
+                       scope.rows_read,
+                       request.request_id,
                        request.method + " " + request.path + " -> " + std::to_string(reply.status)};
     Status audited = services->audit->append(entry);
     if (!audited.ok()) {
       log::write(log::Level::kError, "http", request.request_id,
                  "response withheld: audit failed: " + audited.message());
-      return Reply::error(503, "unavailable", "the response could not be audited", request.request_id);
+      return Reply::error(503, "unavailable", "the response could not be audited",
+                          request.request_id);
     }
   }
   return reply;

@@ -31,7 +31,9 @@ Spooler::Spooler(plugin::PluginManager* plugins) : plugins_(plugins) {}
 
 Spooler::~Spooler() { stop(); }
 
-void Spooler::start() { thread_ = std::thread([this] { run(); }); }
+void Spooler::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void Spooler::stop() {
   {

@@ -18,7 +18,7 @@ class Schedule {
 
  private:
   Schedule() = default;
-  std::chrono::seconds every_{0};        // interval schedules
+  std::chrono::seconds every_{0};          // interval schedules
   std::chrono::seconds daily_offset_{-1};  // seconds after UTC midnight, daily schedules
 };
 

@@ -11,7 +11,9 @@ Scheduler::Scheduler(plugin::PluginManager* plugins) : plugins_(plugins) {}
 
 Scheduler::~Scheduler() { stop(); }
 
-void Scheduler::start() { thread_ = std::thread([this] { run(); }); }
+void Scheduler::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void Scheduler::stop() {
   {

@@ -91,14 +91,13 @@ std::string Metrics::render() const {
   for (const auto& [route, h] : latency_) {
     std::string r = label(route);
     for (size_t i = 0; i < kBuckets.size(); ++i) {
-      out << "mvne_http_request_duration_seconds_bucket{route=\"" << r << "\",le=\""
-          << kBuckets[i] << "\"} " << h.counts[i] << "\n";
+      out << "mvne_http_request_duration_seconds_bucket{route=\"" << r << "\",le=\"" << kBuckets[i]
+          << "\"} " << h.counts[i] << "\n";
     }
     out << "mvne_http_request_duration_seconds_bucket{route=\"" << r << "\",le=\"+Inf\"} "
         << h.count << "\n"
         << "mvne_http_request_duration_seconds_sum{route=\"" << r << "\"} " << h.sum << "\n"
-        << "mvne_http_request_duration_seconds_count{route=\"" << r << "\"} " << h.count
-        << "\n";
+        << "mvne_http_request_duration_seconds_count{route=\"" << r << "\"} " << h.count << "\n";
   }
   return out.str();
 }

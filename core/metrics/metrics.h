@@ -30,7 +30,7 @@ class Metrics {
 
  private:
   static constexpr std::array<double, 10> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01,
-                                                       0.025,  0.05,  0.1,    0.5,   1.0};
+                                                      0.025,  0.05,  0.1,    0.5,   1.0};
   struct Histogram {
     std::array<uint64_t, kBuckets.size()> counts{};
     uint64_t count = 0;
@@ -38,8 +38,8 @@ class Metrics {
   };
 
   mutable std::mutex mu_;
-  std::map<std::tuple<std::string, int>, uint64_t> requests_;       // (route, status)
-  std::map<std::string, Histogram> latency_;                        // route
+  std::map<std::tuple<std::string, int>, uint64_t> requests_;        // (route, status)
+  std::map<std::string, Histogram> latency_;                         // route
   std::map<std::tuple<std::string, std::string>, uint64_t> errors_;  // (plugin, reason)
   std::map<std::string, std::string> plugin_states_;
 };

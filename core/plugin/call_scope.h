@@ -80,11 +80,11 @@ struct CallScope {
   Phase phase;
   PluginInstance* plugin;
   std::string request_id;
-  auth::Principal principal;                // who the call is for; none for public routes
-  std::string error;                        // last set_error message
-  HttpExchange* http = nullptr;             // kRequest only
-  Registrations* registrations = nullptr;   // kStart only
-  std::deque<std::string> returned;         // strings handed to the plugin for this call
+  auth::Principal principal;               // who the call is for; none for public routes
+  std::string error;                       // last set_error message
+  HttpExchange* http = nullptr;            // kRequest only
+  Registrations* registrations = nullptr;  // kStart only
+  std::deque<std::string> returned;        // strings handed to the plugin for this call
 
   // Read path (kRequest): what was read, for the egress guard and the audit log.
   std::deque<Cursor> cursors;

@@ -71,8 +71,9 @@ uint64_t ContextTable::generation_of(mvne_context* handle) {
 
 mvne_status ContextTable::stale() {
   stale_uses_.fetch_add(1);
-  log::error("host", "a plugin used a context handle outside its callback (stale or forged); "
-                     "the call was refused");
+  log::error("host",
+             "a plugin used a context handle outside its callback (stale or forged); "
+             "the call was refused");
   return MVNE_ERR_STALE_CONTEXT;
 }
 

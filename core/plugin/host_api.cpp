@@ -8,9 +8,9 @@
 
 #include "core/jobs/schedule.h"
 #include "core/log/log.h"
+#include "core/platform/services.h"
 #include "core/plugin/context_table.h"
 #include "core/plugin/plugin_instance.h"
-#include "core/platform/services.h"
 
 namespace mvne::plugin {
 namespace {
@@ -19,7 +19,9 @@ constexpr size_t kMaxString = size_t{64} << 20;
 
 // A string from a plugin: NULL data is only allowed with length 0.
 bool valid(mvne_str s) { return (s.data != nullptr || s.len == 0) && s.len <= kMaxString; }
-std::string_view view(mvne_str s) { return s.len == 0 ? std::string_view() : std::string_view(s.data, s.len); }
+std::string_view view(mvne_str s) {
+  return s.len == 0 ? std::string_view() : std::string_view(s.data, s.len);
+}
 
 template <typename Spec>
 bool spec_ok(const Spec* spec, size_t v1_size) {
@@ -67,8 +69,8 @@ void log_message(mvne_context* ctx, int32_t level, mvne_str message) {
     if (!valid(message) || level < MVNE_LOG_TRACE || level > MVNE_LOG_ERROR) {
       return MVNE_ERR_INVALID_ARGUMENT;
     }
-    log::write(static_cast<log::Level>(level), "plugin:" + scope.plugin->name(),
-               scope.request_id, view(message));
+    log::write(static_cast<log::Level>(level), "plugin:" + scope.plugin->name(), scope.request_id,
+               view(message));
     return MVNE_OK;
   });
 }
@@ -113,8 +115,8 @@ mvne_status register_route(mvne_context* ctx, const mvne_route_spec* spec) {
 mvne_status register_job(mvne_context* ctx, const mvne_job_spec* spec) {
   return with_scope(ctx, [&](CallScope& scope) -> mvne_status {
     if (mvne_status st = require_phase(scope, Phase::kStart, "register_job")) return st;
-    if (!spec_ok(spec, offsetof(mvne_job_spec, job_data) + sizeof(void*)) ||
-        !valid(spec->name) || !valid(spec->schedule) || spec->handler == nullptr) {
+    if (!spec_ok(spec, offsetof(mvne_job_spec, job_data) + sizeof(void*)) || !valid(spec->name) ||
+        !valid(spec->schedule) || spec->handler == nullptr) {
       return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "register_job: malformed spec");
     }
     auto schedule = jobs::Schedule::parse(std::string(view(spec->schedule)));
@@ -136,10 +138,14 @@ bool valid_value(const mvne_value& v) {
 storage::Value to_value(const mvne_value& v) {
   switch (v.type) {
     case MVNE_FIELD_INT64:
-    case MVNE_FIELD_TIME: return v.i64;
-    case MVNE_FIELD_DOUBLE: return v.f64;
-    case MVNE_FIELD_TEXT: return std::string(view(v.text));
-    default: return std::monostate{};
+    case MVNE_FIELD_TIME:
+      return v.i64;
+    case MVNE_FIELD_DOUBLE:
+      return v.f64;
+    case MVNE_FIELD_TEXT:
+      return std::string(view(v.text));
+    default:
+      return std::monostate{};
   }
 }
 
@@ -188,7 +194,8 @@ mvne_status declare_record_kind(mvne_context* ctx, const mvne_record_kind_spec* 
     if (!kind.ok()) return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, kind.status().message());
     for (const auto& k : scope.registrations->kinds) {
       if (k.kind == kind->kind) {
-        return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "record kind '" + k.kind + "' declared twice");
+        return refuse(scope, MVNE_ERR_INVALID_ARGUMENT,
+                      "record kind '" + k.kind + "' declared twice");
       }
     }
     scope.registrations->kinds.push_back(std::move(kind).value());
@@ -198,10 +205,12 @@ mvne_status declare_record_kind(mvne_context* ctx, const mvne_record_kind_spec* 
 
 // The kind named `name` of the calling plugin, or a refusal.
 const records::KindDef* own_kind(CallScope& scope, mvne_str name, mvne_status& status) {
-  const records::KindDef* kind = valid(name) ? scope.plugin->kind(std::string(view(name))) : nullptr;
+  const records::KindDef* kind =
+      valid(name) ? scope.plugin->kind(std::string(view(name))) : nullptr;
   if (kind == nullptr) {
-    status = refuse(scope, MVNE_ERR_NOT_FOUND,
-                    "record kind '" + std::string(valid(name) ? view(name) : "") + "' was not declared");
+    status =
+        refuse(scope, MVNE_ERR_NOT_FOUND,
+               "record kind '" + std::string(valid(name) ? view(name) : "") + "' was not declared");
   }
   return kind;
 }
@@ -221,20 +230,23 @@ mvne_status submit_records(mvne_context* ctx, mvne_str kind_name, const mvne_rec
     for (size_t i = 0; i < count; ++i) {
       const mvne_record& r = records[i];
       if ((r.values == nullptr && r.value_count > 0) || r.value_count > 64) {
-        return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "submit_records: record " + std::to_string(i) + " is malformed");
+        return refuse(scope, MVNE_ERR_INVALID_ARGUMENT,
+                      "submit_records: record " + std::to_string(i) + " is malformed");
       }
       storage::Row row;
       for (size_t v = 0; v < r.value_count; ++v) {
         if (!valid_value(r.values[v])) {
-          return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "submit_records: record " + std::to_string(i) +
-                                                              " value " + std::to_string(v) + " is malformed");
+          return refuse(scope, MVNE_ERR_INVALID_ARGUMENT,
+                        "submit_records: record " + std::to_string(i) + " value " +
+                            std::to_string(v) + " is malformed");
         }
         row.push_back(to_value(r.values[v]));
       }
       rows.push_back(std::move(row));
     }
     auto counts = scope.plugin->services()->records->submit(*kind, rows, scope.source);
-    if (!counts.ok()) return refuse(scope, MVNE_ERR_INTERNAL, "submit_records: " + counts.status().message());
+    if (!counts.ok())
+      return refuse(scope, MVNE_ERR_INTERNAL, "submit_records: " + counts.status().message());
     scope.ingested.stored += counts->stored;
     scope.ingested.duplicates += counts->duplicates;
     scope.ingested.quarantined += counts->quarantined;
@@ -246,7 +258,8 @@ mvne_status query_open(mvne_context* ctx, const mvne_query* query, mvne_cursor**
   if (out != nullptr) *out = nullptr;
   return with_scope(ctx, [&](CallScope& scope) -> mvne_status {
     if (scope.phase != Phase::kRequest) {
-      return refuse(scope, MVNE_ERR_WRONG_PHASE, "query_open: reads are only allowed in a route handler");
+      return refuse(scope, MVNE_ERR_WRONG_PHASE,
+                    "query_open: reads are only allowed in a route handler");
     }
     if (!spec_ok(query, offsetof(mvne_query, limit) + sizeof(uint32_t)) || out == nullptr ||
         !valid(query->sum_field) || !valid(query->order_by) || !valid(query->cursor) ||
@@ -255,7 +268,8 @@ mvne_status query_open(mvne_context* ctx, const mvne_query* query, mvne_cursor**
     }
     using Kind = auth::Principal::Kind;
     if (scope.principal.kind != Kind::kTenant && scope.principal.kind != Kind::kConsumer) {
-      return refuse(scope, MVNE_ERR_PERMISSION_DENIED, "query_open: this route has no principal to read for");
+      return refuse(scope, MVNE_ERR_PERMISSION_DENIED,
+                    "query_open: this route has no principal to read for");
     }
     mvne_status status = MVNE_OK;
     const records::KindDef* kind = own_kind(scope, query->kind, status);
@@ -266,7 +280,8 @@ mvne_status query_open(mvne_context* ctx, const mvne_query* query, mvne_cursor**
     for (size_t i = 0; i < query->filter_count; ++i) {
       const mvne_filter& f = query->filters[i];
       if (!valid(f.field) || !valid_value(f.value)) {
-        return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "query_open: filter " + std::to_string(i) + " is malformed");
+        return refuse(scope, MVNE_ERR_INVALID_ARGUMENT,
+                      "query_open: filter " + std::to_string(i) + " is malformed");
       }
       spec.filters.push_back({std::string(view(f.field)), f.op, to_value(f.value)});
     }
@@ -280,16 +295,19 @@ mvne_status query_open(mvne_context* ctx, const mvne_query* query, mvne_cursor**
     auto result = scope.plugin->services()->records->query(*kind, scope.principal, spec);
     if (!result.ok()) {
       scope.error = result.status().message();
-      return refuse(scope, result.status().code() == Code::kInvalidArgument ? MVNE_ERR_INVALID_ARGUMENT
-                                                                            : MVNE_ERR_INTERNAL,
+      return refuse(scope,
+                    result.status().code() == Code::kInvalidArgument ? MVNE_ERR_INVALID_ARGUMENT
+                                                                     : MVNE_ERR_INTERNAL,
                     "query_open: " + result.status().message());
     }
     // Egress check (a): every row read must be the principal's.
     for (const auto& [tenant, subscriber] : result->owners) {
-      bool mine = tenant == scope.principal.tenant_id &&
-                  (scope.principal.kind == Kind::kTenant || subscriber == scope.principal.subscriber_id);
+      bool mine =
+          tenant == scope.principal.tenant_id &&
+          (scope.principal.kind == Kind::kTenant || subscriber == scope.principal.subscriber_id);
       if (!mine) {
-        scope.blocked = "a row read for " + scope.principal.describe() + " belongs to another principal";
+        scope.blocked =
+            "a row read for " + scope.principal.describe() + " belongs to another principal";
         return MVNE_ERR_EGRESS_BLOCKED;
       }
     }
@@ -315,12 +333,14 @@ Cursor* own_cursor(CallScope& scope, mvne_cursor* handle) {
   return nullptr;
 }
 
-mvne_status cursor_next(mvne_context* ctx, mvne_cursor* handle, mvne_record* out_row, int32_t* has_row) {
+mvne_status cursor_next(mvne_context* ctx, mvne_cursor* handle, mvne_record* out_row,
+                        int32_t* has_row) {
   if (has_row != nullptr) *has_row = 0;
   return with_scope(ctx, [&](CallScope& scope) -> mvne_status {
     Cursor* cursor = own_cursor(scope, handle);
     if (cursor == nullptr || out_row == nullptr || has_row == nullptr) {
-      return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "cursor_next: not an open cursor of this call");
+      return refuse(scope, MVNE_ERR_INVALID_ARGUMENT,
+                    "cursor_next: not an open cursor of this call");
     }
     if (cursor->next >= cursor->result.rows.size()) return MVNE_OK;
     const storage::Row& row = cursor->result.rows[cursor->next++];
@@ -343,7 +363,8 @@ mvne_status cursor_token(mvne_context* ctx, mvne_cursor* handle, mvne_str* out) 
   return with_scope(ctx, [&](CallScope& scope) -> mvne_status {
     Cursor* cursor = own_cursor(scope, handle);
     if (cursor == nullptr || out == nullptr) {
-      return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "cursor_token: not an open cursor of this call");
+      return refuse(scope, MVNE_ERR_INVALID_ARGUMENT,
+                    "cursor_token: not an open cursor of this call");
     }
     const std::string& token = cursor->result.next_cursor;
     *out = mvne_str{token.data(), token.size()};
@@ -370,8 +391,9 @@ mvne_status kv_get(mvne_context* ctx, mvne_str key, mvne_str* out) {
     }
     auto lease = scope.plugin->services()->db->acquire();
     if (!lease.ok()) return refuse(scope, MVNE_ERR_INTERNAL, lease.status().message());
-    auto rows = (*lease)->query("SELECT v FROM kv_store WHERE plugin = ? AND tenant_id = ? AND k = ?",
-                                {scope.plugin->name(), kv_tenant(scope), std::string(view(key))});
+    auto rows =
+        (*lease)->query("SELECT v FROM kv_store WHERE plugin = ? AND tenant_id = ? AND k = ?",
+                        {scope.plugin->name(), kv_tenant(scope), std::string(view(key))});
     if (!rows.ok()) return refuse(scope, MVNE_ERR_INTERNAL, rows.status().message());
     if (rows->empty()) return MVNE_ERR_NOT_FOUND;
     *out = hand_out(scope, storage::as_text(rows.value()[0][0]));
@@ -386,7 +408,8 @@ mvne_status kv_put(mvne_context* ctx, mvne_str key, mvne_str value) {
     }
     storage::Params id = {scope.plugin->name(), kv_tenant(scope), std::string(view(key))};
     Status st = scope.plugin->services()->db->transaction([&](storage::Connection& c) {
-      Status del = c.execute("DELETE FROM kv_store WHERE plugin = ? AND tenant_id = ? AND k = ?", id);
+      Status del =
+          c.execute("DELETE FROM kv_store WHERE plugin = ? AND tenant_id = ? AND k = ?", id);
       if (!del.ok()) return del;
       storage::Params row = id;
       row.push_back(std::string(view(value)));
@@ -456,10 +479,10 @@ mvne_status response_set_header(mvne_context* ctx, mvne_str name, mvne_str value
     }
     std::string key = lower(view(name));
     // The host owns framing, and the cache headers of principal-scoped responses.
-    bool framing = key == "content-length" || key == "transfer-encoding" ||
-                   key == "connection" || key == "x-request-id";
-    bool caching = key == "cache-control" || key == "vary" || key == "expires" ||
-                   key == "pragma" || key == "age";
+    bool framing = key == "content-length" || key == "transfer-encoding" || key == "connection" ||
+                   key == "x-request-id";
+    bool caching = key == "cache-control" || key == "vary" || key == "expires" || key == "pragma" ||
+                   key == "age";
     if (framing || (caching && scope.http->principal_scoped)) {
       return refuse(scope, MVNE_ERR_PERMISSION_DENIED,
                     "response_set_header: '" + std::string(view(name)) + "' is set by the host");

@@ -38,8 +38,7 @@ StatusOr<std::shared_ptr<PluginLibrary>> PluginLibrary::open(const std::string& 
   std::shared_ptr<PluginLibrary> lib(new PluginLibrary());
   lib->path_ = path;
   boost::dll::fs::error_code ec;
-  lib->library_.load(path, boost::dll::load_mode::rtld_local | boost::dll::load_mode::rtld_now,
-                     ec);
+  lib->library_.load(path, boost::dll::load_mode::rtld_local | boost::dll::load_mode::rtld_now, ec);
   if (ec) return Status::Invalid(path + ": cannot load: " + ec.message());
   if (!lib->library_.has(MVNE_PLUGIN_ENTRY_SYMBOL)) {
     return Status::Invalid(path + ": does not export " MVNE_PLUGIN_ENTRY_SYMBOL
@@ -54,15 +53,15 @@ StatusOr<std::shared_ptr<PluginLibrary>> PluginLibrary::open(const std::string& 
     return Status::Invalid(path + ": " MVNE_PLUGIN_ENTRY_SYMBOL " threw an exception");
   }
   if (declared == nullptr) {
-    return Status::Invalid(path + ": " MVNE_PLUGIN_ENTRY_SYMBOL
-                                  " returned no descriptor (the plugin refused this host, ABI " +
+    return Status::Invalid(path +
+                           ": " MVNE_PLUGIN_ENTRY_SYMBOL
+                           " returned no descriptor (the plugin refused this host, ABI " +
                            version_text(MVNE_ABI_MAJOR, MVNE_ABI_MINOR) + ")");
   }
 
   // Read no further than the plugin says its descriptor reaches; zero-fill the rest.
   uint32_t size = declared->struct_size;
-  std::memcpy(&lib->descriptor_, declared,
-              std::min<size_t>(size, sizeof(mvne_plugin_descriptor)));
+  std::memcpy(&lib->descriptor_, declared, std::min<size_t>(size, sizeof(mvne_plugin_descriptor)));
   const mvne_plugin_descriptor& d = lib->descriptor_;
   std::string host_abi = version_text(MVNE_ABI_MAJOR, MVNE_ABI_MINOR);
   std::string problems;

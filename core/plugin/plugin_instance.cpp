@@ -10,16 +10,26 @@ namespace {
 
 const char* status_name(mvne_status code) {
   switch (code) {
-    case MVNE_OK: return "ok";
-    case MVNE_ERR_INVALID_ARGUMENT: return "invalid argument";
-    case MVNE_ERR_NOT_FOUND: return "not found";
-    case MVNE_ERR_PERMISSION_DENIED: return "permission denied";
-    case MVNE_ERR_STALE_CONTEXT: return "stale context";
-    case MVNE_ERR_WRONG_PHASE: return "wrong phase";
-    case MVNE_ERR_UNAVAILABLE: return "unavailable";
-    case MVNE_ERR_EGRESS_BLOCKED: return "egress blocked";
-    case MVNE_ERR_INTERNAL: return "internal error";
-    default: return nullptr;
+    case MVNE_OK:
+      return "ok";
+    case MVNE_ERR_INVALID_ARGUMENT:
+      return "invalid argument";
+    case MVNE_ERR_NOT_FOUND:
+      return "not found";
+    case MVNE_ERR_PERMISSION_DENIED:
+      return "permission denied";
+    case MVNE_ERR_STALE_CONTEXT:
+      return "stale context";
+    case MVNE_ERR_WRONG_PHASE:
+      return "wrong phase";
+    case MVNE_ERR_UNAVAILABLE:
+      return "unavailable";
+    case MVNE_ERR_EGRESS_BLOCKED:
+      return "egress blocked";
+    case MVNE_ERR_INTERNAL:
+      return "internal error";
+    default:
+      return nullptr;
   }
 }
 
@@ -27,11 +37,16 @@ const char* status_name(mvne_status code) {
 
 const char* phase_name(Phase phase) {
   switch (phase) {
-    case Phase::kStart: return "on_start";
-    case Phase::kStop: return "on_stop";
-    case Phase::kRequest: return "route handler";
-    case Phase::kJob: return "job";
-    case Phase::kIngest: return "ingest handler";
+    case Phase::kStart:
+      return "on_start";
+    case Phase::kStop:
+      return "on_stop";
+    case Phase::kRequest:
+      return "route handler";
+    case Phase::kJob:
+      return "job";
+    case Phase::kIngest:
+      return "ingest handler";
   }
   return "callback";
 }
@@ -56,8 +71,9 @@ Status PluginInstance::start() {
   // The host owns the storage of the declared record kinds.
   for (const auto& kind : registrations_.kinds) {
     if (!st.ok()) break;
-    st = services_ == nullptr ? Status::Unavailable("no storage for record kind '" + kind.kind + "'")
-                              : services_->records->ensure(kind);
+    st = services_ == nullptr
+             ? Status::Unavailable("no storage for record kind '" + kind.kind + "'")
+             : services_->records->ensure(kind);
   }
   if (!st.ok()) {
     if (started_) stop(std::chrono::milliseconds(0));
@@ -71,8 +87,8 @@ void PluginInstance::stop(std::chrono::milliseconds timeout) {
     std::unique_lock lock(mu_);
     closed_ = true;
     if (!drained_.wait_for(lock, timeout, [&] { return in_flight_ == 0; })) {
-      log::warn("plugin:" + name_, std::to_string(in_flight_) +
-                                       " call(s) still running after the shutdown timeout");
+      log::warn("plugin:" + name_,
+                std::to_string(in_flight_) + " call(s) still running after the shutdown timeout");
     }
   }
   if (!started_) return;
@@ -131,8 +147,8 @@ Status PluginInstance::invoke(CallScope& scope, const RawCall& raw) {
       failure = "returned an undefined status code " + std::to_string(code);
       reason = "bad_status";
     } else {
-      failure = std::string("failed (") + name + ")" +
-                (scope.error.empty() ? "" : ": " + scope.error);
+      failure =
+          std::string("failed (") + name + ")" + (scope.error.empty() ? "" : ": " + scope.error);
       reason = "error_status";
     }
   }

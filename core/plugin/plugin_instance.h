@@ -13,8 +13,8 @@
 #include "core/common/status.h"
 #include "core/config/settings.h"
 #include "core/metrics/metrics.h"
-#include "core/plugin/call_scope.h"
 #include "core/platform/services.h"
+#include "core/plugin/call_scope.h"
 #include "core/plugin/library.h"
 
 namespace mvne::plugin {
@@ -22,9 +22,8 @@ namespace mvne::plugin {
 class PluginInstance {
  public:
   // `services` may be null (no storage): record kinds are then refused.
-  PluginInstance(std::string name, std::shared_ptr<PluginLibrary> library,
-                 config::Section config, metrics::Metrics* metrics,
-                 platform::Services* services = nullptr);
+  PluginInstance(std::string name, std::shared_ptr<PluginLibrary> library, config::Section config,
+                 metrics::Metrics* metrics, platform::Services* services = nullptr);
   ~PluginInstance();
   PluginInstance(const PluginInstance&) = delete;
   PluginInstance& operator=(const PluginInstance&) = delete;
@@ -67,8 +66,8 @@ class PluginInstance {
 
   std::mutex mu_;
   std::condition_variable drained_;
-  int in_flight_ = 0;   // guarded by mu_
-  bool closed_ = false; // guarded by mu_
+  int in_flight_ = 0;    // guarded by mu_
+  bool closed_ = false;  // guarded by mu_
 };
 
 }  // namespace mvne::plugin

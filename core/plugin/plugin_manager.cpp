@@ -23,7 +23,9 @@ config::Section section_of(const config::Settings& settings, const std::string& 
 }  // namespace
 
 PluginManager::PluginManager(metrics::Metrics* metrics, platform::Services* services)
-    : metrics_(metrics), services_(services), routes_(std::make_shared<RouteTable>(std::vector<Route>())) {}
+    : metrics_(metrics),
+      services_(services),
+      routes_(std::make_shared<RouteTable>(std::vector<Route>())) {}
 
 PluginManager::~PluginManager() { stop_all(std::chrono::milliseconds(0)); }
 

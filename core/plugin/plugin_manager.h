@@ -21,8 +21,8 @@ namespace mvne::plugin {
 
 struct PluginStatus {
   std::string name;
-  std::string state;  // running, failed, disabled
-  std::string reason; // why it failed, empty otherwise
+  std::string state;   // running, failed, disabled
+  std::string reason;  // why it failed, empty otherwise
   std::string version;
 };
 

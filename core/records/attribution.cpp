@@ -20,10 +20,11 @@ constexpr const char* kCandidateColumns =
 }  // namespace
 
 CandidateLookup database_lookup(storage::Connection& c) {
-  return [&c](tenancy::IdKind kind, const std::string& id, int64_t t) -> StatusOr<std::vector<Candidate>> {
-    auto rows = c.query(std::string(kCandidateColumns) +
-                            "identifier = ? AND valid_from <= ? AND valid_to > ?",
-                        {tenancy::id_kind_name(kind), id, t, t});
+  return [&c](tenancy::IdKind kind, const std::string& id,
+              int64_t t) -> StatusOr<std::vector<Candidate>> {
+    auto rows = c.query(
+        std::string(kCandidateColumns) + "identifier = ? AND valid_from <= ? AND valid_to > ?",
+        {tenancy::id_kind_name(kind), id, t, t});
     if (!rows.ok()) return rows.status();
     std::vector<Candidate> out;
     for (const auto& r : rows.value()) out.push_back(to_candidate(r));
@@ -51,7 +52,8 @@ StatusOr<BatchLookup> BatchLookup::load(
       auto rows = c.query(sql + ")", params);
       if (!rows.ok()) return rows.status();
       for (const auto& r : rows.value()) {
-        batch.by_identifier_[{static_cast<int>(kind), storage::as_text(r[6])}].push_back(to_candidate(r));
+        batch.by_identifier_[{static_cast<int>(kind), storage::as_text(r[6])}].push_back(
+            to_candidate(r));
       }
     }
   }
@@ -59,7 +61,8 @@ StatusOr<BatchLookup> BatchLookup::load(
 }
 
 CandidateLookup BatchLookup::lookup() const {
-  return [this](tenancy::IdKind kind, const std::string& id, int64_t t) -> StatusOr<std::vector<Candidate>> {
+  return [this](tenancy::IdKind kind, const std::string& id,
+                int64_t t) -> StatusOr<std::vector<Candidate>> {
     std::vector<Candidate> out;
     auto it = by_identifier_.find({static_cast<int>(kind), id});
     if (it == by_identifier_.end()) return out;

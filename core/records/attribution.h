@@ -51,8 +51,8 @@ CandidateLookup database_lookup(storage::Connection& c);
 class BatchLookup {
  public:
   // `ids` are normalised (kind, identifier) pairs.
-  static StatusOr<BatchLookup> load(storage::Connection& c,
-                                    const std::vector<std::pair<tenancy::IdKind, std::string>>& ids);
+  static StatusOr<BatchLookup> load(
+      storage::Connection& c, const std::vector<std::pair<tenancy::IdKind, std::string>>& ids);
   CandidateLookup lookup() const;
 
  private:

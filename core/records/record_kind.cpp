@@ -13,7 +13,9 @@ bool valid_name(const std::string& s) {
   return true;
 }
 
-std::string text(mvne_str s) { return s.data == nullptr ? std::string() : std::string(s.data, s.len); }
+std::string text(mvne_str s) {
+  return s.data == nullptr ? std::string() : std::string(s.data, s.len);
+}
 
 }  // namespace
 
@@ -35,29 +37,39 @@ Status validate(KindDef& k) {
   std::set<std::string> names;
   for (size_t i = 0; i < k.fields.size(); ++i) {
     const FieldDef& f = k.fields[i];
-    if (!valid_name(f.name)) return Status::Invalid(where + "field '" + f.name + "': names use a-z, 0-9 and _");
-    if (!names.insert(f.name).second) return Status::Invalid(where + "field '" + f.name + "' twice");
+    if (!valid_name(f.name))
+      return Status::Invalid(where + "field '" + f.name + "': names use a-z, 0-9 and _");
+    if (!names.insert(f.name).second)
+      return Status::Invalid(where + "field '" + f.name + "' twice");
     if (f.type < MVNE_FIELD_INT64 || f.type > MVNE_FIELD_TIME) {
-      return Status::Invalid(where + "field '" + f.name + "': unknown type " + std::to_string(f.type));
+      return Status::Invalid(where + "field '" + f.name + "': unknown type " +
+                             std::to_string(f.type));
     }
-    const std::pair<uint32_t, tenancy::IdKind> id_roles[] = {{MVNE_ROLE_MSISDN, tenancy::IdKind::kMsisdn},
-                                                              {MVNE_ROLE_IMSI, tenancy::IdKind::kImsi},
-                                                              {MVNE_ROLE_ICCID, tenancy::IdKind::kIccid}};
+    const std::pair<uint32_t, tenancy::IdKind> id_roles[] = {
+        {MVNE_ROLE_MSISDN, tenancy::IdKind::kMsisdn},
+        {MVNE_ROLE_IMSI, tenancy::IdKind::kImsi},
+        {MVNE_ROLE_ICCID, tenancy::IdKind::kIccid}};
     for (const auto& [role, kind] : id_roles) {
       if (!(f.roles & role)) continue;
-      if (f.type != MVNE_FIELD_TEXT) return Status::Invalid(where + "identifier field '" + f.name + "' must be TEXT");
+      if (f.type != MVNE_FIELD_TEXT)
+        return Status::Invalid(where + "identifier field '" + f.name + "' must be TEXT");
       k.identifiers.emplace_back(kind, i);
     }
     if (f.roles & MVNE_ROLE_EVENT_TIME) {
-      if (f.type != MVNE_FIELD_TIME) return Status::Invalid(where + "event time field '" + f.name + "' must be TIME");
+      if (f.type != MVNE_FIELD_TIME)
+        return Status::Invalid(where + "event time field '" + f.name + "' must be TIME");
       k.event_time = i;
       ++event_times;
     }
     if (f.roles & MVNE_ROLE_DEDUP_KEY) k.dedup.push_back(i);
   }
-  if (event_times != 1) return Status::Invalid(where + "exactly one field must have the EVENT_TIME role");
-  if (k.identifiers.empty()) return Status::Invalid(where + "at least one field must identify the line (MSISDN, IMSI or ICCID role)");
-  if (k.dedup.empty()) return Status::Invalid(where + "at least one field must have the DEDUP_KEY role");
+  if (event_times != 1)
+    return Status::Invalid(where + "exactly one field must have the EVENT_TIME role");
+  if (k.identifiers.empty())
+    return Status::Invalid(
+        where + "at least one field must identify the line (MSISDN, IMSI or ICCID role)");
+  if (k.dedup.empty())
+    return Status::Invalid(where + "at least one field must have the DEDUP_KEY role");
   return Status::Ok();
 }
 

@@ -24,8 +24,8 @@ struct KindDef {
   std::vector<FieldDef> fields;
 
   // Derived by validate():
-  std::string table;         // rec_<plugin>_<kind>
-  size_t event_time = 0;     // index of the event time field
+  std::string table;          // rec_<plugin>_<kind>
+  size_t event_time = 0;      // index of the event time field
   std::vector<size_t> dedup;  // indexes of the dedup key fields
   std::vector<std::pair<tenancy::IdKind, size_t>> identifiers;
 

@@ -10,17 +10,20 @@
 namespace mvne::records {
 namespace {
 
+using nlohmann::json;
 using storage::as_int;
 using storage::as_text;
 using storage::Value;
-using nlohmann::json;
 
 const char* column_type(int32_t type) {
   switch (type) {
     case MVNE_FIELD_INT64:
-    case MVNE_FIELD_TIME: return "{i64}";
-    case MVNE_FIELD_DOUBLE: return "{f64}";
-    default: return "{text}";
+    case MVNE_FIELD_TIME:
+      return "{i64}";
+    case MVNE_FIELD_DOUBLE:
+      return "{f64}";
+    default:
+      return "{text}";
   }
 }
 
@@ -28,34 +31,46 @@ bool type_matches(const Value& v, int32_t type) {
   if (storage::is_null(v)) return true;
   switch (type) {
     case MVNE_FIELD_INT64:
-    case MVNE_FIELD_TIME: return std::holds_alternative<int64_t>(v);
-    case MVNE_FIELD_DOUBLE: return std::holds_alternative<double>(v);
-    default: return std::holds_alternative<std::string>(v);
+    case MVNE_FIELD_TIME:
+      return std::holds_alternative<int64_t>(v);
+    case MVNE_FIELD_DOUBLE:
+      return std::holds_alternative<double>(v);
+    default:
+      return std::holds_alternative<std::string>(v);
   }
 }
 
 const char* type_name(int32_t type) {
   switch (type) {
-    case MVNE_FIELD_INT64: return "INT64";
-    case MVNE_FIELD_TIME: return "TIME";
-    case MVNE_FIELD_DOUBLE: return "DOUBLE";
-    default: return "TEXT";
+    case MVNE_FIELD_INT64:
+      return "INT64";
+    case MVNE_FIELD_TIME:
+      return "TIME";
+    case MVNE_FIELD_DOUBLE:
+      return "DOUBLE";
+    default:
+      return "TEXT";
   }
 }
 
 json fields_json(const KindDef& k) {
   json out = json::array();
-  for (const auto& f : k.fields) out.push_back({{"name", f.name}, {"type", f.type}, {"roles", f.roles}});
+  for (const auto& f : k.fields)
+    out.push_back({{"name", f.name}, {"type", f.type}, {"roles", f.roles}});
   return out;
 }
 
 json payload_json(const storage::Row& record) {
   json out = json::array();
   for (const Value& v : record) {
-    if (auto* i = std::get_if<int64_t>(&v)) out.push_back(*i);
-    else if (auto* d = std::get_if<double>(&v)) out.push_back(*d);
-    else if (auto* s = std::get_if<std::string>(&v)) out.push_back(*s);
-    else out.push_back(nullptr);
+    if (auto* i = std::get_if<int64_t>(&v))
+      out.push_back(*i);
+    else if (auto* d = std::get_if<double>(&v))
+      out.push_back(*d);
+    else if (auto* s = std::get_if<std::string>(&v))
+      out.push_back(*s);
+    else
+      out.push_back(nullptr);
   }
   return out;
 }
@@ -63,10 +78,14 @@ json payload_json(const storage::Row& record) {
 storage::Row row_from_payload(const std::string& payload) {
   storage::Row row;
   for (const auto& v : json::parse(payload)) {
-    if (v.is_number_integer()) row.emplace_back(v.get<int64_t>());
-    else if (v.is_number()) row.emplace_back(v.get<double>());
-    else if (v.is_string()) row.emplace_back(v.get<std::string>());
-    else row.emplace_back(std::monostate{});
+    if (v.is_number_integer())
+      row.emplace_back(v.get<int64_t>());
+    else if (v.is_number())
+      row.emplace_back(v.get<double>());
+    else if (v.is_string())
+      row.emplace_back(v.get<std::string>());
+    else
+      row.emplace_back(std::monostate{});
   }
   return row;
 }
@@ -89,7 +108,8 @@ std::string dedup_key(const KindDef& k, const storage::Row& record) {
 // Checks one record's shape; returns the problem or "".
 std::string shape_problem(const KindDef& k, const storage::Row& record) {
   if (record.size() != k.fields.size()) {
-    return "expected " + std::to_string(k.fields.size()) + " values, got " + std::to_string(record.size());
+    return "expected " + std::to_string(k.fields.size()) + " values, got " +
+           std::to_string(record.size());
   }
   for (size_t i = 0; i < record.size(); ++i) {
     if (!type_matches(record[i], k.fields[i].type)) {
@@ -104,7 +124,8 @@ std::string encode_cursor(const Value& sort, int64_t id) {
   json c = {payload_json({sort})[0], id};
   std::string text = c.dump();
   std::string hex(text.size() * 2 + 1, '\0');
-  sodium_bin2hex(hex.data(), hex.size(), reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  sodium_bin2hex(hex.data(), hex.size(), reinterpret_cast<const unsigned char*>(text.data()),
+                 text.size());
   hex.pop_back();
   return hex;
 }
@@ -118,7 +139,8 @@ StatusOr<std::pair<Value, int64_t>> decode_cursor(const std::string& cursor) {
   }
   text.resize(len);
   json c = json::parse(text, nullptr, false);
-  if (!c.is_array() || c.size() != 2 || !c[1].is_number_integer()) return Status::Invalid("malformed cursor");
+  if (!c.is_array() || c.size() != 2 || !c[1].is_number_integer())
+    return Status::Invalid("malformed cursor");
   storage::Row sort = row_from_payload(json::array({c[0]}).dump());
   return std::make_pair(sort[0], c[1].get<int64_t>());
 }
@@ -141,18 +163,28 @@ std::string insert_sql(const KindDef& k, size_t rows = 1) {
 
 storage::Params insert_params(const KindDef& k, const Attribution& a, const storage::Row& record,
                               const std::string& key, const std::string& source, int64_t now) {
-  storage::Params params = {a.tenant_id, a.subscriber_id, a.assignment_id, a.line_ref,
-                            as_int(record[k.event_time]), key, source, now};
+  storage::Params params = {a.tenant_id,
+                            a.subscriber_id,
+                            a.assignment_id,
+                            a.line_ref,
+                            as_int(record[k.event_time]),
+                            key,
+                            source,
+                            now};
   params.insert(params.end(), record.begin(), record.end());
   return params;
 }
 
 const char* op_sql(int32_t op) {
   switch (op) {
-    case MVNE_FILTER_EQ: return " = ?";
-    case MVNE_FILTER_LT: return " < ?";
-    case MVNE_FILTER_GE: return " >= ?";
-    default: return nullptr;
+    case MVNE_FILTER_EQ:
+      return " = ?";
+    case MVNE_FILTER_LT:
+      return " < ?";
+    case MVNE_FILTER_GE:
+      return " >= ?";
+    default:
+      return nullptr;
   }
 }
 
@@ -163,7 +195,8 @@ RecordStore::RecordStore(std::shared_ptr<storage::Database> db, tenancy::Numberi
 
 Status RecordStore::ensure(const KindDef& k) {
   return db_->transaction([&](storage::Connection& c) {
-    auto existing = c.query("SELECT fields FROM record_kinds WHERE plugin = ? AND kind = ?", {k.plugin, k.kind});
+    auto existing = c.query("SELECT fields FROM record_kinds WHERE plugin = ? AND kind = ?",
+                            {k.plugin, k.kind});
     if (!existing.ok()) return existing.status();
     if (existing->empty()) {
       std::string sql = "CREATE TABLE " + k.table +
@@ -174,7 +207,8 @@ Status RecordStore::ensure(const KindDef& k) {
       for (const auto& f : k.fields) sql += ", f_" + f.name + " " + column_type(f.type);
       Status st = c.execute(sql + "){table_options}");
       if (!st.ok()) return st;
-      st = c.execute("CREATE INDEX " + k.table + "_scope ON " + k.table + " (tenant_id, event_time)");
+      st = c.execute("CREATE INDEX " + k.table + "_scope ON " + k.table +
+                     " (tenant_id, event_time)");
       if (!st.ok()) return st;
       return c.execute("INSERT INTO record_kinds (plugin, kind, fields) VALUES (?, ?, ?)",
                        {k.plugin, k.kind, fields_json(k).dump()});
@@ -186,13 +220,14 @@ Status RecordStore::ensure(const KindDef& k) {
         if (o["name"] != f.name) continue;
         found = true;
         if (o["type"].get<int32_t>() != f.type) {
-          return Status::Invalid("record kind '" + k.kind + "': field '" + f.name + "' changed type from " +
-                                 type_name(o["type"].get<int32_t>()) + " to " + type_name(f.type) +
-                                 "; declare a new field instead");
+          return Status::Invalid("record kind '" + k.kind + "': field '" + f.name +
+                                 "' changed type from " + type_name(o["type"].get<int32_t>()) +
+                                 " to " + type_name(f.type) + "; declare a new field instead");
         }
       }
       if (!found) {
-        Status st = c.execute("ALTER TABLE " + k.table + " ADD COLUMN f_" + f.name + " " + column_type(f.type));
+        Status st = c.execute("ALTER TABLE " + k.table + " ADD COLUMN f_" + f.name + " " +
+                              column_type(f.type));
         if (!st.ok()) return st;
       }
     }
@@ -204,9 +239,11 @@ Status RecordStore::ensure(const KindDef& k) {
 StatusOr<KindDef> RecordStore::catalogued(const std::string& plugin, const std::string& kind) {
   auto lease = db_->acquire();
   if (!lease.ok()) return lease.status();
-  auto rows = (*lease)->query("SELECT fields FROM record_kinds WHERE plugin = ? AND kind = ?", {plugin, kind});
+  auto rows = (*lease)->query("SELECT fields FROM record_kinds WHERE plugin = ? AND kind = ?",
+                              {plugin, kind});
   if (!rows.ok()) return rows.status();
-  if (rows->empty()) return Status::NotFound("no record kind '" + kind + "' of plugin '" + plugin + "'");
+  if (rows->empty())
+    return Status::NotFound("no record kind '" + kind + "' of plugin '" + plugin + "'");
   KindDef k;
   k.plugin = plugin;
   k.kind = kind;
@@ -218,7 +255,8 @@ StatusOr<KindDef> RecordStore::catalogued(const std::string& plugin, const std::
   return k;
 }
 
-StatusOr<IngestCounts> RecordStore::submit(const KindDef& k, const std::vector<storage::Row>& records,
+StatusOr<IngestCounts> RecordStore::submit(const KindDef& k,
+                                           const std::vector<storage::Row>& records,
                                            const std::string& source) {
   struct Prepared {
     storage::Row record;  // identifiers normalised
@@ -248,7 +286,8 @@ StatusOr<IngestCounts> RecordStore::submit(const KindDef& k, const std::vector<s
 
   IngestCounts counts;
   const std::string quarantine_sql =
-      "{insert_ignore} INTO quarantine (plugin, kind, dedup_key, reason, source, payload, created_at) "
+      "{insert_ignore} INTO quarantine (plugin, kind, dedup_key, reason, source, payload, "
+      "created_at) "
       "VALUES (?, ?, ?, ?, ?, ?, ?)";
   Status st = db_->transaction([&](storage::Connection& c) {
     int64_t now = now_us();
@@ -259,7 +298,8 @@ StatusOr<IngestCounts> RecordStore::submit(const KindDef& k, const std::vector<s
     for (Prepared& p : batch) {
       if (p.problem.empty()) {
         std::vector<std::pair<tenancy::IdKind, std::string>> ids;
-        for (const auto& [kind, index] : k.identifiers) ids.emplace_back(kind, as_text(p.record[index]));
+        for (const auto& [kind, index] : k.identifiers)
+          ids.emplace_back(kind, as_text(p.record[index]));
         auto a = attribute(ids, as_int(p.record[k.event_time]), numbering_, lookup);
         if (!a.ok()) return a.status();
         p.attribution = a.value();
@@ -282,7 +322,8 @@ StatusOr<IngestCounts> RecordStore::submit(const KindDef& k, const std::vector<s
       for (size_t j = i; j < i + n; ++j) {
         const Prepared& p = *attributed[j];
         storage::Params row = insert_params(k, p.attribution, p.record, p.key, source, now);
-        params.insert(params.end(), std::make_move_iterator(row.begin()), std::make_move_iterator(row.end()));
+        params.insert(params.end(), std::make_move_iterator(row.begin()),
+                      std::make_move_iterator(row.end()));
       }
       Status ins = c.execute(insert_sql(k, n), params);
       if (!ins.ok()) return ins;
@@ -303,10 +344,10 @@ StatusOr<QueryResult> RecordStore::query(const KindDef& k, const auth::Principal
   }
   if (principal.tenant_id <= 0) return Status::Precondition("the principal has no tenant");
   // Scope: the principal's rows, inside the assignment window they were attributed under.
-  std::string where =
-      " FROM " + k.table + " r JOIN assignments a ON a.id = r.assignment_id"
-      " WHERE r.tenant_id = ? AND a.tenant_id = ? AND r.event_time >= a.valid_from"
-      " AND r.event_time < a.valid_to AND r.event_time >= ? AND r.event_time < ?";
+  std::string where = " FROM " + k.table +
+                      " r JOIN assignments a ON a.id = r.assignment_id"
+                      " WHERE r.tenant_id = ? AND a.tenant_id = ? AND r.event_time >= a.valid_from"
+                      " AND r.event_time < a.valid_to AND r.event_time >= ? AND r.event_time < ?";
   storage::Params params = {principal.tenant_id, principal.tenant_id, spec.from, spec.to};
   if (principal.kind == Kind::kConsumer) {
     if (principal.subscriber_id <= 0) return Status::Precondition("the consumer has no subscriber");
@@ -320,7 +361,8 @@ StatusOr<QueryResult> RecordStore::query(const KindDef& k, const auth::Principal
     if (index < 0) return Status::Invalid("filter: no field '" + f.field + "'");
     if (op == nullptr) return Status::Invalid("filter on '" + f.field + "': unknown operator");
     if (!type_matches(f.value, k.fields[index].type) || storage::is_null(f.value)) {
-      return Status::Invalid("filter on '" + f.field + "': value is not " + type_name(k.fields[index].type));
+      return Status::Invalid("filter on '" + f.field + "': value is not " +
+                             type_name(k.fields[index].type));
     }
     storage::Value value = f.value;
     for (const auto& [id_kind, id_index] : k.identifiers) {
@@ -405,8 +447,8 @@ StatusOr<QueryResult> RecordStore::query(const KindDef& k, const auth::Principal
     result.types.push_back(f.type);
   }
   const char* dir = spec.descending ? " DESC" : "";
-  sql += sort_column + ", r.id, r.tenant_id, r.subscriber_id" + where + " ORDER BY " + sort_column + dir +
-         ", r.id" + dir + " LIMIT " + std::to_string(limit + 1);
+  sql += sort_column + ", r.id, r.tenant_id, r.subscriber_id" + where + " ORDER BY " + sort_column +
+         dir + ", r.id" + dir + " LIMIT " + std::to_string(limit + 1);
   auto lease = db_->acquire();
   if (!lease.ok()) return lease.status();
   auto rows = (*lease)->query(sql, params);
@@ -415,10 +457,12 @@ StatusOr<QueryResult> RecordStore::query(const KindDef& k, const auth::Principal
   for (size_t i = 0; i < rows->size() && i < limit; ++i) {
     storage::Row& row = rows.value()[i];
     result.owners.emplace_back(as_int(row[n + 2]), as_int(row[n + 3]));
-    if (i + 1 == limit && rows->size() > limit) result.next_cursor = encode_cursor(row[n], as_int(row[n + 1]));
+    if (i + 1 == limit && rows->size() > limit)
+      result.next_cursor = encode_cursor(row[n], as_int(row[n + 1]));
     row.resize(n);
     for (size_t c = 0; c < n; ++c) {
-      if (result.types[c] == MVNE_FIELD_DOUBLE && !storage::is_null(row[c])) row[c] = storage::as_double(row[c]);
+      if (result.types[c] == MVNE_FIELD_DOUBLE && !storage::is_null(row[c]))
+        row[c] = storage::as_double(row[c]);
     }
     result.rows.push_back(std::move(row));
   }
@@ -429,9 +473,10 @@ StatusOr<QueryResult> RecordStore::query(const KindDef& k, const auth::Principal
 StatusOr<std::vector<QuarantineItem>> RecordStore::quarantine(bool include_released) {
   auto lease = db_->acquire();
   if (!lease.ok()) return lease.status();
-  auto rows = (*lease)->query(
-      std::string("SELECT id, plugin, kind, reason, source, payload, created_at, released_at FROM quarantine") +
-      (include_released ? "" : " WHERE released_at IS NULL") + " ORDER BY id");
+  auto rows =
+      (*lease)->query(std::string("SELECT id, plugin, kind, reason, source, payload, created_at, "
+                                  "released_at FROM quarantine") +
+                      (include_released ? "" : " WHERE released_at IS NULL") + " ORDER BY id");
   if (!rows.ok()) return rows.status();
   std::vector<QuarantineItem> out;
   for (const auto& r : rows.value()) {
@@ -453,23 +498,27 @@ StatusOr<QuarantineItem> RecordStore::quarantined(int64_t id) {
 StatusOr<IngestCounts> RecordStore::release(int64_t id) {
   auto item = quarantined(id);
   if (!item.ok()) return item.status();
-  if (item->released_at != 0) return Status::Invalid("quarantined record #" + std::to_string(id) + " was already released");
+  if (item->released_at != 0)
+    return Status::Invalid("quarantined record #" + std::to_string(id) + " was already released");
   auto kind = catalogued(item->plugin, item->kind);
   if (!kind.ok()) return kind.status();
   storage::Row record = row_from_payload(item->payload);
   std::string problem = shape_problem(kind.value(), record);
-  if (!problem.empty()) return Status::Invalid("record #" + std::to_string(id) + " cannot be stored: " + problem);
+  if (!problem.empty())
+    return Status::Invalid("record #" + std::to_string(id) + " cannot be stored: " + problem);
   IngestCounts counts;
   Status st = db_->transaction([&](storage::Connection& c) {
     std::vector<std::pair<tenancy::IdKind, std::string>> ids;
     for (const auto& [k, index] : kind->identifiers) ids.emplace_back(k, as_text(record[index]));
     auto a = attribute(ids, as_int(record[kind->event_time]), numbering_, database_lookup(c));
     if (!a.ok()) return a.status();
-    if (!a->attributed) return Status::Invalid("record #" + std::to_string(id) + " still cannot be attributed: " + a->reason);
-    Status ins = c.execute(insert_sql(kind.value()),
-                           insert_params(kind.value(), a.value(), record,
-                                         dedup_key(kind.value(), record), item->source + " (released #" + std::to_string(id) + ")",
-                                         now_us()));
+    if (!a->attributed)
+      return Status::Invalid("record #" + std::to_string(id) +
+                             " still cannot be attributed: " + a->reason);
+    Status ins = c.execute(
+        insert_sql(kind.value()),
+        insert_params(kind.value(), a.value(), record, dedup_key(kind.value(), record),
+                      item->source + " (released #" + std::to_string(id) + ")", now_us()));
     if (!ins.ok()) return ins;
     (c.changes() > 0 ? counts.stored : counts.duplicates) += 1;
     return c.execute("UPDATE quarantine SET released_at = ? WHERE id = ?", {now_us(), id});

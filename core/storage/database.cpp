@@ -70,8 +70,7 @@ StatusOr<StorageSettings> settings_from_config(const config::StorageConfig& conf
 Lease::Lease(Database* db, std::unique_ptr<Connection> connection)
     : db_(db), connection_(std::move(connection)) {}
 
-Lease::Lease(Lease&& other) noexcept
-    : db_(other.db_), connection_(std::move(other.connection_)) {}
+Lease::Lease(Lease&& other) noexcept : db_(other.db_), connection_(std::move(other.connection_)) {}
 
 Lease::~Lease() {
   if (connection_) db_->give_back(std::move(connection_));

@@ -73,8 +73,9 @@ Status migrate(Database& db) {
   auto lease = db.acquire();
   if (!lease.ok()) return lease.status();
   Connection& c = *lease.value();
-  Status st = c.execute("CREATE TABLE IF NOT EXISTS schema_version (version {i64} NOT NULL)"
-                        "{table_options}");
+  Status st = c.execute(
+      "CREATE TABLE IF NOT EXISTS schema_version (version {i64} NOT NULL)"
+      "{table_options}");
   if (!st.ok()) return st;
   auto rows = c.query("SELECT MAX(version) FROM schema_version");
   if (!rows.ok()) return rows.status();
@@ -89,7 +90,8 @@ Status migrate(Database& db) {
     st = db.transaction([&](Connection& tx) {
       for (const char* sql : kMigrations[version - 1]) {
         Status step = tx.execute(sql);
-        if (!step.ok()) return Status::Internal("migration " + std::to_string(version) + ": " + step.message());
+        if (!step.ok())
+          return Status::Internal("migration " + std::to_string(version) + ": " + step.message());
       }
       return tx.execute("INSERT INTO schema_version (version) VALUES (?)", {int64_t{version}});
     });

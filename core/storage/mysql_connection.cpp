@@ -165,8 +165,8 @@ StatusOr<std::unique_ptr<Connection>> MysqlDatabase::connect() {
     return std::unique_ptr<Connection>(std::make_unique<MysqlConnection>(std::move(connection)));
   } catch (const sql::SQLException& e) {
     // The message names the server, never the password.
-    return Status::Unavailable("storage: cannot connect to mysql://" + s.user + "@" + s.host +
-                               ":" + std::to_string(s.port) + "/" + s.database + ": " + e.what());
+    return Status::Unavailable("storage: cannot connect to mysql://" + s.user + "@" + s.host + ":" +
+                               std::to_string(s.port) + "/" + s.database + ": " + e.what());
   }
 }
 

@@ -80,13 +80,19 @@ class SqliteConnection : public Connection {
       row.reserve(columns);
       for (int c = 0; c < columns; ++c) {
         switch (sqlite3_column_type(stmt, c)) {
-          case SQLITE_INTEGER: row.emplace_back(int64_t{sqlite3_column_int64(stmt, c)}); break;
-          case SQLITE_FLOAT: row.emplace_back(sqlite3_column_double(stmt, c)); break;
-          case SQLITE_NULL: row.emplace_back(std::monostate{}); break;
+          case SQLITE_INTEGER:
+            row.emplace_back(int64_t{sqlite3_column_int64(stmt, c)});
+            break;
+          case SQLITE_FLOAT:
+            row.emplace_back(sqlite3_column_double(stmt, c));
+            break;
+          case SQLITE_NULL:
+            row.emplace_back(std::monostate{});
+            break;
           default:
-            row.emplace_back(std::string(
-                reinterpret_cast<const char*>(sqlite3_column_text(stmt, c)),
-                static_cast<size_t>(sqlite3_column_bytes(stmt, c))));
+            row.emplace_back(
+                std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, c)),
+                            static_cast<size_t>(sqlite3_column_bytes(stmt, c))));
         }
       }
       rows->push_back(std::move(row));
@@ -114,7 +120,8 @@ StatusOr<std::shared_ptr<Database>> SqliteDatabase::create(const StorageSettings
   std::error_code ec;
   auto parent = std::filesystem::path(settings.path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  if (ec) return Status::Invalid("storage.path: cannot create " + parent.string() + ": " + ec.message());
+  if (ec)
+    return Status::Invalid("storage.path: cannot create " + parent.string() + ": " + ec.message());
   std::shared_ptr<Database> db(new SqliteDatabase(settings, Dialect::kSqlite));
   auto first = db->acquire();  // fail early on an unusable file
   if (!first.ok()) return first.status();
@@ -123,9 +130,9 @@ StatusOr<std::shared_ptr<Database>> SqliteDatabase::create(const StorageSettings
 
 StatusOr<std::unique_ptr<Connection>> SqliteDatabase::connect() {
   sqlite3* handle = nullptr;
-  int rc = sqlite3_open_v2(settings().path.c_str(), &handle,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(settings().path.c_str(), &handle,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = handle ? sqlite3_errmsg(handle) : "out of memory";
     sqlite3_close(handle);
@@ -133,8 +140,8 @@ StatusOr<std::unique_ptr<Connection>> SqliteDatabase::connect() {
   }
   sqlite3_busy_timeout(handle, 10000);
   auto connection = std::make_unique<SqliteConnection>(handle);
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
-                             "PRAGMA foreign_keys=ON"}) {
+  for (const char* pragma :
+       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"}) {
     auto rows = connection->query(pragma, {});
     if (!rows.ok()) {
       return Status::Unavailable("storage.path: " + settings().path + ": " +

@@ -13,8 +13,8 @@ using Row = std::vector<Value>;
 using Params = std::vector<Value>;
 
 inline bool is_null(const Value& v) { return std::holds_alternative<std::monostate>(v); }
-int64_t as_int(const Value& v);        // 0 for NULL; parses text
-double as_double(const Value& v);      // 0 for NULL
-std::string as_text(const Value& v);   // "" for NULL
+int64_t as_int(const Value& v);       // 0 for NULL; parses text
+double as_double(const Value& v);     // 0 for NULL
+std::string as_text(const Value& v);  // "" for NULL
 
 }  // namespace mvne::storage

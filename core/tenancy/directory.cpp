@@ -51,7 +51,8 @@ bool known_time_zone(const std::string& zone) {
     return false;
   }
   for (char c : zone) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' || c == '-' || c == '+')) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' || c == '-' ||
+          c == '+')) {
       return false;
     }
   }
@@ -62,8 +63,8 @@ bool known_time_zone(const std::string& zone) {
 bool valid_code(const std::string& code) {
   if (code.empty() || code.size() > 64) return false;
   for (char c : code) {
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-          c == '-' || c == '_' || c == '.' || c == '@')) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+          c == '_' || c == '.' || c == '@')) {
       return false;
     }
   }
@@ -89,8 +90,8 @@ const char* kAssignmentColumns =
     "JOIN subscribers s ON s.id = a.subscriber_id JOIN plans p ON p.id = a.plan_id ";
 
 AssignmentRow to_assignment(const Row& r) {
-  return {as_int(r[0]), as_text(r[1]), as_text(r[2]), as_int(r[3]), as_text(r[4]),
-          as_text(r[5]), as_text(r[6]), as_int(r[7]), as_int(r[8])};
+  return {as_int(r[0]),  as_text(r[1]), as_text(r[2]), as_int(r[3]), as_text(r[4]),
+          as_text(r[5]), as_text(r[6]), as_int(r[7]),  as_int(r[8])};
 }
 
 Status bump_version(Connection& c) {
@@ -104,7 +105,8 @@ Directory::Directory(std::shared_ptr<storage::Database> db, NumberingPlan plan)
 
 StatusOr<int64_t> Directory::add_tenant(const Tenant& t) {
   std::vector<std::string> problems;
-  if (!valid_code(t.code)) problems.push_back("code '" + t.code + "' must be 1-64 of a-z A-Z 0-9 - _ .");
+  if (!valid_code(t.code))
+    problems.push_back("code '" + t.code + "' must be 1-64 of a-z A-Z 0-9 - _ .");
   if (t.name.empty()) problems.push_back("name is empty");
   if (t.export_dir.empty()) problems.push_back("export directory is empty");
   if (!known_time_zone(t.time_zone)) {
@@ -152,7 +154,8 @@ StatusOr<int64_t> Directory::add_plan(const Plan& p) {
   if (p.voice_increment_s != 1 && p.voice_increment_s != 60) {
     problems.push_back("voice increment must be 1 (per second) or 60 (per minute)");
   }
-  if (p.data_quota_bytes < 0 || p.voice_per_minute < 0 || p.sms_per_segment < 0 || p.data_per_mb < 0) {
+  if (p.data_quota_bytes < 0 || p.voice_per_minute < 0 || p.sms_per_segment < 0 ||
+      p.data_per_mb < 0) {
     problems.push_back("quota and prices cannot be negative");
   }
   if (!problems.empty()) return Status::Invalid("plan: " + join(problems, "; "));
@@ -166,7 +169,8 @@ StatusOr<int64_t> Directory::add_plan(const Plan& p) {
       {tid.value(), p.code, p.name.empty() ? p.code : p.name, p.data_quota_bytes,
        p.voice_per_minute, p.voice_increment_s, p.sms_per_segment, p.data_per_mb});
   if (!id.ok() && id.status().code() == Code::kFailedPrecondition) {
-    return Status::Invalid("plan '" + p.code + "' already exists in tenant '" + p.tenant_code + "'");
+    return Status::Invalid("plan '" + p.code + "' already exists in tenant '" + p.tenant_code +
+                           "'");
   }
   return id;
 }
@@ -190,9 +194,11 @@ StatusOr<std::vector<Plan>> Directory::plans(const std::string& tenant_code) {
 
 StatusOr<int64_t> Directory::add_subscriber(const Subscriber& s) {
   std::vector<std::string> problems;
-  if (!valid_code(s.account_id)) problems.push_back("account id '" + s.account_id + "' is not valid");
+  if (!valid_code(s.account_id))
+    problems.push_back("account id '" + s.account_id + "' is not valid");
   if (s.service_code.empty()) problems.push_back("service code is empty");
-  if (s.email.find('@') == std::string::npos) problems.push_back("e-mail '" + s.email + "' is not an address");
+  if (s.email.find('@') == std::string::npos)
+    problems.push_back("e-mail '" + s.email + "' is not an address");
   if (!problems.empty()) return Status::Invalid("subscriber: " + join(problems, "; "));
   auto lease = db_->acquire();
   if (!lease.ok()) return lease.status();
@@ -227,8 +233,8 @@ StatusOr<std::vector<Subscriber>> Directory::subscribers(const std::string& tena
   if (!rows.ok()) return rows.status();
   std::vector<Subscriber> out;
   for (const Row& r : rows.value()) {
-    out.push_back({as_int(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3]), as_text(r[4]),
-                   as_text(r[5])});
+    out.push_back(
+        {as_int(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3]), as_text(r[4]), as_text(r[5])});
   }
   return out;
 }
@@ -264,15 +270,16 @@ std::optional<Directory::Resolved> Directory::resolve(Connection& c, const LineA
   auto sub = c.query("SELECT id, plan_id FROM subscribers WHERE tenant_id = ? AND account_id = ?",
                      {r.tenant_id, line.account_id});
   if (!sub.ok() || sub->empty()) {
-    problems.push_back("unknown account '" + line.account_id + "' in tenant '" + line.tenant_code + "'");
+    problems.push_back("unknown account '" + line.account_id + "' in tenant '" + line.tenant_code +
+                       "'");
     return std::nullopt;
   }
   r.subscriber_id = as_int(sub.value()[0][0]);
   r.plan_id = as_int(sub.value()[0][1]);
   if (!line.plan_code.empty()) {
-    auto plan = lookup_id(c, "SELECT id FROM plans WHERE tenant_id = ? AND code = ?",
-                          {r.tenant_id, line.plan_code},
-                          "unknown plan '" + line.plan_code + "' in tenant '" + line.tenant_code + "'");
+    auto plan = lookup_id(
+        c, "SELECT id FROM plans WHERE tenant_id = ? AND code = ?", {r.tenant_id, line.plan_code},
+        "unknown plan '" + line.plan_code + "' in tenant '" + line.tenant_code + "'");
     if (!plan.ok()) {
       problems.push_back(plan.status().message());
     } else {
@@ -280,7 +287,8 @@ std::optional<Directory::Resolved> Directory::resolve(Connection& c, const LineA
     }
   }
   for (const auto& [kind, id] : r.ids) {
-    std::string what = std::string(id_kind_name(kind)) + " " + id + " " + period(r.valid_from, r.valid_to);
+    std::string what =
+        std::string(id_kind_name(kind)) + " " + id + " " + period(r.valid_from, r.valid_to);
     auto overlapping = c.query(std::string(kAssignmentColumns) +
                                    "WHERE a.id_kind = ? AND a.identifier = ? AND a.valid_from < ? "
                                    "AND a.valid_to > ?",
@@ -299,7 +307,8 @@ std::optional<Directory::Resolved> Directory::resolve(Connection& c, const LineA
       for (const auto& [other_kind, other_id] : batch[i].ids) {
         if (other_kind == kind && other_id == id && batch[i].valid_from < r.valid_to &&
             batch[i].valid_to > r.valid_from) {
-          problems.push_back(what + " overlaps row " + std::to_string(i + 1) + " of the same import " +
+          problems.push_back(what + " overlaps row " + std::to_string(i + 1) +
+                             " of the same import " +
                              period(batch[i].valid_from, batch[i].valid_to));
         }
       }
@@ -322,7 +331,8 @@ StatusOr<int64_t> Directory::insert(Connection& c, const Resolved& r) {
     if (line_ref == 0) {
       // The line is named after its first assignment.
       line_ref = inserted.value();
-      Status st = c.execute("UPDATE assignments SET line_ref = ? WHERE id = ?", {line_ref, line_ref});
+      Status st =
+          c.execute("UPDATE assignments SET line_ref = ? WHERE id = ?", {line_ref, line_ref});
       if (!st.ok()) return st;
     }
   }
@@ -351,7 +361,8 @@ StatusOr<int> Directory::import_assignments(const std::vector<LineAssignment>& l
     for (size_t i = 0; i < lines.size(); ++i) {
       std::vector<std::string> row_problems;
       auto r = resolve(c, lines[i], batch, row_problems);
-      for (const auto& p : row_problems) problems.push_back("row " + std::to_string(i + 1) + ": " + p);
+      for (const auto& p : row_problems)
+        problems.push_back("row " + std::to_string(i + 1) + ": " + p);
       batch.push_back(r ? *r : Resolved{});
     }
     if (!problems.empty()) {
@@ -416,9 +427,10 @@ Status Directory::merge_accounts(const std::string& tenant_code, const std::stri
       bool merged = false;
     };
     auto load = [&](const std::string& account) -> std::optional<Account> {
-      auto rows = c.query("SELECT id, email, service_code, merged_into FROM subscribers "
-                          "WHERE tenant_id = ? AND account_id = ?",
-                          {tid.value(), account});
+      auto rows = c.query(
+          "SELECT id, email, service_code, merged_into FROM subscribers "
+          "WHERE tenant_id = ? AND account_id = ?",
+          {tid.value(), account});
       if (!rows.ok() || rows->empty()) {
         problems.push_back("unknown account '" + account + "' in tenant '" + tenant_code + "'");
         return std::nullopt;
@@ -440,10 +452,13 @@ Status Directory::merge_accounts(const std::string& tenant_code, const std::stri
                          "): these are two contracts");
     }
     if (!problems.empty()) {
-      return Status::Invalid("merge of '" + from + "' into '" + into + "' refused: " + join(problems, "; "));
+      return Status::Invalid("merge of '" + from + "' into '" + into +
+                             "' refused: " + join(problems, "; "));
     }
-    Status st = c.execute("UPDATE assignments SET subscriber_id = ? WHERE subscriber_id = ?", {b->id, a->id});
-    if (st.ok()) st = c.execute("UPDATE subscribers SET merged_into = ? WHERE id = ?", {b->id, a->id});
+    Status st = c.execute("UPDATE assignments SET subscriber_id = ? WHERE subscriber_id = ?",
+                          {b->id, a->id});
+    if (st.ok())
+      st = c.execute("UPDATE subscribers SET merged_into = ? WHERE id = ?", {b->id, a->id});
     auto kinds = c.query("SELECT plugin, kind FROM record_kinds");
     if (!kinds.ok()) return kinds.status();
     for (const Row& k : kinds.value()) {
@@ -457,7 +472,8 @@ Status Directory::merge_accounts(const std::string& tenant_code, const std::stri
   });
 }
 
-StatusOr<std::vector<AssignmentRow>> Directory::history(IdKind kind, const std::string& identifier) {
+StatusOr<std::vector<AssignmentRow>> Directory::history(IdKind kind,
+                                                        const std::string& identifier) {
   auto normalized = normalize(kind, identifier, numbering_);
   if (!normalized.ok()) return normalized.status();
   auto lease = db_->acquire();
@@ -474,9 +490,9 @@ StatusOr<std::vector<AssignmentRow>> Directory::history(IdKind kind, const std::
 StatusOr<std::vector<AssignmentRow>> Directory::assignments_of(const std::string& tenant_code) {
   auto lease = db_->acquire();
   if (!lease.ok()) return lease.status();
-  auto rows = (*lease)->query(std::string(kAssignmentColumns) +
-                                  "WHERE t.code = ? ORDER BY a.line_ref, a.id",
-                              {tenant_code});
+  auto rows = (*lease)->query(
+      std::string(kAssignmentColumns) + "WHERE t.code = ? ORDER BY a.line_ref, a.id",
+      {tenant_code});
   if (!rows.ok()) return rows.status();
   std::vector<AssignmentRow> out;
   for (const Row& r : rows.value()) out.push_back(to_assignment(r));

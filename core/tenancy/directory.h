@@ -50,7 +50,7 @@ struct Subscriber {
 struct LineAssignment {
   std::string tenant_code;
   std::string account_id;
-  std::string plan_code;  // empty: the subscriber's plan
+  std::string plan_code;            // empty: the subscriber's plan
   std::string msisdn, imsi, iccid;  // raw; at least one
   int64_t valid_from = 0;
   int64_t valid_to = 0;  // kForever when open-ended

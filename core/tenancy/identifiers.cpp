@@ -41,9 +41,12 @@ bool luhn_valid(const std::string& digits) {
 
 const char* id_kind_name(IdKind kind) {
   switch (kind) {
-    case IdKind::kMsisdn: return "msisdn";
-    case IdKind::kImsi: return "imsi";
-    case IdKind::kIccid: return "iccid";
+    case IdKind::kMsisdn:
+      return "msisdn";
+    case IdKind::kImsi:
+      return "imsi";
+    case IdKind::kIccid:
+      return "iccid";
   }
   return "?";
 }
@@ -52,7 +55,8 @@ StatusOr<IdKind> parse_id_kind(std::string_view name) {
   if (name == "msisdn") return IdKind::kMsisdn;
   if (name == "imsi") return IdKind::kImsi;
   if (name == "iccid") return IdKind::kIccid;
-  return Status::Invalid("identifier kind '" + std::string(name) + "': expected msisdn, imsi or iccid");
+  return Status::Invalid("identifier kind '" + std::string(name) +
+                         "': expected msisdn, imsi or iccid");
 }
 
 StatusOr<std::string> normalize_msisdn(std::string_view raw, const NumberingPlan& plan) {
@@ -73,7 +77,8 @@ StatusOr<std::string> normalize_msisdn(std::string_view raw, const NumberingPlan
     return Status::Invalid("MSISDN '" + std::string(raw) + "': a country code cannot start with 0");
   }
   if (international.size() < 8 || international.size() > 15) {
-    return Status::Invalid("MSISDN '" + std::string(raw) + "': E.164 numbers have 8 to 15 digits, this has " +
+    return Status::Invalid("MSISDN '" + std::string(raw) +
+                           "': E.164 numbers have 8 to 15 digits, this has " +
                            std::to_string(international.size()));
   }
   return "+" + international;
@@ -104,9 +109,12 @@ StatusOr<std::string> normalize_iccid(std::string_view raw) {
 
 StatusOr<std::string> normalize(IdKind kind, std::string_view raw, const NumberingPlan& plan) {
   switch (kind) {
-    case IdKind::kMsisdn: return normalize_msisdn(raw, plan);
-    case IdKind::kImsi: return normalize_imsi(raw);
-    case IdKind::kIccid: return normalize_iccid(raw);
+    case IdKind::kMsisdn:
+      return normalize_msisdn(raw, plan);
+    case IdKind::kImsi:
+      return normalize_imsi(raw);
+    case IdKind::kIccid:
+      return normalize_iccid(raw);
   }
   return Status::Invalid("unknown identifier kind");
 }

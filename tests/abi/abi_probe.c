@@ -7,9 +7,20 @@ MVNE_PLUGIN_EXPORT void mvne_abi_probe(mvne_host_api* host, mvne_plugin_descript
                                        mvne_job_spec* job, mvne_spool_spec* spool,
                                        mvne_datagram_spec* datagram, mvne_record_kind_spec* kind,
                                        mvne_field_spec* field, mvne_value* value,
-                                       mvne_record* record, mvne_filter* filter,
-                                       mvne_query* query, mvne_plugin_entry_fn entry) {
-  (void)host; (void)descriptor; (void)request; (void)route; (void)job; (void)spool;
-  (void)datagram; (void)kind; (void)field; (void)value; (void)record; (void)filter;
-  (void)query; (void)entry;
+                                       mvne_record* record, mvne_filter* filter, mvne_query* query,
+                                       mvne_plugin_entry_fn entry) {
+  (void)host;
+  (void)descriptor;
+  (void)request;
+  (void)route;
+  (void)job;
+  (void)spool;
+  (void)datagram;
+  (void)kind;
+  (void)field;
+  (void)value;
+  (void)record;
+  (void)filter;
+  (void)query;
+  (void)entry;
 }

@@ -7,9 +7,10 @@ namespace {
 
 // Entries keep their section and the file:line they came from.
 TEST(Ini, ReadsSectionsKeysAndOrigins) {
-  auto entries = parse_ini("# comment\n[http]\nlisten = 127.0.0.1:9000\n\n[plugin.sms]\n"
-                           "spool=/var/spool/sms ; not a comment\n",
-                           "a.conf");
+  auto entries = parse_ini(
+      "# comment\n[http]\nlisten = 127.0.0.1:9000\n\n[plugin.sms]\n"
+      "spool=/var/spool/sms ; not a comment\n",
+      "a.conf");
   ASSERT_TRUE(entries.ok()) << entries.status().message();
   ASSERT_EQ(entries->size(), 2u);
   EXPECT_EQ(entries.value()[0].section, "http");

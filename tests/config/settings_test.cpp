@@ -24,8 +24,9 @@ TEST(Settings, DefaultsAreSafe) {
 
 // Typed values are parsed, relative paths resolved against the config's directory.
 TEST(Settings, ParsesTypedValues) {
-  auto s = parse("[http]\nlisten = 0.0.0.0:9090\nmax_threads = 64\n[plugins]\ndir = lib\n"
-                 "enabled = voice_cdr, sms\nrequired = sms\n[plugin.sms]\nspool = in\n");
+  auto s = parse(
+      "[http]\nlisten = 0.0.0.0:9090\nmax_threads = 64\n[plugins]\ndir = lib\n"
+      "enabled = voice_cdr, sms\nrequired = sms\n[plugin.sms]\nspool = in\n");
   ASSERT_TRUE(s.ok()) << s.status().message();
   EXPECT_EQ(s->http.port, 9090);
   EXPECT_EQ(s->http.max_threads, 64);

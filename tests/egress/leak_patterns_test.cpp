@@ -21,22 +21,31 @@ class LeakPatternsTest : public ::testing::Test {
     for (const char* t : {"acme", "bolt"}) {
       ASSERT_TRUE(dir.add_tenant({0, t, t, "UTC", "/tmp", {"ledger"}}).ok());
       ASSERT_TRUE(dir.add_plan({0, t, "basic", "Basic", 0, 20, 1, 3, 0}).ok());
-      ASSERT_TRUE(dir.add_subscriber({0, t, "holder1", "svc", "basic", std::string("h1@") + t + ".example"}).ok());
+      ASSERT_TRUE(
+          dir.add_subscriber({0, t, "holder1", "svc", "basic", std::string("h1@") + t + ".example"})
+              .ok());
     }
     // 09050000001 is acme's only; 09050000002 moves from acme to bolt on March 1st.
     assign("acme", "09050000001", "2026-01-01");
     assign("acme", "09050000002", "2026-01-01");
-    tenancy::LineAssignment to{"bolt", "holder1", "", "09050000002", "", "", at("2026-03-01"), kForever};
+    tenancy::LineAssignment to{"bolt", "holder1",        "",      "09050000002", "",
+                               "",     at("2026-03-01"), kForever};
     ASSERT_TRUE(dir.move(tenancy::IdKind::kMsisdn, "09050000002", to).ok());
     int64_t year = now_us() + int64_t{365} * 86400 * 1000000;
     acme_ = host_.services().keys->create("acme", "t", year)->token;
     bolt_ = host_.services().keys->create("bolt", "t", year)->token;
 
     spool_.write("calls.csv",
-                 "a1," + us("2026-02-01") + ",09050000001,+81311110000,60\n"
-                 "a2," + us("2026-02-02") + ",09050000002,+81311110000,70\n"   // acme's period
-                 "b1," + us("2026-03-05") + ",09050000002,+81311110000,80\n"   // bolt's period
-                 "q1," + us("2025-06-01") + ",09050000002,+81311110000,90\n"); // nobody's
+                 "a1," + us("2026-02-01") +
+                     ",09050000001,+81311110000,60\n"
+                     "a2," +
+                     us("2026-02-02") +
+                     ",09050000002,+81311110000,70\n"  // acme's period
+                     "b1," +
+                     us("2026-03-05") +
+                     ",09050000002,+81311110000,80\n"  // bolt's period
+                     "q1," +
+                     us("2025-06-01") + ",09050000002,+81311110000,90\n");  // nobody's
     ingest::Spooler spooler(&host_.plugins());
     ASSERT_EQ(spooler.poll(), 1);
   }
@@ -50,7 +59,8 @@ class LeakPatternsTest : public ::testing::Test {
   }
   int64_t audited(const std::string& action) {
     int64_t n = 0;
-    for (const auto& e : host_.services().audit->entries(0, now_us() + 1000000).value()) n += e.action == action;
+    for (const auto& e : host_.services().audit->entries(0, now_us() + 1000000).value())
+      n += e.action == action;
     return n;
   }
 

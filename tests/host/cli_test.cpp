@@ -91,18 +91,18 @@ TEST(Cli, PortInUse) {
   TempDir dir;
   Poco::Net::ServerSocket taken(Poco::Net::SocketAddress("127.0.0.1", 0));
   std::string port = std::to_string(taken.address().port());
-  expect_config_error(run_host({"--config", kConfig, "--set", "plugins.enabled=", "--set",
-                                "storage.path=" + dir.path() + "/t.db", "--set",
-                                "http.listen=127.0.0.1:" + port}),
-                      "http.listen: cannot listen on 127.0.0.1:" + port);
+  expect_config_error(
+      run_host({"--config", kConfig, "--set", "plugins.enabled=", "--set",
+                "storage.path=" + dir.path() + "/t.db", "--set", "http.listen=127.0.0.1:" + port}),
+      "http.listen: cannot listen on 127.0.0.1:" + port);
 }
 
 TEST(Cli, RequiredPluginThatFailsStopsStartUp) {
   TempDir dir;
-  auto r = run_host({"--config", kConfig, "--set", kFixtures, "--set",
-                     "storage.path=" + dir.path() + "/t.db", "--set", "http.listen=127.0.0.1:0",
-                     "--set", "plugins.enabled=start_fails", "--set",
-                     "plugins.required=start_fails"});
+  auto r =
+      run_host({"--config", kConfig, "--set", kFixtures, "--set",
+                "storage.path=" + dir.path() + "/t.db", "--set", "http.listen=127.0.0.1:0", "--set",
+                "plugins.enabled=start_fails", "--set", "plugins.required=start_fails"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("mvne-host: required plugin(s) not running:"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("cannot reach the switch"), std::string::npos) << r.err;

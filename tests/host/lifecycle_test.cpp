@@ -16,8 +16,8 @@ namespace {
 std::string config_with(const std::string& enabled) {
   return "[http]\nlisten = 127.0.0.1:0\n[log]\nlevel = debug\nformat = json\n"
          "[storage]\npath = mvne.db\n"
-         "[plugins]\ndir = " MVNE_FIXTURE_DIR "\nenabled = " + enabled +
-         "\n[plugin.clang_v1]\ngreeting = reloaded\n";
+         "[plugins]\ndir = " MVNE_FIXTURE_DIR "\nenabled = " +
+         enabled + "\n[plugin.clang_v1]\ngreeting = reloaded\n";
 }
 
 // SIGTERM: the request in flight completes, then the host exits 0 with plugins stopped.

@@ -5,14 +5,14 @@
 
 #include <fstream>
 #include <future>
-#include <sstream>
 #include <regex>
+#include <sstream>
 
+#include "core/log/log.h"
 #include "tests/support/host_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/in_process_host.h"
 #include "tests/support/temp_dir.h"
-#include "core/log/log.h"
 
 namespace mvne::testing {
 namespace {
@@ -34,7 +34,8 @@ TEST(FrontEnd, RoutesToPluginWithQueryAndHeaders) {
   auto reply = http_get(host.port(), "/api/fixture/echo?name=a%20b", {{"X-Test", "42"}});
   EXPECT_EQ(reply.status, 200);
   EXPECT_EQ(reply.body, "name=a b;header=42");
-  EXPECT_TRUE(std::regex_match(reply.headers["x-request-id"], std::regex("[0-9a-f]{8}-[0-9a-f]{8}")));
+  EXPECT_TRUE(
+      std::regex_match(reply.headers["x-request-id"], std::regex("[0-9a-f]{8}-[0-9a-f]{8}")));
   EXPECT_EQ(http_get(host.port(), "/api/fixture/config").body, "hej");
 }
 
@@ -100,8 +101,8 @@ std::string stop_during_slow_call(std::chrono::milliseconds timeout, HttpResult&
     EXPECT_TRUE(eventually([&] { return host.front_end().in_flight().load() > 0; }));
     EXPECT_TRUE(host.plugins().apply(fixture_settings({}), timeout).ok());
     EXPECT_EQ(http_get(host.port(), "/api/fixture/echo").status, 404);
-    EXPECT_NE(http_get(host.port(), "/metrics").body.find(
-                  R"(mvne_plugin_state{plugin="fixture",state="disabled"} 1)"),
+    EXPECT_NE(http_get(host.port(), "/metrics")
+                  .body.find(R"(mvne_plugin_state{plugin="fixture",state="disabled"} 1)"),
               std::string::npos);
     slow_reply = slow.get();
   }

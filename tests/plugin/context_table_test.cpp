@@ -35,10 +35,18 @@ TEST(ContextTable, ReusedSlotRefusesOldGeneration) {
   ASSERT_TRUE(binding);
   EXPECT_NE(binding->handle(), old_handle);
   std::string seen;
-  EXPECT_EQ(table.with(old_handle, [&](CallScope& s) { seen = s.request_id; return MVNE_OK; }),
+  EXPECT_EQ(table.with(old_handle,
+                       [&](CallScope& s) {
+                         seen = s.request_id;
+                         return MVNE_OK;
+                       }),
             MVNE_ERR_STALE_CONTEXT);
   EXPECT_TRUE(seen.empty());
-  EXPECT_EQ(table.with(binding->handle(), [&](CallScope& s) { seen = s.request_id; return MVNE_OK; }),
+  EXPECT_EQ(table.with(binding->handle(),
+                       [&](CallScope& s) {
+                         seen = s.request_id;
+                         return MVNE_OK;
+                       }),
             MVNE_OK);
   EXPECT_EQ(seen, "second");
 }

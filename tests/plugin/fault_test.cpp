@@ -70,8 +70,7 @@ TEST(PluginStart, FailedStartDisablesOnlyThatPlugin) {
 
 // plugins.required turns a failed start into a failure of the whole apply.
 TEST(PluginStart, RequiredPluginFailureIsFatal) {
-  InProcessHost host(
-      fixture_settings({"fixture", "abi_major2"}, {"plugins.required=abi_major2"}));
+  InProcessHost host(fixture_settings({"fixture", "abi_major2"}, {"plugins.required=abi_major2"}));
   ASSERT_FALSE(host.apply_status().ok());
   EXPECT_NE(host.apply_status().message().find("abi_major2: "), std::string::npos);
   EXPECT_NE(host.apply_status().message().find("plugin declares ABI 2.0"), std::string::npos);

@@ -51,9 +51,11 @@ TEST(PluginLibrary, RefusesOtherBrokenPlugins) {
             std::string::npos);
   EXPECT_NE(open_fixture("refuses_host").message().find("returned no descriptor"),
             std::string::npos);
-  EXPECT_NE(open_fixture("wrong_name").message().find(
-                "descriptor names the plugin 'someone_else', but it was enabled as 'wrong_name'"),
-            std::string::npos);
+  EXPECT_NE(
+      open_fixture("wrong_name")
+          .message()
+          .find("descriptor names the plugin 'someone_else', but it was enabled as 'wrong_name'"),
+      std::string::npos);
   EXPECT_NE(open_fixture("not_there").message().find("plugin file not found"), std::string::npos);
 }
 

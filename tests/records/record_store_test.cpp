@@ -42,7 +42,9 @@ class RecordStoreTest : public ::testing::TestWithParam<std::string> {
       ASSERT_TRUE(dir_.add_tenant({0, t, t, "UTC", "/tmp", {}}).ok());
       ASSERT_TRUE(dir_.add_plan({0, t, "basic", "Basic", 0, 20, 1, 3, 0}).ok());
       for (const char* a : {"u1", "u2"}) {
-        ASSERT_TRUE(dir_.add_subscriber({0, t, a, "svc", "basic", std::string(a) + "@" + t + ".example"}).ok());
+        ASSERT_TRUE(
+            dir_.add_subscriber({0, t, a, "svc", "basic", std::string(a) + "@" + t + ".example"})
+                .ok());
       }
     }
     // 09011110000: acme/u1 in January, then bolt/u1 from February 1st.
@@ -87,7 +89,8 @@ class RecordStoreTest : public ::testing::TestWithParam<std::string> {
       auto r = store_.query(kind_, p, spec);
       EXPECT_TRUE(r.ok()) << r.status().message();
       if (!r.ok()) break;
-      for (const auto& id : ids_of(r.value())) EXPECT_TRUE(out.insert(id).second) << "seen twice: " << id;
+      for (const auto& id : ids_of(r.value()))
+        EXPECT_TRUE(out.insert(id).second) << "seen twice: " << id;
       if (r->next_cursor.empty()) break;
       spec.cursor = r->next_cursor;
     }
@@ -108,9 +111,10 @@ class RecordStoreTest : public ::testing::TestWithParam<std::string> {
 
 // Records go to the holder of the number at the event time, never the current one.
 TEST_P(RecordStoreTest, AttributesByIdentifierAndEventTime) {
-  auto counts = store_.submit(kind_, {cdr("c1", "2026-01-15T10:00:00Z", "090-1111-0000", 60),
-                                      cdr("c2", "2026-02-15T10:00:00Z", "09011110000", 30),
-                                      cdr("c3", "2026-01-20T10:00:00Z", "+819022220000", 10)},
+  auto counts = store_.submit(kind_,
+                              {cdr("c1", "2026-01-15T10:00:00Z", "090-1111-0000", 60),
+                               cdr("c2", "2026-02-15T10:00:00Z", "09011110000", 30),
+                               cdr("c3", "2026-01-20T10:00:00Z", "+819022220000", 10)},
                               "test");
   ASSERT_TRUE(counts.ok()) << counts.status().message();
   EXPECT_EQ(counts->stored, 3);
@@ -127,18 +131,20 @@ TEST_P(RecordStoreTest, AttributesByIdentifierAndEventTime) {
 TEST_P(RecordStoreTest, QuarantinesWhatItCannotAttribute) {
   auto counts = store_.submit(
       kind_,
-      {cdr("q1", "2025-12-31T23:59:59Z", "09011110000", 5),                      // before any holder
-       cdr("q2", "2026-01-10T00:00:00Z", "09011110000", 5, "440100000000002"),   // IMSI says u2
-       cdr("q3", "2026-01-10T00:00:00Z", "0901111000x", 5),                      // bad number
-       Row{std::string("q4"), std::string("not a time"), std::string("09011110000"),
-           std::string(), std::string(), int64_t{1}}},                           // wrong type
+      {cdr("q1", "2025-12-31T23:59:59Z", "09011110000", 5),                     // before any holder
+       cdr("q2", "2026-01-10T00:00:00Z", "09011110000", 5, "440100000000002"),  // IMSI says u2
+       cdr("q3", "2026-01-10T00:00:00Z", "0901111000x", 5),                     // bad number
+       Row{std::string("q4"), std::string("not a time"), std::string("09011110000"), std::string(),
+           std::string(), int64_t{1}}},  // wrong type
       "spool/a.csv");
   ASSERT_TRUE(counts.ok()) << counts.status().message();
   EXPECT_EQ(counts->stored, 0);
   EXPECT_EQ(counts->quarantined, 4);
   auto q = store_.quarantine(false).value();
   ASSERT_EQ(q.size(), 4u);
-  EXPECT_NE(q[0].reason.find("msisdn +819011110000 has no assignment at 2025-12-31T23:59:59Z"), std::string::npos) << q[0].reason;
+  EXPECT_NE(q[0].reason.find("msisdn +819011110000 has no assignment at 2025-12-31T23:59:59Z"),
+            std::string::npos)
+      << q[0].reason;
   EXPECT_NE(q[1].reason.find("identifiers disagree"), std::string::npos) << q[1].reason;
   EXPECT_NE(q[2].reason.find("unexpected character 'x'"), std::string::npos) << q[2].reason;
   EXPECT_EQ(q[3].reason, "field 'start' is not TIME");
@@ -149,11 +155,15 @@ TEST_P(RecordStoreTest, QuarantinesWhatItCannotAttribute) {
 
 // The same record twice is stored once, in the store and in quarantine alike.
 TEST_P(RecordStoreTest, DuplicatesAreStoredOnce) {
-  auto first = store_.submit(kind_, {cdr("d1", "2026-01-15T10:00:00Z", "09011110000", 60),
-                                     cdr("d1", "2026-01-15T10:00:00Z", "09011110000", 60),
-                                     cdr("dq", "2025-01-01T00:00:00Z", "09011110000", 1)}, "a");
-  auto again = store_.submit(kind_, {cdr("d1", "2026-01-15T10:00:00Z", "09011110000", 60),
-                                     cdr("dq", "2025-01-01T00:00:00Z", "09011110000", 1)}, "b");
+  auto first = store_.submit(kind_,
+                             {cdr("d1", "2026-01-15T10:00:00Z", "09011110000", 60),
+                              cdr("d1", "2026-01-15T10:00:00Z", "09011110000", 60),
+                              cdr("dq", "2025-01-01T00:00:00Z", "09011110000", 1)},
+                             "a");
+  auto again = store_.submit(kind_,
+                             {cdr("d1", "2026-01-15T10:00:00Z", "09011110000", 60),
+                              cdr("dq", "2025-01-01T00:00:00Z", "09011110000", 1)},
+                             "b");
   ASSERT_TRUE(first.ok() && again.ok());
   EXPECT_EQ(first->stored, 1);
   EXPECT_EQ(first->duplicates, 1);
@@ -165,7 +175,8 @@ TEST_P(RecordStoreTest, DuplicatesAreStoredOnce) {
 
 // After the operator fixes the assignment, a quarantined record is released to its holder.
 TEST_P(RecordStoreTest, ReleaseReattributesAfterTheFix) {
-  ASSERT_TRUE(store_.submit(kind_, {cdr("r1", "2026-03-01T00:00:00Z", "09033330000", 9)}, "s").ok());
+  ASSERT_TRUE(
+      store_.submit(kind_, {cdr("r1", "2026-03-01T00:00:00Z", "09033330000", 9)}, "s").ok());
   auto item = store_.quarantine(false).value().at(0);
   EXPECT_FALSE(store_.release(item.id).ok()) << "still no holder";
   assign("acme", "u2", "09033330000", "2026-02-01", nullptr, "440100000000003");
@@ -181,8 +192,10 @@ TEST_P(RecordStoreTest, ReleaseReattributesAfterTheFix) {
 TEST_P(RecordStoreTest, FiltersAggregatesAndPaging) {
   std::vector<Row> batch;
   for (int i = 0; i < 25; ++i) {
-    std::string day = "2026-01-" + std::string(i % 2 ? "10" : "11") + "T0" + std::to_string(i % 10) + ":00:00Z";
-    batch.push_back(cdr("p" + std::to_string(i), day.c_str(), i % 3 ? "09011110000" : "09022220000", i));
+    std::string day =
+        "2026-01-" + std::string(i % 2 ? "10" : "11") + "T0" + std::to_string(i % 10) + ":00:00Z";
+    batch.push_back(
+        cdr("p" + std::to_string(i), day.c_str(), i % 3 ? "09011110000" : "09022220000", i));
   }
   batch.push_back(cdr("other", "2026-02-10T00:00:00Z", "09011110000", 1000));  // bolt's
   ASSERT_TRUE(store_.submit(kind_, batch, "s").ok());
@@ -236,7 +249,9 @@ TEST_P(RecordStoreTest, ReadsNeedAPrincipal) {
 // records it owns, computed here independently of the store.
 TEST_P(RecordStoreTest, PropertyEveryPrincipalReadsExactlyItsOwn) {
   std::mt19937 rng(20261127);
-  struct Holder { std::string tenant, account; };
+  struct Holder {
+    std::string tenant, account;
+  };
   std::vector<Holder> holders;
   for (const char* t : {"acme", "bolt"}) {
     for (int i = 3; i < 6; ++i) {
@@ -246,18 +261,23 @@ TEST_P(RecordStoreTest, PropertyEveryPrincipalReadsExactlyItsOwn) {
     }
   }
   // Each number: a chain of holders over 2026, handed over at random days.
-  struct Period { int64_t from, to; size_t holder; };
+  struct Period {
+    int64_t from, to;
+    size_t holder;
+  };
   std::map<std::string, std::vector<Period>> periods;
   for (int n = 0; n < 12; ++n) {
     std::string msisdn = "+8180" + std::to_string(10000000 + n);
     int64_t from = at("2026-01-01");
     size_t holder = rng() % holders.size();
-    tenancy::LineAssignment first{holders[holder].tenant, holders[holder].account, "", msisdn, "", "", from, kForever};
+    tenancy::LineAssignment first{
+        holders[holder].tenant, holders[holder].account, "", msisdn, "", "", from, kForever};
     ASSERT_TRUE(dir_.assign(first).ok());
     for (int moves = rng() % 3; moves > 0; --moves) {
       int64_t when = from + int64_t(1 + rng() % 60) * 86400 * 1000000;
       size_t next = rng() % holders.size();
-      tenancy::LineAssignment to{holders[next].tenant, holders[next].account, "", msisdn, "", "", when, kForever};
+      tenancy::LineAssignment to{
+          holders[next].tenant, holders[next].account, "", msisdn, "", "", when, kForever};
       ASSERT_TRUE(dir_.move(tenancy::IdKind::kMsisdn, msisdn, to).ok());
       periods[msisdn].push_back({from, when, holder});
       from = when;
@@ -288,7 +308,8 @@ TEST_P(RecordStoreTest, PropertyEveryPrincipalReadsExactlyItsOwn) {
   }
   for (const auto& h : holders) {
     auto got = read_all_pages(consumer(h.tenant, h.account));
-    EXPECT_EQ(got, expected_by_consumer[h.tenant + "/" + h.account]) << h.tenant << "/" << h.account;
+    EXPECT_EQ(got, expected_by_consumer[h.tenant + "/" + h.account])
+        << h.tenant << "/" << h.account;
   }
 }
 

@@ -21,7 +21,8 @@ TEST(SdkWrapper, SpoolRecordKindPagingAndSums) {
     ASSERT_TRUE(dir.assign({"acme", "holder", "", msisdn, "", "", 0, kForever}).ok());
   }
   std::string key = host.services().keys->create("acme", "t", now_us() + 86400000000LL)->token;
-  spool.write("events.txt", "e1 1000 09060000001 5\ne2 2000 09060000001 7\ne3 3000 09060000002 11\n");
+  spool.write("events.txt",
+              "e1 1000 09060000001 5\ne2 2000 09060000001 7\ne3 3000 09060000002 11\n");
   ingest::Spooler spooler(&host.plugins());
   ASSERT_EQ(spooler.poll(), 1);
 

@@ -23,7 +23,8 @@ TEST_P(DatabaseTest, BoundValuesRoundTrip) {
   auto id = c.insert("INSERT INTO t (i, f, s) VALUES (?, ?, ?)",
                      {int64_t{-42}, 2.5, std::string("it's \"quoted\"; DROP TABLE t")});
   ASSERT_TRUE(id.ok()) << id.status().message();
-  ASSERT_TRUE(c.insert("INSERT INTO t (i, f, s) VALUES (?, ?, ?)", {Value{}, Value{}, Value{}}).ok());
+  ASSERT_TRUE(
+      c.insert("INSERT INTO t (i, f, s) VALUES (?, ?, ?)", {Value{}, Value{}, Value{}}).ok());
   auto rows = c.query("SELECT i, f, s FROM t ORDER BY id");
   ASSERT_TRUE(rows.ok()) << rows.status().message();
   ASSERT_EQ(rows->size(), 2u);
@@ -69,8 +70,10 @@ TEST_P(DatabaseTest, MigrationsAreIdempotent) {
 TEST_P(DatabaseTest, NewerSchemaIsRefused) {
   {
     auto lease = db().acquire();
-    ASSERT_TRUE((*lease)->execute("INSERT INTO schema_version (version) VALUES (?)",
-                                  {int64_t{schema_version() + 5}}).ok());
+    ASSERT_TRUE((*lease)
+                    ->execute("INSERT INTO schema_version (version) VALUES (?)",
+                              {int64_t{schema_version() + 5}})
+                    .ok());
   }
   auto again = Database::open(test_db_.settings());
   ASSERT_FALSE(again.ok());

@@ -28,8 +28,8 @@ std::string unique_path(const char* what) {
          what;
 }
 
-pid_t spawn(const std::string& binary, const std::vector<std::string>& args,
-            const std::string& out, const std::string& err) {
+pid_t spawn(const std::string& binary, const std::vector<std::string>& args, const std::string& out,
+            const std::string& err) {
   pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {

@@ -15,7 +15,6 @@ struct HttpResult {
 
 // GET http://127.0.0.1:port/target; throws on connection failure or time-out.
 HttpResult http_get(uint16_t port, const std::string& target,
-                    const std::map<std::string, std::string>& headers = {},
-                    int timeout_s = 30);
+                    const std::map<std::string, std::string>& headers = {}, int timeout_s = 30);
 
 }  // namespace mvne::testing

@@ -28,7 +28,8 @@ InProcessHost::InProcessHost(const config::Settings& settings,
   }
   services_ = platform::Services::on(db, settings.numbering);
   plugins_ = std::make_unique<plugin::PluginManager>(&metrics_, services_.get());
-  front_end_ = std::make_unique<http::FrontEnd>(settings.http, plugins_.get(), &metrics_, services_.get());
+  front_end_ =
+      std::make_unique<http::FrontEnd>(settings.http, plugins_.get(), &metrics_, services_.get());
   apply_status_ = plugins_->apply(settings, std::chrono::milliseconds(5000));
   Status st = front_end_->start();
   EXPECT_TRUE(st.ok()) << st.message();

@@ -4,8 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/records/record_store.h"
 #include "core/common/time.h"
+#include "core/records/record_store.h"
 #include "tests/support/host_process.h"
 #include "tests/support/test_database.h"
 
@@ -38,8 +38,8 @@ class MvnectlTest : public ::testing::TestWithParam<std::string> {
   void seed() {
     ok({"tenant", "add", "--code", "acme", "--name", "Acme", "--export-dir", "/tmp/acme"});
     ok({"plan", "add", "--tenant", "acme", "--code", "basic"});
-    ok({"subscriber", "add", "--tenant", "acme", "--account", "u1", "--service-code", "s",
-        "--plan", "basic", "--email", "u1@acme.example"});
+    ok({"subscriber", "add", "--tenant", "acme", "--account", "u1", "--service-code", "s", "--plan",
+        "basic", "--email", "u1@acme.example"});
   }
 
   TempDir dir_;
@@ -50,7 +50,8 @@ TEST_P(MvnectlTest, EveryCommandHasHelp) {
   auto usage = ctl({"--help"});
   ASSERT_EQ(usage.exit_code, 0);
   size_t commands = 0;
-  for (const char* group : {"tenant", "plan", "subscriber", "line", "apikey", "quarantine", "audit"}) {
+  for (const char* group :
+       {"tenant", "plan", "subscriber", "line", "apikey", "quarantine", "audit"}) {
     for (size_t at = usage.out.find(std::string("  ") + group + " "); at != std::string::npos;
          at = usage.out.find(std::string("  ") + group + " ", at + 1)) {
       std::string name = usage.out.substr(at + 3 + std::strlen(group));
@@ -86,14 +87,18 @@ TEST_P(MvnectlTest, ImportIsAllOrNothing) {
                                                  "acme,nobody,,09012340002,,,2026-01-01,\n"
                                                  "acme,u1,,09012340003,,,2026-13-01,\n")});
   EXPECT_EQ(bad.exit_code, 1);
-  EXPECT_NE(bad.err.find("bad.csv:4: valid_from: time '2026-13-01': no such date"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("bad.csv:4: valid_from: time '2026-13-01': no such date"),
+            std::string::npos)
+      << bad.err;
   bad = ctl({"line", "import", "--file",
              dir_.write("bad2.csv", header + "acme,u1,,09012340001,,,2026-01-01,\n"
                                              "acme,nobody,,09012340002,,,2026-01-01,\n")});
   EXPECT_NE(bad.err.find("row 2: unknown account 'nobody'"), std::string::npos) << bad.err;
   EXPECT_EQ(ctl({"line", "history", "--msisdn", "09012340001"}).out, "(none)\n");
-  ok({"line", "import", "--file", dir_.write("good.csv", header + "acme,u1,,09012340001,,,2026-01-01,\n")});
-  EXPECT_NE(ctl({"line", "history", "--msisdn", "09012340001"}).out.find("+819012340001"), std::string::npos);
+  ok({"line", "import", "--file",
+      dir_.write("good.csv", header + "acme,u1,,09012340001,,,2026-01-01,\n")});
+  EXPECT_NE(ctl({"line", "history", "--msisdn", "09012340001"}).out.find("+819012340001"),
+            std::string::npos);
 }
 
 TEST_P(MvnectlTest, QuarantineReleaseAfterTheFix) {
@@ -107,8 +112,12 @@ TEST_P(MvnectlTest, QuarantineReleaseAfterTheFix) {
   ASSERT_TRUE(records::validate(kind).ok());
   records::RecordStore store(test_db_.db(), {});
   ASSERT_TRUE(store.ensure(kind).ok());
-  ASSERT_TRUE(store.submit(kind, {{std::string("c1"), parse_time_us("2026-05-01").value(),
-                                   std::string("09077770000")}}, "file.csv").ok());
+  ASSERT_TRUE(store
+                  .submit(kind,
+                          {{std::string("c1"), parse_time_us("2026-05-01").value(),
+                            std::string("09077770000")}},
+                          "file.csv")
+                  .ok());
   auto list = ctl({"--json", "quarantine", "list"});
   ASSERT_EQ(list.exit_code, 0) << list.err;
   auto items = nlohmann::json::parse(list.out);
@@ -116,7 +125,8 @@ TEST_P(MvnectlTest, QuarantineReleaseAfterTheFix) {
   std::string id = std::to_string(items[0]["id"].get<int64_t>());
   EXPECT_NE(items[0]["reason"].get<std::string>().find("has no assignment"), std::string::npos);
   EXPECT_EQ(ctl({"quarantine", "release", "--id", id}).exit_code, 1);
-  ok({"line", "assign", "--tenant", "acme", "--account", "u1", "--msisdn", "09077770000", "--from", "2026-04-01"});
+  ok({"line", "assign", "--tenant", "acme", "--account", "u1", "--msisdn", "09077770000", "--from",
+      "2026-04-01"});
   ok({"quarantine", "release", "--id", id});
   EXPECT_EQ(ctl({"quarantine", "list"}).out, "(none)\n");
   auto audit = ctl({"--json", "audit", "verify"});
@@ -127,7 +137,8 @@ TEST_P(MvnectlTest, AuditVerifyFailsOnTampering) {
   seed();
   ok({"audit", "verify"});
   auto lease = test_db_.db()->acquire();
-  ASSERT_TRUE((*lease)->execute("UPDATE audit_log SET detail = 'nothing happened' WHERE id = 2").ok());
+  ASSERT_TRUE(
+      (*lease)->execute("UPDATE audit_log SET detail = 'nothing happened' WHERE id = 2").ok());
   auto r = ctl({"audit", "verify"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("row #2 was changed"), std::string::npos) << r.out;

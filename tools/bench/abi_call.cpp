@@ -64,7 +64,8 @@ int main(int argc, char** argv) {
   };
   ns_per_call(iterations / 10, through_table);
   ns_per_call(iterations / 10, direct);
-  double table_ns = std::min(ns_per_call(iterations, through_table), ns_per_call(iterations, through_table));
+  double table_ns =
+      std::min(ns_per_call(iterations, through_table), ns_per_call(iterations, through_table));
   double direct_ns = std::min(ns_per_call(iterations, direct), ns_per_call(iterations, direct));
 
   std::printf("abi_call: %ld iterations of config_get\n", iterations);

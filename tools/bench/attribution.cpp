@@ -4,10 +4,10 @@
 //
 // Usage: attribution [records, default 200000] [mysql://user:pw@host:port/db]
 //        (the URL may also come from MVNE_TEST_MYSQL)
+#include <unistd.h>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -58,9 +58,11 @@ mvne::records::KindDef cdr_kind() {
 void seed(mvne::tenancy::Directory& dir) {
   for (int t = 0; t < kTenants; ++t) {
     std::string code = "t" + std::to_string(t);
-    if (auto r = dir.add_tenant({0, code, code, "UTC", "/tmp", {}}); !r.ok()) die("tenant", r.status());
+    if (auto r = dir.add_tenant({0, code, code, "UTC", "/tmp", {}}); !r.ok())
+      die("tenant", r.status());
     if (auto r = dir.add_plan({0, code, "p", "p", 0, 1, 1, 1, 1}); !r.ok()) die("plan", r.status());
-    if (auto r = dir.add_subscriber({0, code, "sub", "s", "p", "s@" + code + ".example"}); !r.ok()) {
+    if (auto r = dir.add_subscriber({0, code, "sub", "s", "p", "s@" + code + ".example"});
+        !r.ok()) {
       die("subscriber", r.status());
     }
     std::vector<mvne::tenancy::LineAssignment> lines;
@@ -98,7 +100,8 @@ std::string write_csv(const std::vector<Row>& rows, const std::string& path) {
 
 const char* kBulkTable =
     "CREATE TABLE bulk (tenant_id {i64}, subscriber_id {i64}, assignment_id {i64}, line_ref {i64}, "
-    "event_time {i64}, dedup_key {key} UNIQUE, source {text}, ingested_at {i64}, f_record_id {text}, "
+    "event_time {i64}, dedup_key {key} UNIQUE, source {text}, ingested_at {i64}, f_record_id "
+    "{text}, "
     "f_start {i64}, f_calling {text}, f_called {text}, f_seconds {i64}){table_options}";
 
 double run_submit(mvne::storage::Database& db, const std::vector<Row>& rows) {
@@ -117,7 +120,8 @@ double run_submit(mvne::storage::Database& db, const std::vector<Row>& rows) {
   }
   double s = seconds_since(start);
   if (stored != static_cast<int64_t>(rows.size())) {
-    std::fprintf(stderr, "attribution: stored %lld of %zu\n", static_cast<long long>(stored), rows.size());
+    std::fprintf(stderr, "attribution: stored %lld of %zu\n", static_cast<long long>(stored),
+                 rows.size());
     std::exit(1);
   }
   return s;
@@ -125,7 +129,8 @@ double run_submit(mvne::storage::Database& db, const std::vector<Row>& rows) {
 
 void report(const char* backend, size_t n, double submit_s, double bulk_s, const char* bulk_name) {
   std::printf("%s:\n", backend);
-  std::printf("  attribution + storage : %10.0f records/s (%zu in %.2f s)\n", n / submit_s, n, submit_s);
+  std::printf("  attribution + storage : %10.0f records/s (%zu in %.2f s)\n", n / submit_s, n,
+              submit_s);
   std::printf("  %-21s : %10.0f records/s (%zu in %.2f s)\n", bulk_name, n / bulk_s, n, bulk_s);
   std::printf("  ratio                 : %10.2fx of the bulk load\n", bulk_s / submit_s);
 }
@@ -139,7 +144,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: attribution [records] [mysql://user:pw@host:port/db]\n");
     return 2;
   }
-  std::string dir = (std::filesystem::temp_directory_path() / ("mvne-bench-" + std::to_string(getpid()))).string();
+  std::string dir =
+      (std::filesystem::temp_directory_path() / ("mvne-bench-" + std::to_string(getpid())))
+          .string();
   std::filesystem::create_directories(dir);
   auto rows = make_records(n);
   std::string csv = write_csv(rows, dir + "/rows.csv");
@@ -169,7 +176,8 @@ int main(int argc, char** argv) {
     auto admin = mvne::storage::Database::open(admin_settings.value());
     if (!admin.ok()) die("mysql", admin.status());
     std::string name = "bench_" + std::to_string(getpid());
-    if (auto st = (*admin.value()->acquire())->execute("CREATE DATABASE " + name); !st.ok()) die("create", st);
+    if (auto st = (*admin.value()->acquire())->execute("CREATE DATABASE " + name); !st.ok())
+      die("create", st);
     auto s = admin_settings.value();
     s.database = name;
     auto db = mvne::storage::Database::open(s);

@@ -14,16 +14,16 @@ std::vector<Command> audit_commands() {
        [](Session& s, const po::variables_map&) {
          auto r = s.audit().verify();
          if (!r.ok()) return refuse(r.status());
-         s.print(json{{"intact", r->intact}, {"rows_checked", r->rows_checked},
-                      {"problem", r->problem}});
+         s.print(json{
+             {"intact", r->intact}, {"rows_checked", r->rows_checked}, {"problem", r->problem}});
          return r->intact ? kOk : kFailed;
        }},
       {"audit", "exposure", "who was sent what between two times",
        [](po::options_description& o) {
-         o.add_options()
-             ("from", po::value<std::string>()->required(), "start, e.g. 2026-11-01")
-             ("to", po::value<std::string>()->required(), "end, exclusive")
-             ("tenant", po::value<std::string>()->default_value(""), "only this tenant's principals");
+         o.add_options()("from", po::value<std::string>()->required(), "start, e.g. 2026-11-01")(
+             "to", po::value<std::string>()->required(), "end, exclusive")(
+             "tenant", po::value<std::string>()->default_value(""),
+             "only this tenant's principals");
        },
        [](Session& s, const po::variables_map& vm) {
          auto from = parse_time_us(arg(vm, "from"));
@@ -34,8 +34,10 @@ std::vector<Command> audit_commands() {
          if (!lines.ok()) return refuse(lines.status());
          json out = json::array();
          for (const auto& l : lines.value()) {
-           out.push_back({{"principal", l.principal}, {"plugin", l.plugin},
-                          {"record_kind", l.record_kind}, {"deliveries", l.deliveries},
+           out.push_back({{"principal", l.principal},
+                          {"plugin", l.plugin},
+                          {"record_kind", l.record_kind},
+                          {"deliveries", l.deliveries},
                           {"rows", l.rows}});
          }
          s.print(out);

@@ -1,5 +1,6 @@
 // mvnectl: the operator's tool for tenants, plans, subscribers, lines, API keys, the
-// quarantine and the audit log. Usage: mvnectl [--config FILE] [--set k=v] [--json] GROUP COMMAND [options]
+// quarantine and the audit log. Usage: mvnectl [--config FILE] [--set k=v] [--json] GROUP COMMAND
+// [options]
 #include <unistd.h>
 
 #include <cstdlib>
@@ -22,11 +23,12 @@ std::vector<Command> all_commands() {
 }
 
 void usage(const po::options_description& global, const std::vector<Command>& commands) {
-  std::cout << "Usage: mvnectl [global options] GROUP COMMAND [options]   (COMMAND --help for its options)\n\n"
+  std::cout << "Usage: mvnectl [global options] GROUP COMMAND [options]   (COMMAND --help for its "
+               "options)\n\n"
             << global << "\nCommands:\n";
   for (const auto& c : commands) {
-    std::cout << "  " << c.group << " " << c.name << std::string(24 - c.group.size() - c.name.size(), ' ')
-              << c.summary << "\n";
+    std::cout << "  " << c.group << " " << c.name
+              << std::string(24 - c.group.size() - c.name.size(), ' ') << c.summary << "\n";
   }
   std::cout << "\nExit codes: 0 done, 1 refused or failed, 2 bad usage or configuration.\n";
 }
@@ -41,11 +43,11 @@ std::string operator_name() {
 
 int main(int argc, char** argv) {
   po::options_description global("Global options");
-  global.add_options()
-      ("help,h", "show this help")
-      ("config,c", po::value<std::string>()->default_value("config/mvne.conf"), "mvne-host configuration")
-      ("set,s", po::value<std::vector<std::string>>()->composing(), "override a key, section.key=value")
-      ("json", "print JSON instead of text");
+  global.add_options()("help,h", "show this help")(
+      "config,c", po::value<std::string>()->default_value("config/mvne.conf"),
+      "mvne-host configuration")("set,s", po::value<std::vector<std::string>>()->composing(),
+                                 "override a key, section.key=value")("json",
+                                                                      "print JSON instead of text");
   po::options_description hidden;
   hidden.add_options()("words", po::value<std::vector<std::string>>(), "");
   po::options_description all;
@@ -57,8 +59,11 @@ int main(int argc, char** argv) {
   po::variables_map vm;
   std::vector<std::string> rest;
   try {
-    auto parsed = po::command_line_parser(argc, argv).options(all).positional(positional)
-                      .allow_unregistered().run();
+    auto parsed = po::command_line_parser(argc, argv)
+                      .options(all)
+                      .positional(positional)
+                      .allow_unregistered()
+                      .run();
     po::store(parsed, vm);
     rest = po::collect_unrecognized(parsed.options, po::include_positional);
   } catch (const po::error& e) {
@@ -82,7 +87,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(rest.begin() + 2, rest.end());
   if (vm.count("help") || std::find(args.begin(), args.end(), "--help") != args.end()) {
     std::cout << "mvnectl " << command->group << " " << command->name << ": " << command->summary
-              << "\n\n" << options;
+              << "\n\n"
+              << options;
     return mvne::ctl::kOk;
   }
   po::variables_map command_vm;

@@ -10,8 +10,12 @@ using json = nlohmann::ordered_json;
 namespace {
 
 json item_json(const records::QuarantineItem& q, bool with_payload) {
-  json out = {{"id", q.id},         {"plugin", q.plugin}, {"kind", q.kind},
-              {"source", q.source}, {"reason", q.reason}, {"quarantined", format_time_us(q.created_at)},
+  json out = {{"id", q.id},
+              {"plugin", q.plugin},
+              {"kind", q.kind},
+              {"source", q.source},
+              {"reason", q.reason},
+              {"quarantined", format_time_us(q.created_at)},
               {"released", q.released_at ? format_time_us(q.released_at) : ""}};
   if (with_payload) out["record"] = json::parse(q.payload);
   return out;
@@ -52,7 +56,8 @@ std::vector<Command> quarantine_commands() {
          if (Status st = s.audit_action("quarantine_release", "#" + std::to_string(id)); !st.ok()) {
            return refuse(st);
          }
-         s.print(json{{"released", id}, {"stored", counts->stored}, {"duplicate", counts->duplicates}});
+         s.print(
+             json{{"released", id}, {"stored", counts->stored}, {"duplicate", counts->duplicates}});
          return kOk;
        }},
   };

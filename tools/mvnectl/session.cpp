@@ -51,7 +51,8 @@ void Session::print(const nlohmann::ordered_json& value) const {
       width[c] = columns[c].size();
       for (const auto& row : value) width[c] = std::max(width[c], cell(row[columns[c]]).size());
     }
-    for (size_t c = 0; c < columns.size(); ++c) std::cout << std::left << std::setw(width[c] + 2) << columns[c];
+    for (size_t c = 0; c < columns.size(); ++c)
+      std::cout << std::left << std::setw(width[c] + 2) << columns[c];
     std::cout << "\n";
     for (const auto& row : value) {
       for (size_t c = 0; c < columns.size(); ++c) {

@@ -16,7 +16,8 @@ std::vector<std::string> split(const std::string& s) {
   size_t start = 0;
   while (start <= s.size() && !s.empty()) {
     size_t comma = s.find(',', start);
-    std::string item = s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::string item =
+        s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     if (!item.empty()) out.push_back(item);
     if (comma == std::string::npos) break;
     start = comma + 1;
@@ -25,16 +26,23 @@ std::vector<std::string> split(const std::string& s) {
 }
 
 json assignment_json(const tenancy::AssignmentRow& a) {
-  return {{"id", a.id},           {"line", a.line_ref},        {"kind", a.id_kind},
-          {"identifier", a.identifier}, {"tenant", a.tenant_code}, {"account", a.account_id},
-          {"plan", a.plan_code},  {"from", format_time_us(a.valid_from)},
+  return {{"id", a.id},
+          {"line", a.line_ref},
+          {"kind", a.id_kind},
+          {"identifier", a.identifier},
+          {"tenant", a.tenant_code},
+          {"account", a.account_id},
+          {"plan", a.plan_code},
+          {"from", format_time_us(a.valid_from)},
           {"to", a.valid_to == kForever ? "open" : format_time_us(a.valid_to)}};
 }
 
 // Reads the period options into `line`; returns the problem, if any.
-Status read_period(const po::variables_map& vm, const char* from_name, tenancy::LineAssignment& line) {
+Status read_period(const po::variables_map& vm, const char* from_name,
+                   tenancy::LineAssignment& line) {
   auto from = parse_time_us(arg(vm, from_name));
-  if (!from.ok()) return Status::Invalid(std::string("--") + from_name + ": " + from.status().message());
+  if (!from.ok())
+    return Status::Invalid(std::string("--") + from_name + ": " + from.status().message());
   line.valid_from = from.value();
   line.valid_to = kForever;
   if (vm.count("to")) {
@@ -46,14 +54,13 @@ Status read_period(const po::variables_map& vm, const char* from_name, tenancy::
 }
 
 void line_options(po::options_description& o) {
-  o.add_options()
-      ("tenant", po::value<std::string>()->required(), "tenant code")
-      ("account", po::value<std::string>()->required(), "subscriber account id")
-      ("plan", po::value<std::string>(), "plan code (default: the subscriber's plan)")
-      ("msisdn", po::value<std::string>(), "phone number, any spelling")
-      ("imsi", po::value<std::string>(), "IMSI")
-      ("iccid", po::value<std::string>(), "ICCID (check digit verified)")
-      ("to", po::value<std::string>(), "end of the assignment, exclusive (default: open)");
+  o.add_options()("tenant", po::value<std::string>()->required(), "tenant code")(
+      "account", po::value<std::string>()->required(), "subscriber account id")(
+      "plan", po::value<std::string>(), "plan code (default: the subscriber's plan)")(
+      "msisdn", po::value<std::string>(), "phone number, any spelling")(
+      "imsi", po::value<std::string>(), "IMSI")("iccid", po::value<std::string>(),
+                                                "ICCID (check digit verified)")(
+      "to", po::value<std::string>(), "end of the assignment, exclusive (default: open)");
 }
 
 tenancy::LineAssignment line_from(const po::variables_map& vm) {
@@ -71,8 +78,8 @@ tenancy::LineAssignment line_from(const po::variables_map& vm) {
 StatusOr<std::vector<tenancy::LineAssignment>> read_assignment_csv(const std::string& path) {
   std::ifstream in(path);
   if (!in) return Status::Invalid(path + ": cannot read");
-  const std::vector<std::string> expected = {"tenant", "account", "plan", "msisdn",
-                                             "imsi", "iccid", "valid_from", "valid_to"};
+  const std::vector<std::string> expected = {"tenant", "account", "plan",       "msisdn",
+                                             "imsi",   "iccid",   "valid_from", "valid_to"};
   std::string line;
   std::vector<tenancy::LineAssignment> rows;
   std::vector<std::string> problems;
@@ -88,7 +95,8 @@ StatusOr<std::vector<tenancy::LineAssignment>> read_assignment_csv(const std::st
     }
     if (line_no == 1) {
       if (fields.value() != expected) {
-        return Status::Invalid(where + "header must be tenant,account,plan,msisdn,imsi,iccid,valid_from,valid_to");
+        return Status::Invalid(
+            where + "header must be tenant,account,plan,msisdn,imsi,iccid,valid_from,valid_to");
       }
       continue;
     }
@@ -99,12 +107,16 @@ StatusOr<std::vector<tenancy::LineAssignment>> read_assignment_csv(const std::st
     const auto& f = fields.value();
     tenancy::LineAssignment l{f[0], f[1], f[2], f[3], f[4], f[5], 0, kForever};
     auto from = parse_time_us(f[6]);
-    if (!from.ok()) problems.push_back(where + "valid_from: " + from.status().message());
-    else l.valid_from = from.value();
+    if (!from.ok())
+      problems.push_back(where + "valid_from: " + from.status().message());
+    else
+      l.valid_from = from.value();
     if (!f[7].empty()) {
       auto to = parse_time_us(f[7]);
-      if (!to.ok()) problems.push_back(where + "valid_to: " + to.status().message());
-      else l.valid_to = to.value();
+      if (!to.ok())
+        problems.push_back(where + "valid_to: " + to.status().message());
+      else
+        l.valid_to = to.value();
     }
     rows.push_back(l);
   }
@@ -122,16 +134,21 @@ std::vector<Command> tenancy_commands() {
   return {
       {"tenant", "add", "add a tenant (MVNO)",
        [](po::options_description& o) {
-         o.add_options()
-             ("code", po::value<std::string>()->required(), "short unique code, e.g. acme")
-             ("name", po::value<std::string>()->required(), "display name")
-             ("time-zone", po::value<std::string>()->default_value("UTC"), "IANA time zone")
-             ("export-dir", po::value<std::string>()->required(), "where its export files go")
-             ("plugins", po::value<std::string>()->default_value(""), "plugins enabled for it, comma-separated");
+         o.add_options()("code", po::value<std::string>()->required(),
+                         "short unique code, e.g. acme")(
+             "name", po::value<std::string>()->required(), "display name")(
+             "time-zone", po::value<std::string>()->default_value("UTC"), "IANA time zone")(
+             "export-dir", po::value<std::string>()->required(), "where its export files go")(
+             "plugins", po::value<std::string>()->default_value(""),
+             "plugins enabled for it, comma-separated");
        },
        [](Session& s, const po::variables_map& vm) {
-         tenancy::Tenant t{0, arg(vm, "code"), arg(vm, "name"), arg(vm, "time-zone"),
-                           arg(vm, "export-dir"), split(arg(vm, "plugins"))};
+         tenancy::Tenant t{0,
+                           arg(vm, "code"),
+                           arg(vm, "name"),
+                           arg(vm, "time-zone"),
+                           arg(vm, "export-dir"),
+                           split(arg(vm, "plugins"))};
          auto id = s.directory().add_tenant(t);
          if (!id.ok()) return refuse(id.status());
          if (Status st = s.audit_action("tenant_add", t.code); !st.ok()) return refuse(st);
@@ -146,32 +163,41 @@ std::vector<Command> tenancy_commands() {
          for (const auto& t : all.value()) {
            std::string plugins;
            for (const auto& p : t.plugins) plugins += (plugins.empty() ? "" : ",") + p;
-           out.push_back({{"code", t.code}, {"name", t.name}, {"time_zone", t.time_zone},
-                          {"export_dir", t.export_dir}, {"plugins", plugins}});
+           out.push_back({{"code", t.code},
+                          {"name", t.name},
+                          {"time_zone", t.time_zone},
+                          {"export_dir", t.export_dir},
+                          {"plugins", plugins}});
          }
          s.print(out);
          return kOk;
        }},
       {"plan", "add", "add a plan to a tenant",
        [](po::options_description& o) {
-         o.add_options()
-             ("tenant", po::value<std::string>()->required(), "tenant code")
-             ("code", po::value<std::string>()->required(), "plan code")
-             ("name", po::value<std::string>()->default_value(""), "display name")
-             ("quota-bytes", po::value<int64_t>()->default_value(0), "monthly data quota")
-             ("voice-per-minute", po::value<double>()->default_value(0), "voice price per minute")
-             ("voice-increment", po::value<int64_t>()->default_value(1), "billing increment: 1 or 60 seconds")
-             ("sms-per-segment", po::value<double>()->default_value(0), "SMS price per segment")
-             ("data-per-mb", po::value<double>()->default_value(0), "data price per MB");
+         o.add_options()("tenant", po::value<std::string>()->required(), "tenant code")(
+             "code", po::value<std::string>()->required(), "plan code")(
+             "name", po::value<std::string>()->default_value(""), "display name")(
+             "quota-bytes", po::value<int64_t>()->default_value(0), "monthly data quota")(
+             "voice-per-minute", po::value<double>()->default_value(0), "voice price per minute")(
+             "voice-increment", po::value<int64_t>()->default_value(1),
+             "billing increment: 1 or 60 seconds")(
+             "sms-per-segment", po::value<double>()->default_value(0), "SMS price per segment")(
+             "data-per-mb", po::value<double>()->default_value(0), "data price per MB");
        },
        [](Session& s, const po::variables_map& vm) {
-         tenancy::Plan p{0, arg(vm, "tenant"), arg(vm, "code"), arg(vm, "name"),
-                         vm["quota-bytes"].as<int64_t>(), vm["voice-per-minute"].as<double>(),
-                         vm["voice-increment"].as<int64_t>(), vm["sms-per-segment"].as<double>(),
+         tenancy::Plan p{0,
+                         arg(vm, "tenant"),
+                         arg(vm, "code"),
+                         arg(vm, "name"),
+                         vm["quota-bytes"].as<int64_t>(),
+                         vm["voice-per-minute"].as<double>(),
+                         vm["voice-increment"].as<int64_t>(),
+                         vm["sms-per-segment"].as<double>(),
                          vm["data-per-mb"].as<double>()};
          auto id = s.directory().add_plan(p);
          if (!id.ok()) return refuse(id.status());
-         if (Status st = s.audit_action("plan_add", p.tenant_code + "/" + p.code); !st.ok()) return refuse(st);
+         if (Status st = s.audit_action("plan_add", p.tenant_code + "/" + p.code); !st.ok())
+           return refuse(st);
          s.print(json{{"plan", p.code}, {"tenant", p.tenant_code}, {"id", id.value()}});
          return kOk;
        }},
@@ -184,32 +210,40 @@ std::vector<Command> tenancy_commands() {
          if (!all.ok()) return refuse(all.status());
          json out = json::array();
          for (const auto& p : all.value()) {
-           out.push_back({{"code", p.code}, {"name", p.name}, {"quota_bytes", p.data_quota_bytes},
+           out.push_back({{"code", p.code},
+                          {"name", p.name},
+                          {"quota_bytes", p.data_quota_bytes},
                           {"voice_per_minute", p.voice_per_minute},
                           {"voice_increment_s", p.voice_increment_s},
-                          {"sms_per_segment", p.sms_per_segment}, {"data_per_mb", p.data_per_mb}});
+                          {"sms_per_segment", p.sms_per_segment},
+                          {"data_per_mb", p.data_per_mb}});
          }
          s.print(out);
          return kOk;
        }},
       {"subscriber", "add", "add a subscriber (consumer contract) to a tenant",
        [](po::options_description& o) {
-         o.add_options()
-             ("tenant", po::value<std::string>()->required(), "tenant code")
-             ("account", po::value<std::string>()->required(), "account id, e.g. the portal login")
-             ("service-code", po::value<std::string>()->required(), "contract/service code")
-             ("plan", po::value<std::string>()->required(), "plan code")
-             ("email", po::value<std::string>()->required(), "e-mail address");
+         o.add_options()("tenant", po::value<std::string>()->required(), "tenant code")(
+             "account", po::value<std::string>()->required(), "account id, e.g. the portal login")(
+             "service-code", po::value<std::string>()->required(), "contract/service code")(
+             "plan", po::value<std::string>()->required(), "plan code")(
+             "email", po::value<std::string>()->required(), "e-mail address");
        },
        [](Session& s, const po::variables_map& vm) {
-         tenancy::Subscriber sub{0, arg(vm, "tenant"), arg(vm, "account"), arg(vm, "service-code"),
-                                 arg(vm, "plan"), arg(vm, "email")};
+         tenancy::Subscriber sub{0,
+                                 arg(vm, "tenant"),
+                                 arg(vm, "account"),
+                                 arg(vm, "service-code"),
+                                 arg(vm, "plan"),
+                                 arg(vm, "email")};
          auto id = s.directory().add_subscriber(sub);
          if (!id.ok()) return refuse(id.status());
-         if (Status st = s.audit_action("subscriber_add", sub.tenant_code + "/" + sub.account_id); !st.ok()) {
+         if (Status st = s.audit_action("subscriber_add", sub.tenant_code + "/" + sub.account_id);
+             !st.ok()) {
            return refuse(st);
          }
-         s.print(json{{"account", sub.account_id}, {"tenant", sub.tenant_code}, {"id", id.value()}});
+         s.print(
+             json{{"account", sub.account_id}, {"tenant", sub.tenant_code}, {"id", id.value()}});
          return kOk;
        }},
       {"subscriber", "list", "list a tenant's subscribers",
@@ -221,24 +255,27 @@ std::vector<Command> tenancy_commands() {
          if (!all.ok()) return refuse(all.status());
          json out = json::array();
          for (const auto& sub : all.value()) {
-           out.push_back({{"account", sub.account_id}, {"service_code", sub.service_code},
-                          {"plan", sub.plan_code}, {"email", sub.email}});
+           out.push_back({{"account", sub.account_id},
+                          {"service_code", sub.service_code},
+                          {"plan", sub.plan_code},
+                          {"email", sub.email}});
          }
          s.print(out);
          return kOk;
        }},
       {"subscriber", "merge", "merge two accounts of one holder (refused for two holders)",
        [](po::options_description& o) {
-         o.add_options()
-             ("tenant", po::value<std::string>()->required(), "tenant code")
-             ("from", po::value<std::string>()->required(), "the account that goes away")
-             ("into", po::value<std::string>()->required(), "the account that stays");
+         o.add_options()("tenant", po::value<std::string>()->required(), "tenant code")(
+             "from", po::value<std::string>()->required(), "the account that goes away")(
+             "into", po::value<std::string>()->required(), "the account that stays");
        },
        [](Session& s, const po::variables_map& vm) {
-         Status st = s.directory().merge_accounts(arg(vm, "tenant"), arg(vm, "from"), arg(vm, "into"));
+         Status st =
+             s.directory().merge_accounts(arg(vm, "tenant"), arg(vm, "from"), arg(vm, "into"));
          if (!st.ok()) return refuse(st);
-         if (Status a = s.audit_action("subscriber_merge", arg(vm, "tenant") + "/" + arg(vm, "from") +
-                                                               " into " + arg(vm, "into"));
+         if (Status a =
+                 s.audit_action("subscriber_merge", arg(vm, "tenant") + "/" + arg(vm, "from") +
+                                                        " into " + arg(vm, "into"));
              !a.ok()) {
            return refuse(a);
          }
@@ -255,8 +292,9 @@ std::vector<Command> tenancy_commands() {
          if (Status st = read_period(vm, "from", l); !st.ok()) return refuse(st);
          auto ref = s.directory().assign(l);
          if (!ref.ok()) return refuse(ref.status());
-         if (Status st = s.audit_action("line_assign", "line " + std::to_string(ref.value()) + " to " +
-                                                           l.tenant_code + "/" + l.account_id);
+         if (Status st =
+                 s.audit_action("line_assign", "line " + std::to_string(ref.value()) + " to " +
+                                                   l.tenant_code + "/" + l.account_id);
              !st.ok()) {
            return refuse(st);
          }
@@ -278,8 +316,9 @@ std::vector<Command> tenancy_commands() {
          if (id.empty()) return refuse(Status::Invalid("give --msisdn, --imsi or --iccid"));
          auto ref = s.directory().move(kind, id, l);
          if (!ref.ok()) return refuse(ref.status());
-         if (Status st = s.audit_action("line_move", std::string(tenancy::id_kind_name(kind)) +
-                                                         " to " + l.tenant_code + "/" + l.account_id);
+         if (Status st =
+                 s.audit_action("line_move", std::string(tenancy::id_kind_name(kind)) + " to " +
+                                                 l.tenant_code + "/" + l.account_id);
              !st.ok()) {
            return refuse(st);
          }
@@ -288,8 +327,8 @@ std::vector<Command> tenancy_commands() {
        }},
       {"line", "history", "every assignment of one identifier",
        [](po::options_description& o) {
-         o.add_options()("msisdn", po::value<std::string>(), "phone number")
-                        ("imsi", po::value<std::string>(), "IMSI")("iccid", po::value<std::string>(), "ICCID");
+         o.add_options()("msisdn", po::value<std::string>(), "phone number")(
+             "imsi", po::value<std::string>(), "IMSI")("iccid", po::value<std::string>(), "ICCID");
        },
        [](Session& s, const po::variables_map& vm) {
          for (const char* kind : {"msisdn", "imsi", "iccid"}) {
@@ -317,15 +356,17 @@ std::vector<Command> tenancy_commands() {
        }},
       {"line", "import", "assign lines in bulk from CSV, all or nothing",
        [](po::options_description& o) {
-         o.add_options()("file", po::value<std::string>()->required(),
-                         "CSV with header tenant,account,plan,msisdn,imsi,iccid,valid_from,valid_to");
+         o.add_options()(
+             "file", po::value<std::string>()->required(),
+             "CSV with header tenant,account,plan,msisdn,imsi,iccid,valid_from,valid_to");
        },
        [](Session& s, const po::variables_map& vm) {
          auto rows = read_assignment_csv(arg(vm, "file"));
          if (!rows.ok()) return refuse(rows.status());
          auto n = s.directory().import_assignments(rows.value());
          if (!n.ok()) return refuse(n.status());
-         if (Status st = s.audit_action("line_import", arg(vm, "file"), n.value()); !st.ok()) return refuse(st);
+         if (Status st = s.audit_action("line_import", arg(vm, "file"), n.value()); !st.ok())
+           return refuse(st);
          s.print(json{{"imported", n.value()}});
          return kOk;
        }},

@@ -34,7 +34,8 @@ class HelloPlugin : public mvne::Plugin {
       if (!(std::isalnum(static_cast<unsigned char>(c)) || c == ' ' || c == '-')) {
         rc.set_status(400);
         rc.set_header("Content-Type", "application/json");
-        return rc.write(R"({"error":{"code":"bad_parameter","message":"name: letters, digits, space and - only"}})");
+        return rc.write(
+            R"({"error":{"code":"bad_parameter","message":"name: letters, digits, space and - only"}})");
       }
     }
     rc.set_header("Content-Type", "application/json");

@@ -84,9 +84,9 @@ enum {
 /* Who may reach a route. Non-public routes are only reached by an authenticated
  * principal; the host authenticates, the plugin never sees credentials. */
 enum {
-  MVNE_ROUTE_PUBLIC = 0,   /* anyone; the context has no principal */
-  MVNE_ROUTE_TENANT = 1,   /* an MVNO tenant, authenticated by API key */
-  MVNE_ROUTE_CONSUMER = 2  /* a consumer logged into the portal */
+  MVNE_ROUTE_PUBLIC = 0,  /* anyone; the context has no principal */
+  MVNE_ROUTE_TENANT = 1,  /* an MVNO tenant, authenticated by API key */
+  MVNE_ROUTE_CONSUMER = 2 /* a consumer logged into the portal */
 };
 
 /* The request a route handler serves. OWNERSHIP: host-owned, valid during the call. */
@@ -101,8 +101,8 @@ typedef struct mvne_http_request {
 
 /* Serves one request. Writes the response with the host's response_* functions.
  * Returning anything but MVNE_OK makes the host answer 500 and count the error. */
-typedef mvne_status (*mvne_route_handler)(void* plugin_state, void* route_data,
-                                          mvne_context* ctx, const mvne_http_request* request);
+typedef mvne_status (*mvne_route_handler)(void* plugin_state, void* route_data, mvne_context* ctx,
+                                          const mvne_http_request* request);
 
 typedef struct mvne_route_spec {
   uint32_t struct_size;
@@ -129,14 +129,14 @@ typedef struct mvne_job_spec {
 
 /* Handles one complete spool file. The host claims the file, passes its path, and moves
  * it to done/ on MVNE_OK or failed/ otherwise. The context is an ingest context. */
-typedef mvne_status (*mvne_spool_handler)(void* plugin_state, void* spool_data,
-                                          mvne_context* ctx, mvne_str file_path);
+typedef mvne_status (*mvne_spool_handler)(void* plugin_state, void* spool_data, mvne_context* ctx,
+                                          mvne_str file_path);
 
 typedef struct mvne_spool_spec {
   uint32_t struct_size;
-  mvne_str name;       /* unique within the plugin */
-  mvne_str dir_key;    /* key in [plugin.NAME] that holds the spool directory */
-  mvne_str pattern;    /* file name glob, e.g. "*.csv" */
+  mvne_str name;    /* unique within the plugin */
+  mvne_str dir_key; /* key in [plugin.NAME] that holds the spool directory */
+  mvne_str pattern; /* file name glob, e.g. "*.csv" */
   mvne_spool_handler handler;
   void* spool_data; /* OWNERSHIP: plugin-owned */
 } mvne_spool_spec;
@@ -191,9 +191,9 @@ typedef struct mvne_record_kind_spec {
 } mvne_record_kind_spec;
 
 typedef struct mvne_value {
-  int32_t type; /* MVNE_FIELD_*, or 0 for NULL */
-  int64_t i64;  /* INT64 and TIME */
-  double f64;   /* DOUBLE */
+  int32_t type;  /* MVNE_FIELD_*, or 0 for NULL */
+  int64_t i64;   /* INT64 and TIME */
+  double f64;    /* DOUBLE */
   mvne_str text; /* TEXT */
 } mvne_value;
 
@@ -220,13 +220,13 @@ typedef struct mvne_query {
   int64_t to_us;   /* event time < to_us */
   const mvne_filter* filters;
   size_t filter_count;
-  int32_t aggregate;   /* MVNE_AGG_* */
-  mvne_str sum_field;  /* for MVNE_AGG_SUM */
-  int32_t group_by;    /* MVNE_GROUP_* */
-  mvne_str order_by;   /* a field name; empty for event time */
-  int32_t descending;  /* 0 or 1 */
-  mvne_str cursor;     /* token from cursor_token of the previous page, or empty */
-  uint32_t limit;      /* rows per page; 0 for the host's default */
+  int32_t aggregate;  /* MVNE_AGG_* */
+  mvne_str sum_field; /* for MVNE_AGG_SUM */
+  int32_t group_by;   /* MVNE_GROUP_* */
+  mvne_str order_by;  /* a field name; empty for event time */
+  int32_t descending; /* 0 or 1 */
+  mvne_str cursor;    /* token from cursor_token of the previous page, or empty */
+  uint32_t limit;     /* rows per page; 0 for the host's default */
 } mvne_query;
 
 /* ---- The host function table ---------------------------------------------------------

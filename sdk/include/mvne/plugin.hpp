@@ -124,10 +124,16 @@ class RequestContext : public Context {
 // ---- Records ---------------------------------------------------------------------------
 
 // Builders for mvne_value; text values borrow the string, which must outlive the call.
-inline mvne_value text_value(std::string_view s) { return mvne_value{MVNE_FIELD_TEXT, 0, 0, to_str(s)}; }
+inline mvne_value text_value(std::string_view s) {
+  return mvne_value{MVNE_FIELD_TEXT, 0, 0, to_str(s)};
+}
 inline mvne_value int_value(int64_t v) { return mvne_value{MVNE_FIELD_INT64, v, 0, {nullptr, 0}}; }
-inline mvne_value time_value(int64_t us) { return mvne_value{MVNE_FIELD_TIME, us, 0, {nullptr, 0}}; }
-inline mvne_value double_value(double v) { return mvne_value{MVNE_FIELD_DOUBLE, 0, v, {nullptr, 0}}; }
+inline mvne_value time_value(int64_t us) {
+  return mvne_value{MVNE_FIELD_TIME, us, 0, {nullptr, 0}};
+}
+inline mvne_value double_value(double v) {
+  return mvne_value{MVNE_FIELD_DOUBLE, 0, v, {nullptr, 0}};
+}
 inline mvne_value null_value() { return mvne_value{0, 0, 0, {nullptr, 0}}; }
 
 // The context of a spool handler: it submits records and reads nothing.
@@ -138,7 +144,8 @@ class IngestContext : public Context {
   // Submits records whose values are laid out `fields` per record in `values`.
   Status submit(std::string_view kind, const std::vector<mvne_value>& values, size_t fields) const {
     if (fields == 0 || values.size() % fields != 0) {
-      return Status::Error("submit: values are not a whole number of records", MVNE_ERR_INVALID_ARGUMENT);
+      return Status::Error("submit: values are not a whole number of records",
+                           MVNE_ERR_INVALID_ARGUMENT);
     }
     std::vector<mvne_record> records;
     records.reserve(values.size() / fields);
@@ -196,7 +203,8 @@ class Cursor {
 };
 
 // Opens a scoped read; the host adds the route's principal to the query.
-inline Status open_query(const Context& ctx, const mvne_query& query, std::unique_ptr<Cursor>& out) {
+inline Status open_query(const Context& ctx, const mvne_query& query,
+                         std::unique_ptr<Cursor>& out) {
   mvne_cursor* cursor = nullptr;
   mvne_status code = ctx.host().query_open(ctx.raw(), &query, &cursor);
   if (code != MVNE_OK) return Status(code, "query_open refused");
@@ -261,7 +269,7 @@ class Plugin {
   Status route(Context& ctx, std::string_view method, std::string_view prefix, int32_t access,
                RouteHandler handler) {
     routes_.push_back(std::move(handler));
-    mvne_route_spec spec{sizeof(mvne_route_spec), to_str(method), to_str(prefix), access,
+    mvne_route_spec spec{sizeof(mvne_route_spec),   to_str(method), to_str(prefix), access,
                          &Plugin::route_trampoline, &routes_.back()};
     mvne_status code = ctx.host().register_route(ctx.raw(), &spec);
     return code == MVNE_OK ? Status::Ok()
@@ -272,7 +280,8 @@ class Plugin {
   Status record_kind(Context& ctx, std::string_view name, const std::vector<Field>& fields) {
     std::vector<mvne_field_spec> specs;
     for (const Field& f : fields) specs.push_back({to_str(f.name), f.type, f.roles});
-    mvne_record_kind_spec spec{sizeof(mvne_record_kind_spec), to_str(name), specs.data(), specs.size()};
+    mvne_record_kind_spec spec{sizeof(mvne_record_kind_spec), to_str(name), specs.data(),
+                               specs.size()};
     mvne_status code = ctx.host().declare_record_kind(ctx.raw(), &spec);
     return code == MVNE_OK ? Status::Ok()
                            : Status(code, "record kind " + std::string(name) + " refused by host");
@@ -282,7 +291,8 @@ class Plugin {
   Status spool(Context& ctx, std::string_view name, std::string_view dir_key,
                std::string_view pattern, SpoolHandler handler) {
     spools_.push_back(std::move(handler));
-    mvne_spool_spec spec{sizeof(mvne_spool_spec), to_str(name), to_str(dir_key), to_str(pattern),
+    mvne_spool_spec spec{sizeof(mvne_spool_spec),   to_str(name),
+                         to_str(dir_key),           to_str(pattern),
                          &Plugin::spool_trampoline, &spools_.back()};
     mvne_status code = ctx.host().register_spool(ctx.raw(), &spec);
     return code == MVNE_OK ? Status::Ok()
@@ -350,16 +360,19 @@ inline mvne_status stop_plugin(mvne_context* ctx, void* state) {
 }  // namespace mvne
 
 // Declares the plugin class `Class` under `name`; use once per plugin, at namespace scope.
-#define MVNE_PLUGIN(Class, name, version)                                                 \
-  extern "C" MVNE_PLUGIN_EXPORT const mvne_plugin_descriptor* mvne_plugin_entry(          \
-      const mvne_host_api* host) {                                                        \
-    if (host == nullptr || host->abi_major != MVNE_ABI_MAJOR) return nullptr;             \
-    ::mvne::detail::host_table() = host;                                                  \
-    static const mvne_plugin_descriptor descriptor = {                                    \
-        sizeof(mvne_plugin_descriptor), MVNE_ABI_MAJOR,     MVNE_ABI_MINOR,               \
-        {name, sizeof(name) - 1},       {version, sizeof(version) - 1},                   \
-        &::mvne::detail::start_plugin<Class>, &::mvne::detail::stop_plugin};              \
-    return &descriptor;                                                                   \
+#define MVNE_PLUGIN(Class, name, version)                                                   \
+  extern "C" MVNE_PLUGIN_EXPORT const mvne_plugin_descriptor* mvne_plugin_entry(            \
+      const mvne_host_api* host) {                                                          \
+    if (host == nullptr || host->abi_major != MVNE_ABI_MAJOR) return nullptr;               \
+    ::mvne::detail::host_table() = host;                                                    \
+    static const mvne_plugin_descriptor descriptor = {sizeof(mvne_plugin_descriptor),       \
+                                                      MVNE_ABI_MAJOR,                       \
+                                                      MVNE_ABI_MINOR,                       \
+                                                      {name, sizeof(name) - 1},             \
+                                                      {version, sizeof(version) - 1},       \
+                                                      &::mvne::detail::start_plugin<Class>, \
+                                                      &::mvne::detail::stop_plugin};        \
+    return &descriptor;                                                                     \
   }
 
 #endif  // MVNE_PLUGIN_HPP_
