@@ -69,9 +69,7 @@ Status ApiKeys::revoke(const std::string& key_id) {
 }
 
 StatusOr<std::vector<KeyInfo>> ApiKeys::list(const std::string& tenant_code) {
-  auto lease = db_->acquire();
-  if (!lease.ok()) return lease.status();
-  auto rows = (*lease)->query(
+  auto rows = db_->query(
       "SELECT k.key_id, t.code, k.label, k.created_at, k.expires_at, k.revoked_at "
       "FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE t.code = ? ORDER BY k.id",
       {tenant_code});
@@ -91,9 +89,7 @@ StatusOr<Principal> ApiKeys::authenticate(const std::string& token, int64_t now)
   }
   std::string key_id = token.substr(sizeof(kPrefix) - 1, dot - (sizeof(kPrefix) - 1));
   std::string secret = token.substr(dot + 1);
-  auto lease = db_->acquire();
-  if (!lease.ok()) return lease.status();
-  auto rows = (*lease)->query(
+  auto rows = db_->query(
       "SELECT k.secret_hash, k.expires_at, k.revoked_at, t.id, t.code FROM api_keys k "
       "JOIN tenants t ON t.id = k.tenant_id WHERE k.key_id = ?",
       {key_id});

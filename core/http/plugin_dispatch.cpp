@@ -91,6 +91,19 @@ Reply dispatch_to_plugin(const plugin::RouteTable& routes, const IncomingRequest
   }
   reply.body = std::move(exchange.body);
 
+  // What the audit log records of this exchange.
+  auto audit_entry = [&](const char* action, std::string detail) {
+    return audit::Entry{0,
+                        0,
+                        principal.describe(),
+                        route->plugin->name(),
+                        action,
+                        scope.record_kind_read,
+                        scope.rows_read,
+                        request.request_id,
+                        std::move(detail)};
+  };
+
   // Egress guard: the rows read must have been the principal's, and the bytes may name
   // no identifier of another principal. A violation withholds the whole response.
   std::string violation = scope.blocked;
@@ -105,16 +118,7 @@ Reply dispatch_to_plugin(const plugin::RouteTable& routes, const IncomingRequest
                    incident + "): " + violation);
     route->plugin->metrics().count_plugin_error(route->plugin->name(), "egress_blocked");
     if (services != nullptr) {
-      audit::Entry entry{0,
-                         0,
-                         principal.describe(),
-                         route->plugin->name(),
-                         "egress_blocked",
-                         scope.record_kind_read,
-                         scope.rows_read,
-                         request.request_id,
-                         incident + ": " + violation};
-      (void)services->audit->append(entry);
+      (void)services->audit->append(audit_entry("egress_blocked", incident + ": " + violation));
     }
     return Reply::error(500, "egress_blocked",
                         "the response was withheld by the egress guard (incident " + incident + ")",
@@ -125,16 +129,9 @@ Reply dispatch_to_plugin(const plugin::RouteTable& routes, const IncomingRequest
     reply.headers.emplace_back("Cache-Control", "private, no-store");
     reply.headers.emplace_back("Vary", "Authorization, Cookie");
     // Every delivery to a principal is audited (invariant 8); no audit, no delivery.
-    audit::Entry entry{0,
-                       0,
-                       principal.describe(),
-                       route->plugin->name(),
-                       "http_response",
-                       scope.record_kind_read,
-                       scope.rows_read,
-                       request.request_id,
-                       request.method + " " + request.path + " -> " + std::to_string(reply.status)};
-    Status audited = services->audit->append(entry);
+    Status audited = services->audit->append(
+        audit_entry("http_response",
+                    request.method + " " + request.path + " -> " + std::to_string(reply.status)));
     if (!audited.ok()) {
       log::write(log::Level::kError, "http", request.request_id,
                  "response withheld: audit failed: " + audited.message());

@@ -31,29 +31,6 @@ Spooler::Spooler(plugin::PluginManager* plugins) : plugins_(plugins) {}
 
 Spooler::~Spooler() { stop(); }
 
-void Spooler::start() {
-  thread_ = std::thread([this] { run(); });
-}
-
-void Spooler::stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void Spooler::run() {
-  std::unique_lock lock(mu_);
-  while (!stopping_) {
-    lock.unlock();
-    poll();
-    lock.lock();
-    wake_.wait_for(lock, std::chrono::milliseconds(500), [&] { return stopping_; });
-  }
-}
-
 int Spooler::poll() {
   int handled = 0;
   for (const auto& plugin : plugins_->running()) {

@@ -4,10 +4,7 @@
 // DIR/done/ when the handler succeeds, or to DIR/failed/ with a .err report beside it.
 #pragma once
 
-#include <condition_variable>
-#include <mutex>
-#include <thread>
-
+#include "core/common/periodic_worker.h"
 #include "core/plugin/plugin_manager.h"
 
 namespace mvne::ingest {
@@ -17,20 +14,15 @@ class Spooler {
   explicit Spooler(plugin::PluginManager* plugins);
   ~Spooler();
 
-  void start();
-  void stop();  // waits for the file in progress
+  void start() { worker_.start(); }
+  void stop() { worker_.stop(); }  // waits for the file in progress
 
   // One pass over every spool: processes what is there now. Returns files handled.
   int poll();
 
  private:
-  void run();
-
   plugin::PluginManager* plugins_;
-  std::thread thread_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;  // guarded by mu_
+  PeriodicWorker worker_{std::chrono::milliseconds(500), [this] { poll(); }};
 };
 
 }  // namespace mvne::ingest

@@ -11,29 +11,6 @@ Scheduler::Scheduler(plugin::PluginManager* plugins) : plugins_(plugins) {}
 
 Scheduler::~Scheduler() { stop(); }
 
-void Scheduler::start() {
-  thread_ = std::thread([this] { run(); });
-}
-
-void Scheduler::stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void Scheduler::run() {
-  std::unique_lock lock(mu_);
-  while (!stopping_) {
-    lock.unlock();
-    tick(Clock::now());
-    lock.lock();
-    wake_.wait_for(lock, std::chrono::milliseconds(250), [&] { return stopping_; });
-  }
-}
-
 void Scheduler::tick(Clock::time_point now) {
   std::set<std::pair<const void*, std::string>> live;
   for (const auto& plugin : plugins_->running()) {

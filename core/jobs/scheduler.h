@@ -2,12 +2,10 @@
 // running when its next time comes is not started twice; a disabled plugin's jobs stop.
 #pragma once
 
-#include <condition_variable>
 #include <map>
-#include <mutex>
 #include <string>
-#include <thread>
 
+#include "core/common/periodic_worker.h"
 #include "core/jobs/schedule.h"
 #include "core/plugin/plugin_manager.h"
 
@@ -18,20 +16,16 @@ class Scheduler {
   explicit Scheduler(plugin::PluginManager* plugins);
   ~Scheduler();
 
-  void start();
-  void stop();  // waits for a running job to return
+  void start() { worker_.start(); }
+  void stop() { worker_.stop(); }  // waits for a running job to return
 
  private:
-  void run();
   void tick(Clock::time_point now);
 
   plugin::PluginManager* plugins_;
-  std::thread thread_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;  // guarded by mu_
   // Next run per (plugin instance, job name); only touched by the scheduler thread.
   std::map<std::pair<const void*, std::string>, Clock::time_point> next_run_;
+  PeriodicWorker worker_{std::chrono::milliseconds(250), [this] { tick(Clock::now()); }};
 };
 
 }  // namespace mvne::jobs

@@ -237,10 +237,8 @@ Status RecordStore::ensure(const KindDef& k) {
 }
 
 StatusOr<KindDef> RecordStore::catalogued(const std::string& plugin, const std::string& kind) {
-  auto lease = db_->acquire();
-  if (!lease.ok()) return lease.status();
-  auto rows = (*lease)->query("SELECT fields FROM record_kinds WHERE plugin = ? AND kind = ?",
-                              {plugin, kind});
+  auto rows =
+      db_->query("SELECT fields FROM record_kinds WHERE plugin = ? AND kind = ?", {plugin, kind});
   if (!rows.ok()) return rows.status();
   if (rows->empty())
     return Status::NotFound("no record kind '" + kind + "' of plugin '" + plugin + "'");
@@ -449,9 +447,7 @@ StatusOr<QueryResult> RecordStore::query(const KindDef& k, const auth::Principal
   const char* dir = spec.descending ? " DESC" : "";
   sql += sort_column + ", r.id, r.tenant_id, r.subscriber_id" + where + " ORDER BY " + sort_column +
          dir + ", r.id" + dir + " LIMIT " + std::to_string(limit + 1);
-  auto lease = db_->acquire();
-  if (!lease.ok()) return lease.status();
-  auto rows = (*lease)->query(sql, params);
+  auto rows = db_->query(sql, params);
   if (!rows.ok()) return rows.status();
   size_t n = k.fields.size();
   for (size_t i = 0; i < rows->size() && i < limit; ++i) {

@@ -67,6 +67,35 @@ StatusOr<StorageSettings> settings_from_config(const config::StorageConfig& conf
   return s;
 }
 
+Status Connection::execute(std::string_view sql, const Params& params) {
+  return run(sql, params, nullptr);
+}
+
+StatusOr<std::vector<Row>> Connection::query(std::string_view sql, const Params& params) {
+  std::vector<Row> rows;
+  Status st = run(sql, params, &rows);
+  if (!st.ok()) return st;
+  return rows;
+}
+
+StatusOr<int64_t> Connection::insert(std::string_view sql, const Params& params) {
+  Status st = run(sql, params, nullptr);
+  if (!st.ok()) return st;
+  return last_insert_id();
+}
+
+StatusOr<std::vector<Row>> Database::query(std::string_view sql, const Params& params) {
+  auto lease = acquire();
+  if (!lease.ok()) return lease.status();
+  return (*lease)->query(sql, params);
+}
+
+Status Database::execute(std::string_view sql, const Params& params) {
+  auto lease = acquire();
+  if (!lease.ok()) return lease.status();
+  return (*lease)->execute(sql, params);
+}
+
 Lease::Lease(Database* db, std::unique_ptr<Connection> connection)
     : db_(db), connection_(std::move(connection)) {}
 

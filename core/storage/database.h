@@ -23,16 +23,22 @@ enum class Dialect { kSqlite, kMysql };
 class Connection {
  public:
   virtual ~Connection() = default;
-  virtual Status execute(std::string_view sql, const Params& params = {}) = 0;
-  virtual StatusOr<std::vector<Row>> query(std::string_view sql, const Params& params = {}) = 0;
+  Status execute(std::string_view sql, const Params& params = {});
+  StatusOr<std::vector<Row>> query(std::string_view sql, const Params& params = {});
   // Executes an INSERT and returns the generated id.
-  virtual StatusOr<int64_t> insert(std::string_view sql, const Params& params = {}) = 0;
+  StatusOr<int64_t> insert(std::string_view sql, const Params& params = {});
   // Rows changed by the last execute().
   virtual int64_t changes() = 0;
   virtual Dialect dialect() const = 0;
   // True once an error or time-out left the connection in an unknown state; the pool
   // discards it instead of handing it to the next request (invariant 6).
   virtual bool broken() const = 0;
+
+ protected:
+  // Runs portable SQL (expanded for the dialect) with bound `params`; collects the result
+  // rows into `rows` when it is not null.
+  virtual Status run(std::string_view sql, const Params& params, std::vector<Row>* rows) = 0;
+  virtual StatusOr<int64_t> last_insert_id() = 0;
 };
 
 // Expands the {markers} of portable SQL for `dialect`: {id} {key} {text} {i64} {f64}
@@ -86,6 +92,10 @@ class Database {
   // Connections opened so far (a discarded one is replaced by a new one).
   int64_t connections_opened() const { return opened_.load(); }
   size_t idle_connections();
+
+  // One statement on a pooled connection, for callers that need no transaction.
+  StatusOr<std::vector<Row>> query(std::string_view sql, const Params& params = {});
+  Status execute(std::string_view sql, const Params& params = {});
 
   // Runs `body` in one transaction on one connection: committed when it returns ok,
   // rolled back otherwise.

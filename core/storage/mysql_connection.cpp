@@ -26,31 +26,18 @@ class MysqlConnection : public Connection {
   explicit MysqlConnection(std::unique_ptr<sql::Connection> connection)
       : connection_(std::move(connection)) {}
 
-  Status execute(std::string_view sql, const Params& params) override {
-    return run(sql, params, nullptr);
-  }
+  int64_t changes() override { return changes_; }
+  Dialect dialect() const override { return Dialect::kMysql; }
+  bool broken() const override { return broken_; }
 
-  StatusOr<std::vector<Row>> query(std::string_view sql, const Params& params) override {
-    std::vector<Row> rows;
-    Status st = run(sql, params, &rows);
-    if (!st.ok()) return st;
-    return rows;
-  }
-
-  StatusOr<int64_t> insert(std::string_view sql, const Params& params) override {
-    Status st = run(sql, params, nullptr);
-    if (!st.ok()) return st;
+ protected:
+  StatusOr<int64_t> last_insert_id() override {
     auto id = query("SELECT LAST_INSERT_ID()", {});
     if (!id.ok()) return id.status();
     return as_int(id.value().at(0).at(0));
   }
 
-  int64_t changes() override { return changes_; }
-  Dialect dialect() const override { return Dialect::kMysql; }
-  bool broken() const override { return broken_; }
-
- private:
-  Status run(std::string_view portable_sql, const Params& params, std::vector<Row>* rows) {
+  Status run(std::string_view portable_sql, const Params& params, std::vector<Row>* rows) override {
     std::string sql = expand_sql(portable_sql, Dialect::kMysql);
     try {
       if (params.empty() && rows == nullptr) {
@@ -121,6 +108,7 @@ class MysqlConnection : public Connection {
     }
   }
 
+ private:
   sql::PreparedStatement* prepared(const std::string& sql) {
     auto it = cache_.find(sql);
     if (it != cache_.end()) return it->second.get();

@@ -16,29 +16,16 @@ class SqliteConnection : public Connection {
     sqlite3_close(db_);
   }
 
-  Status execute(std::string_view sql, const Params& params) override {
-    return run(sql, params, nullptr);
-  }
-
-  StatusOr<std::vector<Row>> query(std::string_view sql, const Params& params) override {
-    std::vector<Row> rows;
-    Status st = run(sql, params, &rows);
-    if (!st.ok()) return st;
-    return rows;
-  }
-
-  StatusOr<int64_t> insert(std::string_view sql, const Params& params) override {
-    Status st = run(sql, params, nullptr);
-    if (!st.ok()) return st;
-    return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
-  }
-
   int64_t changes() override { return sqlite3_changes(db_); }
   Dialect dialect() const override { return Dialect::kSqlite; }
   bool broken() const override { return broken_; }
 
- private:
-  Status run(std::string_view portable_sql, const Params& params, std::vector<Row>* rows) {
+ protected:
+  StatusOr<int64_t> last_insert_id() override {
+    return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
+  }
+
+  Status run(std::string_view portable_sql, const Params& params, std::vector<Row>* rows) override {
     std::string sql = expand_sql(portable_sql, Dialect::kSqlite);
     sqlite3_stmt* stmt = nullptr;
     auto cached = cache_.find(sql);
@@ -101,6 +88,7 @@ class SqliteConnection : public Connection {
     return Status::Ok();
   }
 
+ private:
   Status fail(const char* what) {
     int code = sqlite3_extended_errcode(db_);
     // Constraint violations are answers about the data; anything else taints the connection.

@@ -126,9 +126,7 @@ StatusOr<int64_t> Directory::add_tenant(const Tenant& t) {
 }
 
 StatusOr<std::vector<Tenant>> Directory::tenants() {
-  auto lease = db_->acquire();
-  if (!lease.ok()) return lease.status();
-  auto rows = (*lease)->query(
+  auto rows = db_->query(
       "SELECT id, code, name, time_zone, export_dir, plugins FROM tenants ORDER BY code");
   if (!rows.ok()) return rows.status();
   std::vector<Tenant> out;
@@ -176,9 +174,7 @@ StatusOr<int64_t> Directory::add_plan(const Plan& p) {
 }
 
 StatusOr<std::vector<Plan>> Directory::plans(const std::string& tenant_code) {
-  auto lease = db_->acquire();
-  if (!lease.ok()) return lease.status();
-  auto rows = (*lease)->query(
+  auto rows = db_->query(
       "SELECT p.id, t.code, p.code, p.name, p.data_quota_bytes, p.voice_per_minute, "
       "p.voice_increment_s, p.sms_per_segment, p.data_per_mb FROM plans p "
       "JOIN tenants t ON t.id = p.tenant_id WHERE t.code = ? ORDER BY p.code",
@@ -223,9 +219,7 @@ StatusOr<int64_t> Directory::add_subscriber(const Subscriber& s) {
 }
 
 StatusOr<std::vector<Subscriber>> Directory::subscribers(const std::string& tenant_code) {
-  auto lease = db_->acquire();
-  if (!lease.ok()) return lease.status();
-  auto rows = (*lease)->query(
+  auto rows = db_->query(
       "SELECT s.id, t.code, s.account_id, s.service_code, p.code, s.email FROM subscribers s "
       "JOIN tenants t ON t.id = s.tenant_id JOIN plans p ON p.id = s.plan_id "
       "WHERE t.code = ? ORDER BY s.account_id",
@@ -476,11 +470,9 @@ StatusOr<std::vector<AssignmentRow>> Directory::history(IdKind kind,
                                                         const std::string& identifier) {
   auto normalized = normalize(kind, identifier, numbering_);
   if (!normalized.ok()) return normalized.status();
-  auto lease = db_->acquire();
-  if (!lease.ok()) return lease.status();
-  auto rows = (*lease)->query(std::string(kAssignmentColumns) +
-                                  "WHERE a.id_kind = ? AND a.identifier = ? ORDER BY a.valid_from",
-                              {id_kind_name(kind), normalized.value()});
+  auto rows = db_->query(std::string(kAssignmentColumns) +
+                             "WHERE a.id_kind = ? AND a.identifier = ? ORDER BY a.valid_from",
+                         {id_kind_name(kind), normalized.value()});
   if (!rows.ok()) return rows.status();
   std::vector<AssignmentRow> out;
   for (const Row& r : rows.value()) out.push_back(to_assignment(r));
@@ -488,11 +480,9 @@ StatusOr<std::vector<AssignmentRow>> Directory::history(IdKind kind,
 }
 
 StatusOr<std::vector<AssignmentRow>> Directory::assignments_of(const std::string& tenant_code) {
-  auto lease = db_->acquire();
-  if (!lease.ok()) return lease.status();
-  auto rows = (*lease)->query(
-      std::string(kAssignmentColumns) + "WHERE t.code = ? ORDER BY a.line_ref, a.id",
-      {tenant_code});
+  auto rows =
+      db_->query(std::string(kAssignmentColumns) + "WHERE t.code = ? ORDER BY a.line_ref, a.id",
+                 {tenant_code});
   if (!rows.ok()) return rows.status();
   std::vector<AssignmentRow> out;
   for (const Row& r : rows.value()) out.push_back(to_assignment(r));
