@@ -295,6 +295,7 @@ StatusOr<Settings> parse_settings(const std::string& text, const std::string& so
   }
   Settings settings;
   settings.source = source;
+  settings.base_dir = base_dir;
   settings.storage.path = resolve("../var/mvne.db", base_dir);
   for (const auto& e : entries.value()) {
     Status st = apply_entry(settings, e, base_dir);

@@ -59,7 +59,8 @@ struct NumberingConfig {
 using Section = std::map<std::string, std::string>;
 
 struct Settings {
-  std::string source;  // the config file, for messages
+  std::string source;    // the config file, for messages
+  std::string base_dir;  // relative paths resolve against this (the config file's directory)
   HostSettings host;
   LogSettings log;
   HttpSettings http;

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstddef>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <string_view>
@@ -164,9 +165,13 @@ mvne_status register_spool(mvne_context* ctx, const mvne_spool_spec* spec) {
                     "register_spool: [plugin." + scope.plugin->name() + "] " +
                         std::string(view(spec->dir_key)) + " is not set");
     }
-    scope.registrations->spools.push_back({std::string(view(spec->name)), dir->second,
-                                           std::string(view(spec->pattern)), spec->handler,
-                                           spec->spool_data});
+    std::filesystem::path path(dir->second);
+    if (path.is_relative() && !scope.plugin->base_dir().empty()) {
+      path = std::filesystem::path(scope.plugin->base_dir()) / path;
+    }
+    scope.registrations->spools.push_back(
+        {std::string(view(spec->name)), path.lexically_normal().string(),
+         std::string(view(spec->pattern)), spec->handler, spec->spool_data});
     return MVNE_OK;
   });
 }

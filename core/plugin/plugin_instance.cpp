@@ -53,12 +53,13 @@ const char* phase_name(Phase phase) {
 
 PluginInstance::PluginInstance(std::string name, std::shared_ptr<PluginLibrary> library,
                                config::Section config, metrics::Metrics* metrics,
-                               platform::Services* services)
+                               platform::Services* services, std::string base_dir)
     : name_(std::move(name)),
       library_(std::move(library)),
       config_(std::move(config)),
       metrics_(metrics),
-      services_(services) {}
+      services_(services),
+      base_dir_(std::move(base_dir)) {}
 
 PluginInstance::~PluginInstance() = default;
 

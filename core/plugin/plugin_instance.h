@@ -22,8 +22,10 @@ namespace mvne::plugin {
 class PluginInstance {
  public:
   // `services` may be null (no storage): record kinds are then refused.
+  // Relative directories the plugin registers resolve against `base_dir`.
   PluginInstance(std::string name, std::shared_ptr<PluginLibrary> library, config::Section config,
-                 metrics::Metrics* metrics, platform::Services* services = nullptr);
+                 metrics::Metrics* metrics, platform::Services* services = nullptr,
+                 std::string base_dir = {});
   ~PluginInstance();
   PluginInstance(const PluginInstance&) = delete;
   PluginInstance& operator=(const PluginInstance&) = delete;
@@ -45,6 +47,7 @@ class PluginInstance {
   const Registrations& registrations() const { return registrations_; }
   const PluginLibrary& library() const { return *library_; }
   platform::Services* services() const { return services_; }
+  const std::string& base_dir() const { return base_dir_; }
   metrics::Metrics& metrics() const { return *metrics_; }
   // A record kind this plugin declared, or nullptr.
   const records::KindDef* kind(const std::string& name) const;
@@ -60,6 +63,7 @@ class PluginInstance {
   const config::Section config_;
   metrics::Metrics* const metrics_;
   platform::Services* const services_;
+  const std::string base_dir_;
   Registrations registrations_;  // written once by start(), read-only afterwards
   void* state_ = nullptr;
   bool started_ = false;

@@ -76,7 +76,7 @@ void PluginManager::start_one(const std::string& name, const config::Settings& s
     return;
   }
   auto plugin = std::make_shared<PluginInstance>(name, library.value(), section_of(settings, name),
-                                                 metrics_, services_);
+                                                 metrics_, services_, settings.base_dir);
   Status started = plugin->start();
   if (!started.ok()) {
     set_status(name, "failed", started.message());
