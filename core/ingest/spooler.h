@@ -2,7 +2,13 @@
 // hands each complete file (matching the pattern; "*.part" never) to its plugin under an
 // ingest context. A file is claimed by renaming it into DIR/.processing/, then moved to
 // DIR/done/ when the handler succeeds, or to DIR/failed/ with a .err report beside it.
+// Each file is processed once: one whose content (SHA-256) was processed before is logged
+// and moved to done/ unread. Outcomes and record counts are logged and in /metrics.
 #pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
 
 #include "core/common/periodic_worker.h"
 #include "core/plugin/plugin_manager.h"
@@ -21,6 +27,10 @@ class Spooler {
   int poll();
 
  private:
+  static std::vector<std::filesystem::path> ready_files(const plugin::SpoolRegistration& spool);
+  void handle(plugin::PluginInstance& plugin, const plugin::SpoolRegistration& spool,
+              const std::string& name, const std::filesystem::path& claimed);
+
   plugin::PluginManager* plugins_;
   PeriodicWorker worker_{std::chrono::milliseconds(500), [this] { poll(); }};
 };

@@ -42,6 +42,22 @@ void Metrics::set_plugin_state(std::string_view plugin, std::string_view state) 
   plugin_states_[std::string(plugin)] = std::string(state);
 }
 
+void Metrics::count_ingest_file(std::string_view plugin, std::string_view outcome) {
+  std::lock_guard lock(mu_);
+  ++ingest_files_[{std::string(plugin), std::string(outcome)}];
+}
+
+void Metrics::count_ingest_records(std::string_view plugin, std::string_view outcome, uint64_t n) {
+  std::lock_guard lock(mu_);
+  ingest_records_[{std::string(plugin), std::string(outcome)}] += n;
+}
+
+uint64_t Metrics::ingest_records(std::string_view plugin, std::string_view outcome) const {
+  std::lock_guard lock(mu_);
+  auto it = ingest_records_.find({std::string(plugin), std::string(outcome)});
+  return it == ingest_records_.end() ? 0 : it->second;
+}
+
 uint64_t Metrics::plugin_errors(std::string_view plugin, std::string_view reason) const {
   std::lock_guard lock(mu_);
   auto it = errors_.find({std::string(plugin), std::string(reason)});
@@ -69,6 +85,18 @@ std::string Metrics::render() const {
       << "# TYPE mvne_plugin_errors_total counter\n";
   for (const auto& [key, n] : errors_) {
     out << "mvne_plugin_errors_total{plugin=\"" << label(std::get<0>(key)) << "\",reason=\""
+        << label(std::get<1>(key)) << "\"} " << n << "\n";
+  }
+  out << "# HELP mvne_ingest_files_total Spool files handled, by outcome.\n"
+      << "# TYPE mvne_ingest_files_total counter\n";
+  for (const auto& [key, n] : ingest_files_) {
+    out << "mvne_ingest_files_total{plugin=\"" << label(std::get<0>(key)) << "\",outcome=\""
+        << label(std::get<1>(key)) << "\"} " << n << "\n";
+  }
+  out << "# HELP mvne_ingest_records_total Records submitted, by outcome.\n"
+      << "# TYPE mvne_ingest_records_total counter\n";
+  for (const auto& [key, n] : ingest_records_) {
+    out << "mvne_ingest_records_total{plugin=\"" << label(std::get<0>(key)) << "\",outcome=\""
         << label(std::get<1>(key)) << "\"} " << n << "\n";
   }
   out << "# HELP mvne_http_requests_total HTTP requests answered, by route and status.\n"

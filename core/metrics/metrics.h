@@ -23,7 +23,13 @@ class Metrics {
   // The plugin's lifecycle state: "running", "failed", "stopping" or "disabled".
   void set_plugin_state(std::string_view plugin, std::string_view state);
 
+  // Spool files by outcome ("done", "failed", "skipped_same_content") and records by
+  // outcome ("stored", "duplicate", "quarantined").
+  void count_ingest_file(std::string_view plugin, std::string_view outcome);
+  void count_ingest_records(std::string_view plugin, std::string_view outcome, uint64_t n);
+
   uint64_t plugin_errors(std::string_view plugin, std::string_view reason) const;
+  uint64_t ingest_records(std::string_view plugin, std::string_view outcome) const;
   uint64_t requests(std::string_view route, int status) const;
 
   std::string render() const;
@@ -42,6 +48,8 @@ class Metrics {
   std::map<std::string, Histogram> latency_;                         // route
   std::map<std::tuple<std::string, std::string>, uint64_t> errors_;  // (plugin, reason)
   std::map<std::string, std::string> plugin_states_;
+  std::map<std::tuple<std::string, std::string>, uint64_t> ingest_files_;    // (plugin, outcome)
+  std::map<std::tuple<std::string, std::string>, uint64_t> ingest_records_;  // (plugin, outcome)
 };
 
 }  // namespace mvne::metrics

@@ -252,9 +252,20 @@ mvne_status submit_records(mvne_context* ctx, mvne_str kind_name, const mvne_rec
     auto counts = scope.plugin->services()->records->submit(*kind, rows, scope.source);
     if (!counts.ok())
       return refuse(scope, MVNE_ERR_INTERNAL, "submit_records: " + counts.status().message());
+    int64_t before = scope.ingested.stored + scope.ingested.duplicates + scope.ingested.quarantined;
     scope.ingested.stored += counts->stored;
     scope.ingested.duplicates += counts->duplicates;
     scope.ingested.quarantined += counts->quarantined;
+    metrics::Metrics& m = scope.plugin->metrics();
+    m.count_ingest_records(scope.plugin->name(), "stored", counts->stored);
+    m.count_ingest_records(scope.plugin->name(), "duplicate", counts->duplicates);
+    m.count_ingest_records(scope.plugin->name(), "quarantined", counts->quarantined);
+    int64_t after = before + static_cast<int64_t>(count);
+    constexpr int64_t kProgressEvery = 100000;
+    if (after / kProgressEvery > before / kProgressEvery) {
+      log::write(log::Level::kInfo, "plugin:" + scope.plugin->name(), scope.request_id,
+                 scope.source + ": " + std::to_string(after) + " records so far");
+    }
     return MVNE_OK;
   });
 }

@@ -63,6 +63,13 @@ const std::vector<std::vector<const char*>> kMigrations = {
              plugin {key} NOT NULL, tenant_id {i64} NOT NULL, k {key} NOT NULL,
              v {text} NOT NULL, PRIMARY KEY (plugin, tenant_id, k)){table_options})",
     },
+    // 2: spool files by content, so that a file seen again is recognised and skipped.
+    {
+        R"(CREATE TABLE spool_files (
+             plugin {key} NOT NULL, spool {key} NOT NULL, sha256 {key} NOT NULL,
+             name {text} NOT NULL, processed_at {i64} NOT NULL,
+             PRIMARY KEY (plugin, spool, sha256)){table_options})",
+    },
 };
 
 }  // namespace

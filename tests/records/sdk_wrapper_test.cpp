@@ -1,6 +1,9 @@
 // The records part of the C++ wrapper (mvne/plugin.hpp), through a plugin that uses it.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "core/common/time.h"
 #include "core/ingest/spooler.h"
 #include "tests/support/http_client.h"
@@ -38,6 +41,25 @@ TEST(SdkWrapper, SpoolRecordKindPagingAndSums) {
   auto second = get("/api/tally/list?cursor=" + next);
   EXPECT_EQ(second.body, "e3 +819060000002 11\nnext=");
   EXPECT_EQ(get("/api/tally/sum").body, "+819060000001=12\n+819060000002=11\n");
+
+  // The same content again, under another name, is recognised and not read twice.
+  spool.write("events-again.txt", "e1 1000 09060000001 5\ne2 2000 09060000001 7\ne3 3000 09060000002 11\n");
+  ASSERT_EQ(spooler.poll(), 1);
+  EXPECT_TRUE(std::filesystem::exists(spool.path() + "/done/events-again.txt"));
+  EXPECT_EQ(host.metrics().ingest_records("tally", "stored"), 3u);
+  EXPECT_EQ(host.metrics().ingest_records("tally", "duplicate"), 0u) << "the file was not re-read";
+  // A file the plugin cannot read goes to failed/ with a report; nothing is lost.
+  spool.write("broken.txt", "e9 not-a-time 09060000001 5\n");
+  ASSERT_EQ(spooler.poll(), 1);
+  EXPECT_TRUE(std::filesystem::exists(spool.path() + "/failed/broken.txt"));
+  std::ifstream report(spool.path() + "/failed/broken.txt.err");
+  std::string first_line;
+  std::getline(report, first_line);
+  EXPECT_NE(first_line.find("exception"), std::string::npos) << first_line;
+  auto metrics = http_get(host.port(), "/metrics").body;
+  EXPECT_NE(metrics.find(R"(mvne_ingest_files_total{plugin="tally",outcome="skipped_same_content"} 1)"),
+            std::string::npos) << metrics;
+  EXPECT_NE(metrics.find(R"(mvne_ingest_files_total{plugin="tally",outcome="failed"} 1)"), std::string::npos);
 }
 
 }  // namespace
