@@ -18,6 +18,7 @@ std::unique_ptr<Services> Services::on(std::shared_ptr<storage::Database> db,
   s->directory = std::make_unique<tenancy::Directory>(db, numbering);
   s->records = std::make_unique<records::RecordStore>(db, numbering);
   s->guard = std::make_unique<egress::Guard>(db, numbering);
+  s->datagrams = std::make_unique<ingest::DatagramHub>();
   s->keys = std::make_unique<auth::ApiKeys>(db);
   s->audit = std::make_unique<audit::AuditLog>(db);
   return s;

@@ -10,6 +10,7 @@
 #include "core/common/status.h"
 #include "core/config/settings.h"
 #include "core/egress/guard.h"
+#include "core/ingest/datagram_hub.h"
 #include "core/records/record_store.h"
 #include "core/storage/database.h"
 #include "core/tenancy/directory.h"
@@ -23,6 +24,7 @@ struct Services {
   std::unique_ptr<audit::AuditLog> audit;
   std::unique_ptr<records::RecordStore> records;
   std::unique_ptr<egress::Guard> guard;
+  std::unique_ptr<ingest::DatagramHub> datagrams;
 
   // Opens the configured backend (applying migrations) and builds the services on it.
   static StatusOr<std::unique_ptr<Services>> open(const config::Settings& settings);

@@ -7,6 +7,7 @@
 
 #include <deque>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <utility>
@@ -47,10 +48,17 @@ struct SpoolRegistration {
   void* spool_data = nullptr;
 };
 
+struct DatagramRegistration {
+  std::string name;
+  std::string address;             // from the plugin's config key
+  std::shared_ptr<void> listener;  // the host's socket (ingest::DatagramHub::Listener)
+};
+
 struct Registrations {
   std::vector<RouteRegistration> routes;
   std::vector<JobRegistration> jobs;
   std::vector<SpoolRegistration> spools;
+  std::vector<DatagramRegistration> datagrams;
   std::vector<records::KindDef> kinds;
 };
 
@@ -82,6 +90,7 @@ struct CallScope {
   std::string request_id;
   auth::Principal principal;               // who the call is for; none for public routes
   std::string error;                       // last set_error message
+  std::string host_refusal;                // why the host last refused a call, if it did
   HttpExchange* http = nullptr;            // kRequest only
   Registrations* registrations = nullptr;  // kStart only
   std::deque<std::string> returned;        // strings handed to the plugin for this call
@@ -95,6 +104,7 @@ struct CallScope {
 
   // Write path (kIngest): where the records come from and what became of them.
   std::string source;
+  std::vector<std::string>* replies = nullptr;  // datagram handlers: answers to the sender
   records::IngestCounts ingested;
 };
 

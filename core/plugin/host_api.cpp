@@ -40,6 +40,7 @@ mvne_status with_scope(mvne_context* ctx, Fn&& fn) noexcept {
 }
 
 mvne_status refuse(CallScope& scope, mvne_status code, const std::string& why) {
+  scope.host_refusal = why;
   log::write(log::Level::kWarn, "plugin:" + scope.plugin->name(), scope.request_id,
              std::string("host call refused in ") + phase_name(scope.phase) + ": " + why);
   return code;
@@ -176,16 +177,53 @@ mvne_status register_spool(mvne_context* ctx, const mvne_spool_spec* spec) {
   });
 }
 
-mvne_status register_datagram_listener(mvne_context* ctx, const mvne_datagram_spec*) {
-  return with_scope(ctx, [&](CallScope& scope) {
-    return refuse(scope, MVNE_ERR_UNAVAILABLE,
-                  "register_datagram_listener is not offered by this host version");
+mvne_status register_datagram_listener(mvne_context* ctx, const mvne_datagram_spec* spec) {
+  return with_scope(ctx, [&](CallScope& scope) -> mvne_status {
+    if (mvne_status st = require_phase(scope, Phase::kStart, "register_datagram_listener")) {
+      return st;
+    }
+    if (!spec_ok(spec, offsetof(mvne_datagram_spec, listener_data) + sizeof(void*)) ||
+        !valid(spec->name) || !valid(spec->listen_key) || spec->handler == nullptr) {
+      return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "register_datagram_listener: malformed spec");
+    }
+    std::string key(view(spec->listen_key));
+    const auto& config = scope.plugin->config();
+    auto address = config.find(key);
+    if (address == config.end() || address->second.empty()) {
+      return refuse(scope, MVNE_ERR_INVALID_ARGUMENT,
+                    "register_datagram_listener: [plugin." + scope.plugin->name() + "] " + key +
+                        " is not set");
+    }
+    if (scope.plugin->services() == nullptr) {
+      return refuse(scope, MVNE_ERR_UNAVAILABLE, "register_datagram_listener: no host services");
+    }
+    std::string name(view(spec->name));
+    auto listener = scope.plugin->services()->datagrams->listen(address->second, scope.plugin, name,
+                                                                spec->handler, spec->listener_data);
+    if (!listener.ok()) {
+      return refuse(
+          scope, MVNE_ERR_UNAVAILABLE,
+          "[plugin." + scope.plugin->name() + "] " + key + ": " + listener.status().message());
+    }
+    log::info("plugin:" + scope.plugin->name(),
+              "datagram listener '" + name + "' on " +
+                  address->second.substr(0, address->second.rfind(':')) + ":" +
+                  std::to_string(ingest::bound_port(*listener.value())));
+    scope.registrations->datagrams.push_back({name, address->second, listener.value()});
+    return MVNE_OK;
   });
 }
 
-mvne_status datagram_reply(mvne_context* ctx, mvne_str) {
-  return with_scope(ctx, [&](CallScope& scope) {
-    return refuse(scope, MVNE_ERR_WRONG_PHASE, "datagram_reply outside a datagram handler");
+mvne_status datagram_reply(mvne_context* ctx, mvne_str bytes) {
+  return with_scope(ctx, [&](CallScope& scope) -> mvne_status {
+    if (scope.replies == nullptr) {
+      return refuse(scope, MVNE_ERR_WRONG_PHASE, "datagram_reply outside a datagram handler");
+    }
+    if (!valid(bytes) || bytes.len > 65507) {
+      return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "datagram_reply: bad bytes");
+    }
+    scope.replies->emplace_back(view(bytes));
+    return MVNE_OK;
   });
 }
 

@@ -77,13 +77,24 @@ Status PluginInstance::start() {
              : services_->records->ensure(kind);
   }
   if (!st.ok()) {
+    close_listeners();
     if (started_) stop(std::chrono::milliseconds(0));
     registrations_ = {};
   }
   return st;
 }
 
+void PluginInstance::close_listeners() {
+  for (auto& d : registrations_.datagrams) {
+    if (services_ != nullptr && d.listener) {
+      services_->datagrams->close(
+          std::static_pointer_cast<ingest::DatagramHub::Listener>(d.listener));
+    }
+  }
+}
+
 void PluginInstance::stop(std::chrono::milliseconds timeout) {
+  close_listeners();
   {
     std::unique_lock lock(mu_);
     closed_ = true;
@@ -148,8 +159,9 @@ Status PluginInstance::invoke(CallScope& scope, const RawCall& raw) {
       failure = "returned an undefined status code " + std::to_string(code);
       reason = "bad_status";
     } else {
-      failure =
-          std::string("failed (") + name + ")" + (scope.error.empty() ? "" : ": " + scope.error);
+      failure = std::string("failed (") + name + ")" +
+                (scope.error.empty() ? "" : ": " + scope.error) +
+                (scope.host_refusal.empty() ? "" : " [host: " + scope.host_refusal + "]");
       reason = "error_status";
     }
   }

@@ -55,6 +55,8 @@ class PluginInstance {
  private:
   bool enter();
   void leave();
+  // Closes the plugin's datagram sockets; no handler runs after it returns.
+  void close_listeners();
   // Runs one callback under a fresh context handle; catches, checks, logs and counts.
   Status invoke(CallScope& scope, const RawCall& raw);
 

@@ -153,6 +153,12 @@ class IngestContext : public Context {
     mvne_status code = host().submit_records(raw(), to_str(kind), records.data(), records.size());
     return code == MVNE_OK ? Status::Ok() : Status(code, "submit_records refused");
   }
+
+  // In a datagram handler: answers the sender once the handler has returned.
+  Status reply(std::string_view bytes) const {
+    mvne_status code = host().datagram_reply(raw(), to_str(bytes));
+    return code == MVNE_OK ? Status::Ok() : Status(code, "datagram_reply refused");
+  }
 };
 
 // A row handed out by a Cursor; valid until the next call on that cursor.
@@ -226,6 +232,8 @@ inline Status kv_put(const Context& ctx, std::string_view key, std::string_view 
 using RouteHandler = std::function<Status(RequestContext&)>;
 using JobHandler = std::function<Status(Context&)>;
 using SpoolHandler = std::function<Status(IngestContext&, std::string_view path)>;
+using DatagramHandler =
+    std::function<Status(IngestContext&, std::string_view payload, std::string_view peer)>;
 
 // One field of a record kind: its name, MVNE_FIELD_* type and MVNE_ROLE_* roles.
 struct Field {
@@ -299,6 +307,18 @@ class Plugin {
                            : Status(code, "spool " + std::string(name) + " refused by host");
   }
 
+  // Receives datagrams on the host-owned UDP socket at the address in config key `listen_key`.
+  Status datagram(Context& ctx, std::string_view name, std::string_view listen_key,
+                  DatagramHandler handler) {
+    datagrams_.push_back(std::move(handler));
+    mvne_datagram_spec spec{sizeof(mvne_datagram_spec), to_str(name), to_str(listen_key),
+                            &Plugin::datagram_trampoline, &datagrams_.back()};
+    mvne_status code = ctx.host().register_datagram_listener(ctx.raw(), &spec);
+    return code == MVNE_OK
+               ? Status::Ok()
+               : Status(code, "datagram listener " + std::string(name) + " refused by host");
+  }
+
   Status job(Context& ctx, std::string_view name, std::string_view schedule, JobHandler handler) {
     jobs_.push_back(std::move(handler));
     mvne_job_spec spec{sizeof(mvne_job_spec), to_str(name), to_str(schedule),
@@ -330,10 +350,19 @@ class Plugin {
     });
   }
 
+  static mvne_status datagram_trampoline(void*, void* data, mvne_context* ctx, mvne_str payload,
+                                         mvne_str peer) {
+    return detail::guarded(ctx, [&] {
+      IngestContext c(ctx);
+      return (*static_cast<DatagramHandler*>(data))(c, to_view(payload), to_view(peer));
+    });
+  }
+
   // deque: element addresses stay stable while handlers are added.
   std::deque<RouteHandler> routes_;
   std::deque<JobHandler> jobs_;
   std::deque<SpoolHandler> spools_;
+  std::deque<DatagramHandler> datagrams_;
 };
 
 namespace detail {
