@@ -373,29 +373,32 @@ StatusOr<int> Directory::import_assignments(const std::vector<LineAssignment>& l
   return static_cast<int>(lines.size());
 }
 
+Status Directory::close_at(Connection& c, IdKind kind, const std::string& id, int64_t at) {
+  auto current = c.query(std::string(kAssignmentColumns) +
+                             "WHERE a.id_kind = ? AND a.identifier = ? AND a.valid_from <= ? "
+                             "AND a.valid_to > ?",
+                         {id_kind_name(kind), id, at, at});
+  if (!current.ok()) return current.status();
+  if (current->empty()) {
+    return Status::Invalid(std::string(id_kind_name(kind)) + " " + id + " has no assignment at " +
+                           format_time_us(at) + " to end");
+  }
+  AssignmentRow old = to_assignment(current.value()[0]);
+  if (old.valid_from == at) {
+    return Status::Invalid("assignment #" + std::to_string(old.id) + " starts at " +
+                           format_time_us(at) + "; ending it there would erase it");
+  }
+  Status closed = c.execute("UPDATE assignments SET valid_to = ? WHERE id = ?", {at, old.id});
+  return closed.ok() ? bump_version(c) : closed;
+}
+
 StatusOr<int64_t> Directory::move(IdKind kind, const std::string& identifier,
                                   const LineAssignment& to) {
   auto normalized = normalize(kind, identifier, numbering_);
   if (!normalized.ok()) return normalized.status();
   int64_t line_ref = 0;
   Status st = db_->transaction([&](Connection& c) {
-    int64_t at = to.valid_from;
-    auto current = c.query(std::string(kAssignmentColumns) +
-                               "WHERE a.id_kind = ? AND a.identifier = ? AND a.valid_from <= ? "
-                               "AND a.valid_to > ?",
-                           {id_kind_name(kind), normalized.value(), at, at});
-    if (!current.ok()) return current.status();
-    if (current->empty()) {
-      return Status::Invalid(std::string(id_kind_name(kind)) + " " + normalized.value() +
-                             " has no assignment at " + format_time_us(at) + " to move");
-    }
-    AssignmentRow old = to_assignment(current.value()[0]);
-    if (old.valid_from == at) {
-      return Status::Invalid("assignment #" + std::to_string(old.id) + " starts at " +
-                             format_time_us(at) + "; moving there would erase it, not end it");
-    }
-    Status closed = c.execute("UPDATE assignments SET valid_to = ? WHERE id = ?", {at, old.id});
-    if (closed.ok()) closed = bump_version(c);
+    Status closed = close_at(c, kind, normalized.value(), to.valid_from);
     if (!closed.ok()) return closed;
     std::vector<std::string> problems;
     auto r = resolve(c, to, {}, problems);
@@ -407,6 +410,24 @@ StatusOr<int64_t> Directory::move(IdKind kind, const std::string& identifier,
   });
   if (!st.ok()) return st;
   return line_ref;
+}
+
+Status Directory::end(IdKind kind, const std::string& identifier, int64_t at) {
+  auto normalized = normalize(kind, identifier, numbering_);
+  if (!normalized.ok()) return normalized.status();
+  return db_->transaction([&](Connection& c) { return close_at(c, kind, normalized.value(), at); });
+}
+
+Status Directory::set_tenant_plugins(const std::string& tenant_code,
+                                     const std::vector<std::string>& plugins) {
+  for (const auto& p : plugins) {
+    if (!valid_code(p)) return Status::Invalid("plugin name '" + p + "' is not valid");
+  }
+  Status st = db_->execute("UPDATE tenants SET plugins = ? WHERE code = ?",
+                           {join(plugins, ","), tenant_code});
+  if (!st.ok()) return st;
+  auto t = tenant(tenant_code);
+  return t.ok() ? Status::Ok() : t.status();
 }
 
 Status Directory::merge_accounts(const std::string& tenant_code, const std::string& from,

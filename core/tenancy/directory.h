@@ -92,6 +92,13 @@ class Directory {
   // Closes the open assignment of `identifier` at `at` and assigns it to `to` from `at`.
   StatusOr<int64_t> move(IdKind kind, const std::string& identifier, const LineAssignment& to);
 
+  // Ends the assignment of `identifier` that covers `at` (e.g. a contract terminated).
+  Status end(IdKind kind, const std::string& identifier, int64_t at);
+
+  // Replaces the plugins enabled for a tenant.
+  Status set_tenant_plugins(const std::string& tenant_code,
+                            const std::vector<std::string>& plugins);
+
   // Merges account `from` into `into` (one holder recorded twice): its lines and records
   // move to `into`. Refused, with every problem listed, when the accounts look like two
   // holders' (different e-mail addresses or service codes) or cannot be merged.
@@ -113,6 +120,8 @@ class Directory {
                                   const std::vector<Resolved>& batch,
                                   std::vector<std::string>& problems);
   StatusOr<int64_t> insert(storage::Connection& c, const Resolved& line);
+  // Ends the assignment of `id` (normalised) covering `at`, at `at`.
+  Status close_at(storage::Connection& c, IdKind kind, const std::string& id, int64_t at);
 
   std::shared_ptr<storage::Database> db_;
   NumberingPlan numbering_;

@@ -148,6 +148,19 @@ TEST_P(DirectoryTest, MergeRefusesTwoHoldersAndMergesOne) {
   EXPECT_FALSE(dir_.merge_accounts("acme", "u1-dup", "u1").ok()) << "already merged";
 }
 
+// Ending an assignment closes it without a new holder; records after it have no holder.
+TEST_P(DirectoryTest, EndClosesAnAssignment) {
+  ASSERT_TRUE(dir_.assign(line("acme", "u1", "09011112222", "2026-01-01")).ok());
+  ASSERT_TRUE(dir_.end(IdKind::kMsisdn, "09011112222", at("2026-05-01")).ok());
+  auto h = dir_.history(IdKind::kMsisdn, "09011112222").value();
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0].valid_to, at("2026-05-01"));
+  EXPECT_FALSE(dir_.end(IdKind::kMsisdn, "09011112222", at("2026-06-01")).ok()) << "nothing open";
+  ASSERT_TRUE(dir_.set_tenant_plugins("acme", {"voice_cdr", "sms"}).ok());
+  EXPECT_EQ(dir_.tenant("acme")->plugins, (std::vector<std::string>{"voice_cdr", "sms"}));
+  EXPECT_FALSE(dir_.set_tenant_plugins("nobody", {}).ok());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, DirectoryTest, ::testing::ValuesIn(testing::test_backends()),
                          [](const auto& info) { return info.param; });
 

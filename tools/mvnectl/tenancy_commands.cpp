@@ -172,6 +172,44 @@ std::vector<Command> tenancy_commands() {
          s.print(out);
          return kOk;
        }},
+      {"tenant", "plugins", "set the plugins enabled for a tenant",
+       [](po::options_description& o) {
+         o.add_options()("code", po::value<std::string>()->required(), "tenant code")(
+             "set", po::value<std::string>()->required(), "plugins, comma-separated (empty: none)");
+       },
+       [](Session& s, const po::variables_map& vm) {
+         Status st = s.directory().set_tenant_plugins(arg(vm, "code"), split(arg(vm, "set")));
+         if (!st.ok()) return refuse(st);
+         if (Status a = s.audit_action("tenant_plugins", arg(vm, "code") + ": " + arg(vm, "set"));
+             !a.ok()) {
+           return refuse(a);
+         }
+         s.print(json{{"tenant", arg(vm, "code")}, {"plugins", arg(vm, "set")}});
+         return kOk;
+       }},
+      {"line", "end", "end an identifier's assignment at a time (no new holder)",
+       [](po::options_description& o) {
+         o.add_options()("msisdn", po::value<std::string>(), "phone number")(
+             "imsi", po::value<std::string>(), "IMSI")("iccid", po::value<std::string>(), "ICCID")(
+             "at", po::value<std::string>()->required(), "when it ends");
+       },
+       [](Session& s, const po::variables_map& vm) {
+         auto at = parse_time_us(arg(vm, "at"));
+         if (!at.ok()) return refuse(Status::Invalid("--at: " + at.status().message()));
+         for (const char* kind : {"msisdn", "imsi", "iccid"}) {
+           if (!vm.count(kind)) continue;
+           Status st =
+               s.directory().end(tenancy::parse_id_kind(kind).value(), arg(vm, kind), at.value());
+           if (!st.ok()) return refuse(st);
+           if (Status a = s.audit_action("line_end", std::string(kind) + " at " + arg(vm, "at"));
+               !a.ok()) {
+             return refuse(a);
+           }
+           s.print(json{{"ended", arg(vm, kind)}, {"at", format_time_us(at.value())}});
+           return kOk;
+         }
+         return refuse(Status::Invalid("give --msisdn, --imsi or --iccid"));
+       }},
       {"plan", "add", "add a plan to a tenant",
        [](po::options_description& o) {
          o.add_options()("tenant", po::value<std::string>()->required(), "tenant code")(
