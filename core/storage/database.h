@@ -95,6 +95,16 @@ class Database {
 
   // One statement on a pooled connection, for callers that need no transaction.
   StatusOr<std::vector<Row>> query(std::string_view sql, const Params& params = {});
+  // The same, each row turned into a T by `convert(const Row&)`.
+  template <typename T, typename Convert>
+  StatusOr<std::vector<T>> select(std::string_view sql, const Params& params, Convert convert) {
+    auto rows = query(sql, params);
+    if (!rows.ok()) return rows.status();
+    std::vector<T> out;
+    out.reserve(rows->size());
+    for (const Row& r : rows.value()) out.push_back(convert(r));
+    return out;
+  }
   Status execute(std::string_view sql, const Params& params = {});
 
   // Runs `body` in one transaction on one connection: committed when it returns ok,

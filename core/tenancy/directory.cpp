@@ -125,25 +125,24 @@ StatusOr<int64_t> Directory::add_tenant(const Tenant& t) {
   return id;
 }
 
+namespace {
+const char* kTenantColumns = "SELECT id, code, name, time_zone, export_dir, plugins FROM tenants ";
+Tenant to_tenant(const Row& r) {
+  return {as_int(r[0]),  as_text(r[1]), as_text(r[2]),
+          as_text(r[3]), as_text(r[4]), split_plugins(as_text(r[5]))};
+}
+}  // namespace
+
 StatusOr<std::vector<Tenant>> Directory::tenants() {
-  auto rows = db_->query(
-      "SELECT id, code, name, time_zone, export_dir, plugins FROM tenants ORDER BY code");
-  if (!rows.ok()) return rows.status();
-  std::vector<Tenant> out;
-  for (const Row& r : rows.value()) {
-    out.push_back({as_int(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3]), as_text(r[4]),
-                   split_plugins(as_text(r[5]))});
-  }
-  return out;
+  return db_->select<Tenant>(std::string(kTenantColumns) + "ORDER BY code", {}, to_tenant);
 }
 
 StatusOr<Tenant> Directory::tenant(const std::string& code) {
-  auto all = tenants();
-  if (!all.ok()) return all.status();
-  for (auto& t : all.value()) {
-    if (t.code == code) return t;
-  }
-  return Status::NotFound("unknown tenant '" + code + "'");
+  auto found =
+      db_->select<Tenant>(std::string(kTenantColumns) + "WHERE code = ?", {code}, to_tenant);
+  if (!found.ok()) return found.status();
+  if (found->empty()) return Status::NotFound("unknown tenant '" + code + "'");
+  return found.value()[0];
 }
 
 StatusOr<int64_t> Directory::add_plan(const Plan& p) {
@@ -174,18 +173,14 @@ StatusOr<int64_t> Directory::add_plan(const Plan& p) {
 }
 
 StatusOr<std::vector<Plan>> Directory::plans(const std::string& tenant_code) {
-  auto rows = db_->query(
+  return db_->select<Plan>(
       "SELECT p.id, t.code, p.code, p.name, p.data_quota_bytes, p.voice_per_minute, "
       "p.voice_increment_s, p.sms_per_segment, p.data_per_mb FROM plans p "
       "JOIN tenants t ON t.id = p.tenant_id WHERE t.code = ? ORDER BY p.code",
-      {tenant_code});
-  if (!rows.ok()) return rows.status();
-  std::vector<Plan> out;
-  for (const Row& r : rows.value()) {
-    out.push_back({as_int(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3]), as_int(r[4]),
-                   as_double(r[5]), as_int(r[6]), as_double(r[7]), as_double(r[8])});
-  }
-  return out;
+      {tenant_code}, [](const Row& r) {
+        return Plan{as_int(r[0]),    as_text(r[1]), as_text(r[2]),   as_text(r[3]),  as_int(r[4]),
+                    as_double(r[5]), as_int(r[6]),  as_double(r[7]), as_double(r[8])};
+      });
 }
 
 StatusOr<int64_t> Directory::add_subscriber(const Subscriber& s) {
@@ -219,18 +214,14 @@ StatusOr<int64_t> Directory::add_subscriber(const Subscriber& s) {
 }
 
 StatusOr<std::vector<Subscriber>> Directory::subscribers(const std::string& tenant_code) {
-  auto rows = db_->query(
+  return db_->select<Subscriber>(
       "SELECT s.id, t.code, s.account_id, s.service_code, p.code, s.email FROM subscribers s "
       "JOIN tenants t ON t.id = s.tenant_id JOIN plans p ON p.id = s.plan_id "
       "WHERE t.code = ? ORDER BY s.account_id",
-      {tenant_code});
-  if (!rows.ok()) return rows.status();
-  std::vector<Subscriber> out;
-  for (const Row& r : rows.value()) {
-    out.push_back(
-        {as_int(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3]), as_text(r[4]), as_text(r[5])});
-  }
-  return out;
+      {tenant_code}, [](const Row& r) {
+        return Subscriber{as_int(r[0]),  as_text(r[1]), as_text(r[2]),
+                          as_text(r[3]), as_text(r[4]), as_text(r[5])};
+      });
 }
 
 std::optional<Directory::Resolved> Directory::resolve(Connection& c, const LineAssignment& line,
@@ -491,23 +482,16 @@ StatusOr<std::vector<AssignmentRow>> Directory::history(IdKind kind,
                                                         const std::string& identifier) {
   auto normalized = normalize(kind, identifier, numbering_);
   if (!normalized.ok()) return normalized.status();
-  auto rows = db_->query(std::string(kAssignmentColumns) +
-                             "WHERE a.id_kind = ? AND a.identifier = ? ORDER BY a.valid_from",
-                         {id_kind_name(kind), normalized.value()});
-  if (!rows.ok()) return rows.status();
-  std::vector<AssignmentRow> out;
-  for (const Row& r : rows.value()) out.push_back(to_assignment(r));
-  return out;
+  return db_->select<AssignmentRow>(
+      std::string(kAssignmentColumns) +
+          "WHERE a.id_kind = ? AND a.identifier = ? ORDER BY a.valid_from",
+      {id_kind_name(kind), normalized.value()}, to_assignment);
 }
 
 StatusOr<std::vector<AssignmentRow>> Directory::assignments_of(const std::string& tenant_code) {
-  auto rows =
-      db_->query(std::string(kAssignmentColumns) + "WHERE t.code = ? ORDER BY a.line_ref, a.id",
-                 {tenant_code});
-  if (!rows.ok()) return rows.status();
-  std::vector<AssignmentRow> out;
-  for (const Row& r : rows.value()) out.push_back(to_assignment(r));
-  return out;
+  return db_->select<AssignmentRow>(
+      std::string(kAssignmentColumns) + "WHERE t.code = ? ORDER BY a.line_ref, a.id", {tenant_code},
+      to_assignment);
 }
 
 }  // namespace mvne::tenancy
