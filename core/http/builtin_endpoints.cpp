@@ -22,28 +22,31 @@ Reply readiness(const plugin::PluginManager& plugins, bool draining) {
   return reply;
 }
 
-Reply metrics_text(const metrics::Metrics& metrics) {
+Reply metrics_text(const metrics::Metrics& metrics, int in_flight) {
   Reply reply;
   reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
   reply.body = metrics.render();
   reply.body +=
       "# HELP mvne_stale_context_uses_total Calls made with a context handle outside its "
       "callback.\n# TYPE mvne_stale_context_uses_total counter\nmvne_stale_context_uses_total " +
-      std::to_string(plugin::ContextTable::instance().stale_uses()) + "\n";
+      std::to_string(plugin::ContextTable::instance().stale_uses()) + "\n" +
+      "# HELP mvne_http_requests_in_flight Requests being served, this one included.\n"
+      "# TYPE mvne_http_requests_in_flight gauge\nmvne_http_requests_in_flight " +
+      std::to_string(in_flight) + "\n";
   return reply;
 }
 
 }  // namespace
 
 std::optional<Reply> builtin_endpoint(std::string_view path, const plugin::PluginManager& plugins,
-                                      const metrics::Metrics& metrics, bool draining) {
+                                      const metrics::Metrics& metrics, FrontEndState state) {
   if (path == "/healthz") {
     Reply reply;
     reply.body = R"({"status":"ok"})";
     return reply;
   }
-  if (path == "/readyz") return readiness(plugins, draining);
-  if (path == "/metrics") return metrics_text(metrics);
+  if (path == "/readyz") return readiness(plugins, state.draining);
+  if (path == "/metrics") return metrics_text(metrics, state.in_flight);
   return std::nullopt;
 }
 

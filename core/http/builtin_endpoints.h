@@ -11,8 +11,14 @@
 
 namespace mvne::http {
 
+// What the built-in endpoints report about the front end itself.
+struct FrontEndState {
+  bool draining = false;
+  int in_flight = 0;  // requests being served, this one included
+};
+
 // The reply for a built-in path, or nullopt when `path` is not one.
 std::optional<Reply> builtin_endpoint(std::string_view path, const plugin::PluginManager& plugins,
-                                      const metrics::Metrics& metrics, bool draining);
+                                      const metrics::Metrics& metrics, FrontEndState state);
 
 }  // namespace mvne::http

@@ -87,7 +87,7 @@ class RequestHandler : public Poco::Net::HTTPRequestHandler {
       return Reply::error(503, "unavailable", "the host is shutting down", in.request_id);
     }
     auto builtin = builtin_endpoint(in.path, front_end_->plugins(), front_end_->metrics(),
-                                    front_end_->draining());
+                                    {front_end_->draining(), front_end_->in_flight().load()});
     if (builtin) {
       route_label = in.path;
       return *builtin;

@@ -27,7 +27,11 @@ TEST(Lifecycle, SigtermFinishesInFlightWorkAndExitsZero) {
   ASSERT_TRUE(host.started()) << host.err();
   auto slow = std::async(std::launch::async,
                          [&] { return http_get(host.port(), "/api/fixture/slow?ms=1500"); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // let the request start
+  // Wait until the slow request is inside the host (the /metrics request counts itself).
+  ASSERT_TRUE(eventually([&] {
+    return http_get(host.port(), "/metrics").body.find("mvne_http_requests_in_flight 2") !=
+           std::string::npos;
+  }));
   host.signal(SIGTERM);
   auto reply = slow.get();
   EXPECT_EQ(reply.status, 200);
