@@ -324,13 +324,18 @@ StatusOr<int64_t> Directory::insert(Connection& c, const Resolved& r) {
   return line_ref;
 }
 
+StatusOr<int64_t> Directory::assign_one(Connection& c, const LineAssignment& line,
+                                        const char* what) {
+  std::vector<std::string> problems;
+  auto r = resolve(c, line, {}, problems);
+  if (!r) return Status::Invalid(std::string(what) + " refused: " + join(problems, "; "));
+  return insert(c, *r);
+}
+
 StatusOr<int64_t> Directory::assign(const LineAssignment& line) {
   int64_t line_ref = 0;
   Status st = db_->transaction([&](Connection& c) {
-    std::vector<std::string> problems;
-    auto r = resolve(c, line, {}, problems);
-    if (!r) return Status::Invalid("assignment refused: " + join(problems, "; "));
-    auto ref = insert(c, *r);
+    auto ref = assign_one(c, line, "assignment");
     if (!ref.ok()) return ref.status();
     line_ref = ref.value();
     return Status::Ok();
@@ -391,10 +396,7 @@ StatusOr<int64_t> Directory::move(IdKind kind, const std::string& identifier,
   Status st = db_->transaction([&](Connection& c) {
     Status closed = close_at(c, kind, normalized.value(), to.valid_from);
     if (!closed.ok()) return closed;
-    std::vector<std::string> problems;
-    auto r = resolve(c, to, {}, problems);
-    if (!r) return Status::Invalid("move refused: " + join(problems, "; "));
-    auto ref = insert(c, *r);
+    auto ref = assign_one(c, to, "move");
     if (!ref.ok()) return ref.status();
     line_ref = ref.value();
     return Status::Ok();

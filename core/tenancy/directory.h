@@ -120,6 +120,9 @@ class Directory {
                                   const std::vector<Resolved>& batch,
                                   std::vector<std::string>& problems);
   StatusOr<int64_t> insert(storage::Connection& c, const Resolved& line);
+  // Resolves and inserts one line; `what` names the operation in the refusal.
+  StatusOr<int64_t> assign_one(storage::Connection& c, const LineAssignment& line,
+                               const char* what);
   // Ends the assignment of `id` (normalised) covering `at`, at `at`.
   Status close_at(storage::Connection& c, IdKind kind, const std::string& id, int64_t at);
 
