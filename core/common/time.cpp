@@ -38,10 +38,11 @@ StatusOr<int64_t> parse_time_us(std::string_view text) {
     for (char c : o.substr(1)) {
       if (c != ':') digits += c;
     }
-    offset_s = sign * (std::stoi(digits.substr(0, 2)) * 3600 + std::stoi(digits.substr(2, 2)) * 60);
+    offset_s = int64_t{sign} * (int64_t{std::stoi(digits.substr(0, 2))} * 3600 +
+                                int64_t{std::stoi(digits.substr(2, 2))} * 60);
   }
-  int64_t seconds =
-      sys_days(ymd).time_since_epoch().count() * 86400 + hh * 3600 + mm * 60 + ss - offset_s;
+  int64_t seconds = int64_t{sys_days(ymd).time_since_epoch().count()} * 86400 +
+                    int64_t{hh} * 3600 + int64_t{mm} * 60 + ss - offset_s;
   return seconds * 1000000 + fraction;
 }
 

@@ -21,7 +21,7 @@ StatusOr<Schedule> Schedule::parse(const std::string& text) {
     char unit = text.back();
     long n = 0;
     long scale = unit == 's' ? 1 : unit == 'm' ? 60 : unit == 'h' ? 3600 : 0;
-    if (scale != 0 && parse_number(amount, n) && n > 0 && n <= 7 * 24 * 3600 / scale) {
+    if (scale != 0 && parse_number(amount, n) && n > 0 && n <= 7L * 24 * 3600 / scale) {
       schedule.every_ = std::chrono::seconds(n * scale);
       return schedule;
     }
