@@ -11,6 +11,7 @@ struct Principal {
   Kind kind = Kind::kNone;
   int64_t tenant_id = 0;
   std::string tenant_code;
+  std::string time_zone;      // the tenant's IANA zone, for calendar periods
   int64_t subscriber_id = 0;  // consumers only
   std::string account_id;     // consumers only
   std::string name;           // operators: who; keys: the key id

@@ -30,6 +30,7 @@ StatusOr<auth::Principal> authenticate(const IncomingRequest& request, int32_t a
     return Status::NotFound("plugin '" + plugin + "' is not enabled for tenant '" +
                             principal->tenant_code + "'");
   }
+  principal->time_zone = tenant->time_zone;
   return principal;
 }
 

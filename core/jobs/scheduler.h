@@ -1,8 +1,11 @@
-// Runs the scheduled jobs of the running plugins on one thread. A job that is still
-// running when its next time comes is not started twice; a disabled plugin's jobs stop.
+// Runs the scheduled jobs and exports of the running plugins on one thread. A job that is
+// still running when its next time comes is not started twice; a disabled plugin's jobs
+// stop. A scheduled export writes the previous local day of every tenant that enabled it.
 #pragma once
 
+#include <functional>
 #include <map>
+#include <set>
 #include <string>
 
 #include "core/common/periodic_worker.h"
@@ -20,11 +23,15 @@ class Scheduler {
   void stop() { worker_.stop(); }  // waits for a running job to return
 
  private:
+  using Key = std::pair<const void*, std::string>;  // (plugin instance, "job:NAME")
   void tick(Clock::time_point now);
+  // Calls `run` when the schedule of `key` has come due; notes `key` as live.
+  void when_due(const Key& key, const std::string& schedule, Clock::time_point now,
+                std::set<Key>& live, const std::function<void()>& run);
 
   plugin::PluginManager* plugins_;
-  // Next run per (plugin instance, job name); only touched by the scheduler thread.
-  std::map<std::pair<const void*, std::string>, Clock::time_point> next_run_;
+  // Next run per key; only touched by the scheduler thread.
+  std::map<Key, Clock::time_point> next_run_;
   PeriodicWorker worker_{std::chrono::milliseconds(250), [this] { tick(Clock::now()); }};
 };
 

@@ -19,6 +19,17 @@ std::string label(std::string_view value) {
   return out;
 }
 
+// One counter family labelled by plugin and one more label.
+void render_plugin_counter(std::ostringstream& out, const char* name, const char* help,
+                           const char* second_label,
+                           const std::map<std::tuple<std::string, std::string>, uint64_t>& values) {
+  out << "# HELP " << name << " " << help << "\n# TYPE " << name << " counter\n";
+  for (const auto& [key, n] : values) {
+    out << name << "{plugin=\"" << label(std::get<0>(key)) << "\"," << second_label << "=\""
+        << label(std::get<1>(key)) << "\"} " << n << "\n";
+  }
+}
+
 }  // namespace
 
 void Metrics::observe_request(std::string_view route, int status, double seconds) {
@@ -52,6 +63,11 @@ void Metrics::count_ingest_records(std::string_view plugin, std::string_view out
   ingest_records_[{std::string(plugin), std::string(outcome)}] += n;
 }
 
+void Metrics::count_export(std::string_view plugin, std::string_view outcome) {
+  std::lock_guard lock(mu_);
+  ++exports_[{std::string(plugin), std::string(outcome)}];
+}
+
 uint64_t Metrics::ingest_records(std::string_view plugin, std::string_view outcome) const {
   std::lock_guard lock(mu_);
   auto it = ingest_records_.find({std::string(plugin), std::string(outcome)});
@@ -81,24 +97,14 @@ std::string Metrics::render() const {
           << (current == state ? 1 : 0) << "\n";
     }
   }
-  out << "# HELP mvne_plugin_errors_total Failed calls into plugins, by reason.\n"
-      << "# TYPE mvne_plugin_errors_total counter\n";
-  for (const auto& [key, n] : errors_) {
-    out << "mvne_plugin_errors_total{plugin=\"" << label(std::get<0>(key)) << "\",reason=\""
-        << label(std::get<1>(key)) << "\"} " << n << "\n";
-  }
-  out << "# HELP mvne_ingest_files_total Spool files handled, by outcome.\n"
-      << "# TYPE mvne_ingest_files_total counter\n";
-  for (const auto& [key, n] : ingest_files_) {
-    out << "mvne_ingest_files_total{plugin=\"" << label(std::get<0>(key)) << "\",outcome=\""
-        << label(std::get<1>(key)) << "\"} " << n << "\n";
-  }
-  out << "# HELP mvne_ingest_records_total Records submitted, by outcome.\n"
-      << "# TYPE mvne_ingest_records_total counter\n";
-  for (const auto& [key, n] : ingest_records_) {
-    out << "mvne_ingest_records_total{plugin=\"" << label(std::get<0>(key)) << "\",outcome=\""
-        << label(std::get<1>(key)) << "\"} " << n << "\n";
-  }
+  render_plugin_counter(out, "mvne_plugin_errors_total", "Failed calls into plugins, by reason.",
+                        "reason", errors_);
+  render_plugin_counter(out, "mvne_ingest_files_total", "Spool files handled, by outcome.",
+                        "outcome", ingest_files_);
+  render_plugin_counter(out, "mvne_ingest_records_total", "Records and input lines, by outcome.",
+                        "outcome", ingest_records_);
+  render_plugin_counter(out, "mvne_export_files_total", "Export files, by outcome.", "outcome",
+                        exports_);
   out << "# HELP mvne_http_requests_total HTTP requests answered, by route and status.\n"
       << "# TYPE mvne_http_requests_total counter\n";
   for (const auto& [key, n] : requests_) {

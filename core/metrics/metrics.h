@@ -27,6 +27,8 @@ class Metrics {
   // outcome ("stored", "duplicate", "quarantined").
   void count_ingest_file(std::string_view plugin, std::string_view outcome);
   void count_ingest_records(std::string_view plugin, std::string_view outcome, uint64_t n);
+  // Export files by outcome ("written", "failed", "egress_blocked").
+  void count_export(std::string_view plugin, std::string_view outcome);
 
   uint64_t plugin_errors(std::string_view plugin, std::string_view reason) const;
   uint64_t ingest_records(std::string_view plugin, std::string_view outcome) const;
@@ -50,6 +52,7 @@ class Metrics {
   std::map<std::string, std::string> plugin_states_;
   std::map<std::tuple<std::string, std::string>, uint64_t> ingest_files_;    // (plugin, outcome)
   std::map<std::tuple<std::string, std::string>, uint64_t> ingest_records_;  // (plugin, outcome)
+  std::map<std::tuple<std::string, std::string>, uint64_t> exports_;         // (plugin, outcome)
 };
 
 }  // namespace mvne::metrics

@@ -21,7 +21,7 @@ namespace mvne::plugin {
 
 class PluginInstance;
 
-enum class Phase { kStart, kStop, kRequest, kJob, kIngest };
+enum class Phase { kStart, kStop, kRequest, kJob, kIngest, kExport };
 
 const char* phase_name(Phase phase);
 
@@ -54,12 +54,22 @@ struct DatagramRegistration {
   std::shared_ptr<void> listener;  // the host's socket (ingest::DatagramHub::Listener)
 };
 
+struct ExportRegistration {
+  std::string name;
+  std::string kind;       // the record kind it reads
+  std::string extension;  // "csv"
+  std::string schedule;   // "daily HH:MM" from the plugin's config; empty: on demand only
+  mvne_export_handler handler = nullptr;
+  void* export_data = nullptr;
+};
+
 struct Registrations {
   std::vector<RouteRegistration> routes;
   std::vector<JobRegistration> jobs;
   std::vector<SpoolRegistration> spools;
   std::vector<DatagramRegistration> datagrams;
   std::vector<records::KindDef> kinds;
+  std::vector<ExportRegistration> exports;
 };
 
 // An open cursor over rows read in this call; the plugin holds a pointer to it.
@@ -81,6 +91,13 @@ struct HttpExchange {
   std::string body;
 };
 
+// kExport only: where export_write sends the bytes the egress guard let through.
+class ExportSink {
+ public:
+  virtual ~ExportSink() = default;
+  virtual Status write(std::string_view bytes, uint64_t rows) = 0;
+};
+
 struct CallScope {
   CallScope(Phase phase_in, PluginInstance* plugin_in, std::string request_id_in = {})
       : phase(phase_in), plugin(plugin_in), request_id(std::move(request_id_in)) {}
@@ -95,7 +112,7 @@ struct CallScope {
   Registrations* registrations = nullptr;  // kStart only
   std::deque<std::string> returned;        // strings handed to the plugin for this call
 
-  // Read path (kRequest): what was read, for the egress guard and the audit log.
+  // Read path (kRequest, kExport): what was read, for the egress guard and the audit log.
   std::deque<Cursor> cursors;
   int64_t rows_read = 0;
   std::string record_kind_read;
@@ -106,6 +123,8 @@ struct CallScope {
   std::string source;
   std::vector<std::string>* replies = nullptr;  // datagram handlers: answers to the sender
   records::IngestCounts ingested;
+
+  ExportSink* export_sink = nullptr;  // kExport only
 };
 
 }  // namespace mvne::plugin

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/common/local_time.h"
 #include "core/jobs/schedule.h"
 #include "core/log/log.h"
 #include "core/platform/services.h"
@@ -311,9 +312,9 @@ mvne_status submit_records(mvne_context* ctx, mvne_str kind_name, const mvne_rec
 mvne_status query_open(mvne_context* ctx, const mvne_query* query, mvne_cursor** out) {
   if (out != nullptr) *out = nullptr;
   return with_scope(ctx, [&](CallScope& scope) -> mvne_status {
-    if (scope.phase != Phase::kRequest) {
+    if (scope.phase != Phase::kRequest && scope.phase != Phase::kExport) {
       return refuse(scope, MVNE_ERR_WRONG_PHASE,
-                    "query_open: reads are only allowed in a route handler");
+                    "query_open: reads are only allowed in a route or export handler");
     }
     if (!spec_ok(query, offsetof(mvne_query, limit) + sizeof(uint32_t)) || out == nullptr ||
         !valid(query->sum_field) || !valid(query->order_by) || !valid(query->cursor) ||
@@ -466,7 +467,7 @@ mvne_status kv_put(mvne_context* ctx, mvne_str key, mvne_str value) {
           c.execute("DELETE FROM kv_store WHERE plugin = ? AND tenant_id = ? AND k = ?", id);
       if (!del.ok()) return del;
       storage::Params row = id;
-      row.push_back(std::string(view(value)));
+      row.emplace_back(std::in_place_type<std::string>, view(value));
       return c.execute("INSERT INTO kv_store (plugin, tenant_id, k, v) VALUES (?, ?, ?, ?)", row);
     });
     if (!st.ok()) return refuse(scope, MVNE_ERR_INTERNAL, "kv_put: " + st.message());
@@ -555,6 +556,105 @@ mvne_status response_write(mvne_context* ctx, mvne_str bytes) {
   });
 }
 
+mvne_status quarantine_line(mvne_context* ctx, mvne_str kind_name, mvne_str line,
+                            int64_t line_number, mvne_str reason) {
+  return with_scope(ctx, [&](CallScope& scope) -> mvne_status {
+    if (mvne_status st = require_phase(scope, Phase::kIngest, "quarantine_line")) return st;
+    mvne_status status = MVNE_OK;
+    const records::KindDef* kind = own_kind(scope, kind_name, status);
+    if (kind == nullptr) return status;
+    if (!valid(line) || !valid(reason) || line.len > (1u << 20) || line_number < 0) {
+      return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "quarantine_line: bad line or reason");
+    }
+    std::string why(view(reason));
+    if (why.empty()) why = "rejected by the plugin";
+    auto added = scope.plugin->services()->records->quarantine_line(
+        *kind, scope.source, line_number, std::string(view(line)), why);
+    if (!added.ok())
+      return refuse(scope, MVNE_ERR_INTERNAL, "quarantine_line: " + added.status().message());
+    (added.value() ? scope.ingested.quarantined : scope.ingested.duplicates) += 1;
+    scope.plugin->metrics().count_ingest_records(scope.plugin->name(),
+                                                 added.value() ? "quarantined" : "duplicate", 1);
+    return MVNE_OK;
+  });
+}
+
+mvne_status register_export(mvne_context* ctx, const mvne_export_spec* spec) {
+  return with_scope(ctx, [&](CallScope& scope) -> mvne_status {
+    if (mvne_status st = require_phase(scope, Phase::kStart, "register_export")) return st;
+    if (!spec_ok(spec, offsetof(mvne_export_spec, export_data) + sizeof(void*)) ||
+        !valid(spec->name) || !valid(spec->kind) || !valid(spec->extension) ||
+        !valid(spec->schedule_key) || spec->handler == nullptr) {
+      return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "register_export: malformed spec");
+    }
+    std::string name(view(spec->name)), extension(view(spec->extension));
+    auto plain = [](const std::string& s) {
+      return !s.empty() && s.size() <= 32 &&
+             s.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos;
+    };
+    if (!plain(name) || !plain(extension)) {
+      return refuse(scope, MVNE_ERR_INVALID_ARGUMENT,
+                    "register_export: name and extension use a-z, 0-9 and _");
+    }
+    std::string schedule;
+    const auto& config = scope.plugin->config();
+    if (auto it = config.find(std::string(view(spec->schedule_key))); it != config.end()) {
+      schedule = it->second;
+    }
+    if (!schedule.empty()) {
+      auto parsed = jobs::Schedule::parse(schedule);
+      if (!parsed.ok()) {
+        return refuse(scope, MVNE_ERR_INVALID_ARGUMENT,
+                      "[plugin." + scope.plugin->name() + "] " +
+                          std::string(view(spec->schedule_key)) + ": " + parsed.status().message());
+      }
+    }
+    scope.registrations->exports.push_back({name, std::string(view(spec->kind)), extension,
+                                            schedule, spec->handler, spec->export_data});
+    return MVNE_OK;
+  });
+}
+
+mvne_status export_write(mvne_context* ctx, mvne_str bytes, uint64_t rows) {
+  return with_scope(ctx, [&](CallScope& scope) -> mvne_status {
+    if (mvne_status st = require_phase(scope, Phase::kExport, "export_write")) return st;
+    if (!valid(bytes) || scope.export_sink == nullptr) {
+      return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "export_write: bad bytes");
+    }
+    if (!scope.blocked.empty()) return MVNE_ERR_EGRESS_BLOCKED;
+    // Egress check (b) on every chunk; check (a) was made when the rows were read.
+    Status checked =
+        scope.plugin->services()->guard->check(scope.principal, view(bytes), scope.read_values);
+    if (!checked.ok()) {
+      scope.blocked = checked.message();
+      return MVNE_ERR_EGRESS_BLOCKED;
+    }
+    Status written = scope.export_sink->write(view(bytes), rows);
+    if (!written.ok())
+      return refuse(scope, MVNE_ERR_INTERNAL, "export_write: " + written.message());
+    return MVNE_OK;
+  });
+}
+
+mvne_status local_period(mvne_context* ctx, mvne_str period, int64_t* out_from, int64_t* out_to) {
+  return with_scope(ctx, [&](CallScope& scope) -> mvne_status {
+    if (!valid(period) || out_from == nullptr || out_to == nullptr) {
+      return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "local_period: bad arguments");
+    }
+    if (scope.principal.tenant_id <= 0) {
+      return refuse(scope, MVNE_ERR_PERMISSION_DENIED, "local_period: the call has no tenant");
+    }
+    auto range = mvne::local_period(scope.principal.time_zone, view(period));
+    if (!range.ok()) {
+      scope.error = range.status().message();
+      return MVNE_ERR_INVALID_ARGUMENT;
+    }
+    *out_from = range->first;
+    *out_to = range->second;
+    return MVNE_OK;
+  });
+}
+
 const mvne_host_api kHostApi = {
     sizeof(mvne_host_api),
     MVNE_ABI_MAJOR,
@@ -580,6 +680,10 @@ const mvne_host_api kHostApi = {
     &cursor_close,
     &kv_get,
     &kv_put,
+    &quarantine_line,
+    &register_export,
+    &export_write,
+    &local_period,
 };
 
 }  // namespace

@@ -47,6 +47,8 @@ const char* phase_name(Phase phase) {
       return "job";
     case Phase::kIngest:
       return "ingest handler";
+    case Phase::kExport:
+      return "export handler";
   }
   return "callback";
 }

@@ -10,11 +10,12 @@ namespace {
 
 Candidate to_candidate(const storage::Row& r) {
   return {storage::as_int(r[0]), storage::as_int(r[1]), storage::as_int(r[2]),
-          storage::as_int(r[3]), storage::as_int(r[4]), storage::as_int(r[5])};
+          storage::as_int(r[3]), storage::as_int(r[4]), storage::as_int(r[5]),
+          storage::as_int(r[7])};
 }
 
 constexpr const char* kCandidateColumns =
-    "SELECT id, tenant_id, subscriber_id, line_ref, valid_from, valid_to, identifier "
+    "SELECT id, tenant_id, subscriber_id, line_ref, valid_from, valid_to, identifier, plan_id "
     "FROM assignments WHERE id_kind = ? AND ";
 
 }  // namespace
@@ -105,6 +106,7 @@ StatusOr<Attribution> attribute(const std::vector<std::pair<tenancy::IdKind, std
       result.tenant_id = tenant;
       result.subscriber_id = subscriber;
       result.line_ref = r.line_ref;
+      result.plan_id = r.plan_id;
       any = true;
     } else if (tenant != result.tenant_id || subscriber != result.subscriber_id) {
       result.reason = "identifiers disagree: " + what + " belongs to another holder (tenant " +

@@ -22,7 +22,8 @@ struct Attribution {
   int64_t subscriber_id = 0;
   int64_t assignment_id = 0;  // of the first identifier
   int64_t line_ref = 0;
-  std::string reason;  // why not, when not attributed
+  int64_t plan_id = 0;  // the line's plan under that assignment
+  std::string reason;   // why not, when not attributed
 };
 
 // One assignment of an identifier.
@@ -33,6 +34,7 @@ struct Candidate {
   int64_t line_ref = 0;
   int64_t valid_from = 0;
   int64_t valid_to = 0;
+  int64_t plan_id = 0;
 };
 
 // The assignments of (kind, normalised identifier) covering the event time.

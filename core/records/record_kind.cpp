@@ -1,6 +1,8 @@
 #include "core/records/record_kind.h"
 
+#include <cstddef>
 #include <set>
+#include <tuple>
 
 namespace mvne::records {
 namespace {
@@ -33,6 +35,7 @@ Status validate(KindDef& k) {
   k.table = "rec_" + k.plugin + "_" + k.kind;
   k.dedup.clear();
   k.identifiers.clear();
+  k.rated_units = k.rating_class = k.charge = -1;
   int event_times = 0;
   std::set<std::string> names;
   for (size_t i = 0; i < k.fields.size(); ++i) {
@@ -62,7 +65,28 @@ Status validate(KindDef& k) {
       ++event_times;
     }
     if (f.roles & MVNE_ROLE_DEDUP_KEY) k.dedup.push_back(i);
+    const std::tuple<uint32_t, int*, int32_t, const char*> rating_roles[] = {
+        {MVNE_ROLE_RATED_UNITS, &k.rated_units, MVNE_FIELD_INT64, "RATED_UNITS"},
+        {MVNE_ROLE_RATING_CLASS, &k.rating_class, MVNE_FIELD_TEXT, "RATING_CLASS"},
+        {MVNE_ROLE_CHARGE, &k.charge, MVNE_FIELD_DOUBLE, "CHARGE"}};
+    for (const auto& [role, index, type, role_name] : rating_roles) {
+      if (!(f.roles & role)) continue;
+      if (*index >= 0) return Status::Invalid(where + "two fields with the " + role_name + " role");
+      if (f.type != type)
+        return Status::Invalid(where + "field '" + f.name + "' with the " + role_name +
+                               " role has the wrong type");
+      *index = static_cast<int>(i);
+    }
   }
+  if (k.rating < MVNE_RATING_NONE || k.rating > MVNE_RATING_SMS)
+    return Status::Invalid(where + "unknown rating " + std::to_string(k.rating));
+  bool roles_given = k.rated_units >= 0 || k.rating_class >= 0 || k.charge >= 0;
+  bool roles_complete = k.rated_units >= 0 && k.rating_class >= 0 && k.charge >= 0;
+  if (k.rating != MVNE_RATING_NONE && !roles_complete)
+    return Status::Invalid(where +
+                           "a rated kind needs RATED_UNITS, RATING_CLASS and CHARGE fields");
+  if (k.rating == MVNE_RATING_NONE && roles_given)
+    return Status::Invalid(where + "rating roles on a kind that is not rated");
   if (event_times != 1)
     return Status::Invalid(where + "exactly one field must have the EVENT_TIME role");
   if (k.identifiers.empty())
@@ -81,6 +105,8 @@ StatusOr<KindDef> from_spec(const std::string& plugin, const mvne_record_kind_sp
   KindDef k;
   k.plugin = plugin;
   k.kind = text(spec.name);
+  if (spec.struct_size >= offsetof(mvne_record_kind_spec, rating) + sizeof(int32_t))
+    k.rating = spec.rating;
   for (size_t i = 0; i < spec.field_count; ++i) {
     const mvne_field_spec& f = spec.fields[i];
     if (f.name.data == nullptr || f.name.len == 0 || f.name.len > 64) {

@@ -22,19 +22,23 @@ struct KindDef {
   std::string plugin;
   std::string kind;
   std::vector<FieldDef> fields;
+  int32_t rating = MVNE_RATING_NONE;  // MVNE_RATING_*
 
   // Derived by validate():
   std::string table;          // rec_<plugin>_<kind>
   size_t event_time = 0;      // index of the event time field
   std::vector<size_t> dedup;  // indexes of the dedup key fields
   std::vector<std::pair<tenancy::IdKind, size_t>> identifiers;
+  // Rated kinds only: indexes of the units, class and charge fields.
+  int rated_units = -1, rating_class = -1, charge = -1;
 
   // Index of the field `name`, or -1.
   int field_index(const std::string& name) const;
 };
 
 // Checks names, types and roles (exactly one event time of type TIME, at least one
-// identifier of type TEXT, at least one dedup field) and fills the derived members.
+// identifier of type TEXT, at least one dedup field; a rated kind has one INT64 units, one
+// TEXT class and one DOUBLE charge field) and fills the derived members.
 Status validate(KindDef& kind);
 
 // A KindDef from the C spec; fails on malformed strings or counts.

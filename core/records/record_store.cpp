@@ -3,9 +3,11 @@
 #include <sodium.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/common/time.h"
 #include "core/records/attribution.h"
+#include "core/records/rating.h"
 
 namespace mvne::records {
 namespace {
@@ -53,11 +55,32 @@ const char* type_name(int32_t type) {
   }
 }
 
+// The catalogue entry of a kind: its fields; the charge field also carries the rating.
 json fields_json(const KindDef& k) {
   json out = json::array();
-  for (const auto& f : k.fields)
+  for (const auto& f : k.fields) {
     out.push_back({{"name", f.name}, {"type", f.type}, {"roles", f.roles}});
+    if (f.roles & MVNE_ROLE_CHARGE) out.back()["rating"] = k.rating;
+  }
   return out;
+}
+
+// Fills the charge of attributed records of a rated kind from their lines' plans.
+Status rate(storage::Connection& c, const KindDef& k,
+            const std::vector<std::pair<storage::Row*, int64_t>>& records_and_plans) {
+  if (k.rating == MVNE_RATING_NONE || records_and_plans.empty()) return Status::Ok();
+  std::set<int64_t> plan_ids;
+  for (const auto& [record, plan] : records_and_plans) plan_ids.insert(plan);
+  auto prices = load_prices(c, plan_ids);
+  if (!prices.ok()) return prices.status();
+  for (const auto& [record, plan] : records_and_plans) {
+    auto it = prices->find(plan);
+    if (it == prices->end()) return Status::Internal("plan #" + std::to_string(plan) + " is gone");
+    storage::Row& r = *record;
+    r[k.charge] =
+        charge(k.rating, it->second, as_int(r[k.rated_units]), as_text(r[k.rating_class]));
+  }
+  return Status::Ok();
 }
 
 json payload_json(const storage::Row& record) {
@@ -247,6 +270,7 @@ StatusOr<KindDef> RecordStore::catalogued(const std::string& plugin, const std::
   k.kind = kind;
   for (const auto& f : json::parse(as_text(rows.value()[0][0]))) {
     k.fields.push_back({f["name"], f["type"], f["roles"]});
+    if (f.contains("rating")) k.rating = f["rating"];
   }
   Status st = validate(k);
   if (!st.ok()) return st;
@@ -293,6 +317,7 @@ StatusOr<IngestCounts> RecordStore::submit(const KindDef& k,
     if (!assignments.ok()) return assignments.status();
     CandidateLookup lookup = assignments->lookup();
     std::vector<const Prepared*> attributed;
+    std::vector<std::pair<storage::Row*, int64_t>> to_rate;
     for (Prepared& p : batch) {
       if (p.problem.empty()) {
         std::vector<std::pair<tenancy::IdKind, std::string>> ids;
@@ -305,6 +330,7 @@ StatusOr<IngestCounts> RecordStore::submit(const KindDef& k,
       }
       if (p.problem.empty()) {
         attributed.push_back(&p);
+        to_rate.emplace_back(&p.record, p.attribution.plan_id);
         continue;
       }
       Status q = c.execute(quarantine_sql, {k.plugin, k.kind, p.key, p.problem, source,
@@ -312,6 +338,7 @@ StatusOr<IngestCounts> RecordStore::submit(const KindDef& k,
       if (!q.ok()) return q;
       (c.changes() > 0 ? counts.quarantined : counts.duplicates) += 1;
     }
+    if (Status rated = rate(c, k, to_rate); !rated.ok()) return rated;
     // Multi-row inserts; rows the unique dedup key turns away are the duplicates.
     constexpr size_t kRowsPerInsert = 100;
     for (size_t i = 0; i < attributed.size(); i += kRowsPerInsert) {
@@ -332,6 +359,21 @@ StatusOr<IngestCounts> RecordStore::submit(const KindDef& k,
   });
   if (!st.ok()) return st;
   return counts;
+}
+
+StatusOr<bool> RecordStore::quarantine_line(const KindDef& k, const std::string& source,
+                                            int64_t line_number, const std::string& line,
+                                            const std::string& reason) {
+  std::string where = source + ":" + std::to_string(line_number);
+  auto lease = db_->acquire();
+  if (!lease.ok()) return lease.status();
+  Status st = (*lease)->execute(
+      "{insert_ignore} INTO quarantine (plugin, kind, dedup_key, reason, source, payload, "
+      "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      {k.plugin, k.kind, hex_hash(where + '\x1f' + line), reason, where,
+       json{{"raw", line}, {"line", line_number}}.dump(), now_us()});
+  if (!st.ok()) return st;
+  return (*lease)->changes() > 0;
 }
 
 StatusOr<QueryResult> RecordStore::query(const KindDef& k, const auth::Principal& principal,
@@ -498,6 +540,13 @@ StatusOr<IngestCounts> RecordStore::release(int64_t id) {
     return Status::Invalid("quarantined record #" + std::to_string(id) + " was already released");
   auto kind = catalogued(item->plugin, item->kind);
   if (!kind.ok()) return kind.status();
+  json payload = json::parse(item->payload, nullptr, false);
+  if (payload.is_object()) {
+    return Status::Invalid("quarantined item #" + std::to_string(id) + " is an input line (" +
+                           item->source +
+                           ") that could not be parsed; correct it and spool it "
+                           "again in a new file");
+  }
   storage::Row record = row_from_payload(item->payload);
   std::string problem = shape_problem(kind.value(), record);
   if (!problem.empty())
@@ -511,6 +560,7 @@ StatusOr<IngestCounts> RecordStore::release(int64_t id) {
     if (!a->attributed)
       return Status::Invalid("record #" + std::to_string(id) +
                              " still cannot be attributed: " + a->reason);
+    if (Status rated = rate(c, kind.value(), {{&record, a->plan_id}}); !rated.ok()) return rated;
     Status ins = c.execute(
         insert_sql(kind.value()),
         insert_params(kind.value(), a.value(), record, dedup_key(kind.value(), record),

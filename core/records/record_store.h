@@ -77,6 +77,12 @@ class RecordStore {
   StatusOr<QueryResult> query(const KindDef& kind, const auth::Principal& principal,
                               const QuerySpec& spec);
 
+  // Quarantines an input line that could not be parsed into a record, under
+  // "source:line_number". True when new, false when that line was quarantined before.
+  StatusOr<bool> quarantine_line(const KindDef& kind, const std::string& source,
+                                 int64_t line_number, const std::string& line,
+                                 const std::string& reason);
+
   StatusOr<std::vector<QuarantineItem>> quarantine(bool include_released);
   StatusOr<QuarantineItem> quarantined(int64_t id);
   // Re-attributes a quarantined record; stores it and marks it released when it now has

@@ -70,6 +70,11 @@ const std::vector<std::vector<const char*>> kMigrations = {
              name {text} NOT NULL, processed_at {i64} NOT NULL,
              PRIMARY KEY (plugin, spool, sha256)){table_options})",
     },
+    // 3: voice prices by call type ("roaming=180/60,incoming=0/1"), for rating.
+    {
+        "ALTER TABLE plans ADD COLUMN voice_rates {text}",
+        "UPDATE plans SET voice_rates = ''",
+    },
 };
 
 }  // namespace

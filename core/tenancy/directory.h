@@ -35,6 +35,7 @@ struct Plan {
   int64_t voice_increment_s = 1;  // 1: per-second billing, 60: per-minute
   double sms_per_segment = 0;
   double data_per_mb = 0;
+  std::string voice_rates;  // by call type: "roaming=180/60,incoming=0/1"; others: the above
 };
 
 struct Subscriber {

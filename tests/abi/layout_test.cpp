@@ -1,5 +1,6 @@
 // Pins the size and every field offset of the v1 structs (x86-64 / LP64). A change here is
-// an ABI break: fields may only be appended, with a minor version bump.
+// an ABI break: fields may only be appended, with a minor version bump. Fields added in 1.1
+// are pinned after the 1.0 ones, which keep their offsets.
 #include <mvne/plugin.h>
 
 #include <gtest/gtest.h>
@@ -10,9 +11,9 @@ namespace {
 
 #define EXPECT_FIELD(type, field, offset) EXPECT_EQ(offsetof(type, field), size_t{offset}) << #field
 
-TEST(AbiLayout, VersionIsOnePointZero) {
+TEST(AbiLayout, VersionIsOnePointOne) {
   EXPECT_EQ(MVNE_ABI_MAJOR, 1);
-  EXPECT_EQ(MVNE_ABI_MINOR, 0);
+  EXPECT_EQ(MVNE_ABI_MINOR, 1);
   EXPECT_STREQ(MVNE_PLUGIN_ENTRY_SYMBOL, "mvne_plugin_entry");
 }
 
@@ -50,7 +51,7 @@ TEST(AbiLayout, PluginDescriptor) {
 }
 
 TEST(AbiLayout, HostApi) {
-  EXPECT_EQ(sizeof(mvne_host_api), 8u + 21u * 8u);
+  EXPECT_EQ(sizeof(mvne_host_api), 8u + 25u * 8u);
   EXPECT_FIELD(mvne_host_api, struct_size, 0);
   EXPECT_FIELD(mvne_host_api, abi_major, 4);
   EXPECT_FIELD(mvne_host_api, abi_minor, 6);
@@ -75,6 +76,28 @@ TEST(AbiLayout, HostApi) {
   EXPECT_FIELD(mvne_host_api, cursor_close, 152);
   EXPECT_FIELD(mvne_host_api, kv_get, 160);
   EXPECT_FIELD(mvne_host_api, kv_put, 168);
+  // 1.1
+  EXPECT_FIELD(mvne_host_api, quarantine_line, 176);
+  EXPECT_FIELD(mvne_host_api, register_export, 184);
+  EXPECT_FIELD(mvne_host_api, export_write, 192);
+  EXPECT_FIELD(mvne_host_api, local_period, 200);
+}
+
+TEST(AbiLayout, ExportSpecAndRatingSince11) {
+  EXPECT_EQ(sizeof(mvne_export_spec), 88u);
+  EXPECT_FIELD(mvne_export_spec, struct_size, 0);
+  EXPECT_FIELD(mvne_export_spec, name, 8);
+  EXPECT_FIELD(mvne_export_spec, kind, 24);
+  EXPECT_FIELD(mvne_export_spec, extension, 40);
+  EXPECT_FIELD(mvne_export_spec, schedule_key, 56);
+  EXPECT_FIELD(mvne_export_spec, handler, 72);
+  EXPECT_FIELD(mvne_export_spec, export_data, 80);
+  EXPECT_EQ(MVNE_ROLE_RATED_UNITS, 1u << 6);
+  EXPECT_EQ(MVNE_ROLE_RATING_CLASS, 1u << 7);
+  EXPECT_EQ(MVNE_ROLE_CHARGE, 1u << 8);
+  EXPECT_EQ(MVNE_RATING_NONE, 0);
+  EXPECT_EQ(MVNE_RATING_VOICE, 1);
+  EXPECT_EQ(MVNE_RATING_SMS, 2);
 }
 
 TEST(AbiLayout, HttpTypes) {
@@ -118,10 +141,11 @@ TEST(AbiLayout, RecordTypes) {
   EXPECT_FIELD(mvne_field_spec, name, 0);
   EXPECT_FIELD(mvne_field_spec, type, 16);
   EXPECT_FIELD(mvne_field_spec, roles, 20);
-  EXPECT_EQ(sizeof(mvne_record_kind_spec), 40u);
+  EXPECT_EQ(sizeof(mvne_record_kind_spec), 48u);
   EXPECT_FIELD(mvne_record_kind_spec, name, 8);
   EXPECT_FIELD(mvne_record_kind_spec, fields, 24);
   EXPECT_FIELD(mvne_record_kind_spec, field_count, 32);
+  EXPECT_FIELD(mvne_record_kind_spec, rating, 40);  // 1.1
   EXPECT_EQ(sizeof(mvne_value), 40u);
   EXPECT_FIELD(mvne_value, type, 0);
   EXPECT_FIELD(mvne_value, i64, 8);

@@ -20,7 +20,7 @@ class LeakPatternsTest : public ::testing::Test {
     auto& dir = *host_.services().directory;
     for (const char* t : {"acme", "bolt"}) {
       ASSERT_TRUE(dir.add_tenant({0, t, t, "UTC", "/tmp", {"ledger"}}).ok());
-      ASSERT_TRUE(dir.add_plan({0, t, "basic", "Basic", 0, 20, 1, 3, 0}).ok());
+      ASSERT_TRUE(dir.add_plan({0, t, "basic", "Basic", 0, 20, 1, 3, 0, ""}).ok());
       ASSERT_TRUE(
           dir.add_subscriber({0, t, "holder1", "svc", "basic", std::string("h1@") + t + ".example"})
               .ok());

@@ -40,7 +40,7 @@ class RecordStoreTest : public ::testing::TestWithParam<std::string> {
   void SetUp() override {
     for (const char* t : {"acme", "bolt"}) {
       ASSERT_TRUE(dir_.add_tenant({0, t, t, "UTC", "/tmp", {}}).ok());
-      ASSERT_TRUE(dir_.add_plan({0, t, "basic", "Basic", 0, 20, 1, 3, 0}).ok());
+      ASSERT_TRUE(dir_.add_plan({0, t, "basic", "Basic", 0, 20, 1, 3, 0, ""}).ok());
       for (const char* a : {"u1", "u2"}) {
         ASSERT_TRUE(
             dir_.add_subscriber({0, t, a, "svc", "basic", std::string(a) + "@" + t + ".example"})

@@ -18,7 +18,7 @@ TEST(SdkWrapper, SpoolRecordKindPagingAndSums) {
   ASSERT_TRUE(host.apply_status().ok()) << host.apply_status().message();
   auto& dir = *host.services().directory;
   ASSERT_TRUE(dir.add_tenant({0, "acme", "Acme", "UTC", "/tmp", {"tally"}}).ok());
-  ASSERT_TRUE(dir.add_plan({0, "acme", "p", "p", 0, 0, 1, 0, 0}).ok());
+  ASSERT_TRUE(dir.add_plan({0, "acme", "p", "p", 0, 0, 1, 0, 0, ""}).ok());
   ASSERT_TRUE(dir.add_subscriber({0, "acme", "holder", "s", "p", "h@acme.example"}).ok());
   for (const char* msisdn : {"09060000001", "09060000002"}) {
     ASSERT_TRUE(dir.assign({"acme", "holder", "", msisdn, "", "", 0, kForever}).ok());

@@ -16,7 +16,7 @@ class DirectoryTest : public ::testing::TestWithParam<std::string> {
     for (const char* t : {"acme", "bolt"}) {
       ASSERT_TRUE(
           dir_.add_tenant({0, t, std::string(t) + " Mobile", "Asia/Tokyo", "/tmp/x", {}}).ok());
-      ASSERT_TRUE(dir_.add_plan({0, t, "basic", "Basic", 3'000'000'000, 22, 1, 3.3, 0}).ok());
+      ASSERT_TRUE(dir_.add_plan({0, t, "basic", "Basic", 3'000'000'000, 22, 1, 3.3, 0, ""}).ok());
       for (const char* a : {"u1", "u2"}) {
         ASSERT_TRUE(
             dir_.add_subscriber({0, t, a, "svc", "basic", std::string(a) + "@" + t + ".example"})

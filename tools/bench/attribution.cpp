@@ -60,7 +60,7 @@ void seed(mvne::tenancy::Directory& dir) {
     std::string code = "t" + std::to_string(t);
     if (auto r = dir.add_tenant({0, code, code, "UTC", "/tmp", {}}); !r.ok())
       die("tenant", r.status());
-    if (auto r = dir.add_plan({0, code, "p", "p", 0, 1, 1, 1, 1}); !r.ok()) die("plan", r.status());
+    if (auto r = dir.add_plan({0, code, "p", "p", 0, 1, 1, 1, 1, ""}); !r.ok()) die("plan", r.status());
     if (auto r = dir.add_subscriber({0, code, "sub", "s", "p", "s@" + code + ".example"});
         !r.ok()) {
       die("subscriber", r.status());

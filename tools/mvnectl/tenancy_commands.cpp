@@ -220,7 +220,9 @@ std::vector<Command> tenancy_commands() {
              "voice-increment", po::value<int64_t>()->default_value(1),
              "billing increment: 1 or 60 seconds")(
              "sms-per-segment", po::value<double>()->default_value(0), "SMS price per segment")(
-             "data-per-mb", po::value<double>()->default_value(0), "data price per MB");
+             "data-per-mb", po::value<double>()->default_value(0), "data price per MB")(
+             "voice-rates", po::value<std::string>()->default_value(""),
+             "prices by call type, e.g. roaming=180/60,incoming=0/1 (per minute/increment s)");
        },
        [](Session& s, const po::variables_map& vm) {
          tenancy::Plan p{0,
@@ -231,7 +233,8 @@ std::vector<Command> tenancy_commands() {
                          vm["voice-per-minute"].as<double>(),
                          vm["voice-increment"].as<int64_t>(),
                          vm["sms-per-segment"].as<double>(),
-                         vm["data-per-mb"].as<double>()};
+                         vm["data-per-mb"].as<double>(),
+                         arg(vm, "voice-rates")};
          auto id = s.directory().add_plan(p);
          if (!id.ok()) return refuse(id.status());
          if (Status st = s.audit_action("plan_add", p.tenant_code + "/" + p.code); !st.ok())
@@ -254,7 +257,8 @@ std::vector<Command> tenancy_commands() {
                           {"voice_per_minute", p.voice_per_minute},
                           {"voice_increment_s", p.voice_increment_s},
                           {"sms_per_segment", p.sms_per_segment},
-                          {"data_per_mb", p.data_per_mb}});
+                          {"data_per_mb", p.data_per_mb},
+                          {"voice_rates", p.voice_rates}});
          }
          s.print(out);
          return kOk;

@@ -1,5 +1,5 @@
 /*
- * mvne/plugin.h: the stable C ABI between mvne-host and its plugins (ABI 1.0).
+ * mvne/plugin.h: the stable C ABI between mvne-host and its plugins (ABI 1.1).
  *
  * A plugin is a shared library that exports exactly one symbol, `mvne_plugin_entry`.
  * The host calls it once after loading, passing its function table; the plugin returns
@@ -27,7 +27,7 @@
 #include <stdint.h>
 
 #define MVNE_ABI_MAJOR 1
-#define MVNE_ABI_MINOR 0
+#define MVNE_ABI_MINOR 1
 
 #if defined(__GNUC__) || defined(__clang__)
 #define MVNE_PLUGIN_EXPORT __attribute__((visibility("default")))
@@ -174,7 +174,20 @@ enum {
   MVNE_ROLE_ICCID = 1u << 2,  /* identifies the line by ICCID */
   MVNE_ROLE_EVENT_TIME = 1u << 3,
   MVNE_ROLE_DEDUP_KEY = 1u << 4, /* part of the key that makes a record unique */
-  MVNE_ROLE_INDEXED = 1u << 5    /* filterable in scoped reads */
+  MVNE_ROLE_INDEXED = 1u << 5,   /* filterable in scoped reads */
+  /* Since 1.1: rating (see mvne_record_kind_spec.rating). */
+  MVNE_ROLE_RATED_UNITS = 1u << 6,  /* INT64: billable seconds (voice) or segments (SMS) */
+  MVNE_ROLE_RATING_CLASS = 1u << 7, /* TEXT: call type (voice) or direction (SMS) */
+  MVNE_ROLE_CHARGE = 1u << 8        /* DOUBLE: set by the host from the line's plan */
+};
+
+/* How the host rates a record kind (since 1.1). The plugin cannot read plans: it names
+ * the units, the class and the charge field, and the host fills the charge with the
+ * price of the plan of the subscriber the record is attributed to. */
+enum {
+  MVNE_RATING_NONE = 0,
+  MVNE_RATING_VOICE = 1, /* units: billable seconds; class: call type */
+  MVNE_RATING_SMS = 2    /* units: segments; class: direction (MO charged, MT free) */
 };
 
 typedef struct mvne_field_spec {
@@ -188,6 +201,7 @@ typedef struct mvne_record_kind_spec {
   mvne_str name;                 /* unique within the plugin, e.g. "cdr" */
   const mvne_field_spec* fields; /* OWNERSHIP: borrowed for the call */
   size_t field_count;
+  int32_t rating; /* since 1.1: MVNE_RATING_* */
 } mvne_record_kind_spec;
 
 typedef struct mvne_value {
@@ -228,6 +242,27 @@ typedef struct mvne_query {
   mvne_str cursor;    /* token from cursor_token of the previous page, or empty */
   uint32_t limit;     /* rows per page; 0 for the host's default */
 } mvne_query;
+
+/* ---- Exports (since 1.1) --------------------------------------------------------------
+ * An export writes one file per tenant and period into the tenant's export directory.
+ * The host calls the handler once per tenant that has the plugin enabled, under a context
+ * whose principal is that tenant (reads are scoped to it), with the period [from_us,
+ * to_us) (one day in the tenant's time zone). The handler writes the file's bytes with
+ * export_write; the host checks them with the egress guard, writes the file atomically
+ * with a manifest beside it, and audits the delivery. A failure leaves no file. */
+typedef mvne_status (*mvne_export_handler)(void* plugin_state, void* export_data, mvne_context* ctx,
+                                           int64_t from_us, int64_t to_us);
+
+typedef struct mvne_export_spec {
+  uint32_t struct_size;
+  mvne_str name;         /* unique within the plugin; part of the file name */
+  mvne_str kind;         /* the record kind it reads, for the audit log */
+  mvne_str extension;    /* file name extension without the dot, e.g. "csv" */
+  mvne_str schedule_key; /* key in [plugin.NAME] holding a "daily HH:MM" schedule (UTC);
+                            unset: on demand only (mvnectl export run) */
+  mvne_export_handler handler;
+  void* export_data; /* OWNERSHIP: plugin-owned */
+} mvne_export_spec;
 
 /* ---- The host function table ---------------------------------------------------------
  * OWNERSHIP: host-owned; valid from mvne_plugin_entry until the library is unloaded.
@@ -291,6 +326,27 @@ typedef struct mvne_host_api {
    * OWNERSHIP: *out_value is host-owned, valid until the callback returns. */
   mvne_status (*kv_get)(mvne_context* ctx, mvne_str key, mvne_str* out_value);
   mvne_status (*kv_put)(mvne_context* ctx, mvne_str key, mvne_str value);
+
+  /* ---- Since ABI 1.1 ---- */
+
+  /* In an ingest context: sends one input line that could not be parsed to quarantine,
+   * with its line number (1-based, in the current source) and the reason. Counted as
+   * quarantined. OWNERSHIP: all strings are copied. */
+  mvne_status (*quarantine_line)(mvne_context* ctx, mvne_str kind, mvne_str line,
+                                 int64_t line_number, mvne_str reason);
+
+  /* Registration, allowed only in on_start. OWNERSHIP: the spec is copied. */
+  mvne_status (*register_export)(mvne_context* ctx, const mvne_export_spec* spec);
+
+  /* In an export handler: appends bytes holding `rows` rows to the export file.
+   * MVNE_ERR_EGRESS_BLOCKED when the bytes name another principal's identifiers; the
+   * export then fails. OWNERSHIP: bytes are copied. */
+  mvne_status (*export_write)(mvne_context* ctx, mvne_str bytes, uint64_t rows);
+
+  /* Turns a calendar period of the principal's tenant, "YYYY-MM" or "YYYY-MM-DD", into
+   * [*out_from_us, *out_to_us) in its time zone. Needs a tenant or consumer principal. */
+  mvne_status (*local_period)(mvne_context* ctx, mvne_str period, int64_t* out_from_us,
+                              int64_t* out_to_us);
 } mvne_host_api;
 
 /* ---- The plugin descriptor ------------------------------------------------------------

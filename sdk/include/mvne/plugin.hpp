@@ -66,6 +66,15 @@ class Context {
   void info(std::string_view message) const { log(MVNE_LOG_INFO, message); }
   void warn(std::string_view message) const { log(MVNE_LOG_WARN, message); }
 
+  // [from, to) in microseconds of "YYYY-MM" or "YYYY-MM-DD" in the principal's time zone
+  // (ABI 1.1; routes and exports of a tenant or consumer).
+  Status local_period(std::string_view period, int64_t& from, int64_t& to) const {
+    if (host_->abi_minor < 1)
+      return Status::Error("local_period needs ABI 1.1", MVNE_ERR_UNAVAILABLE);
+    mvne_status code = host_->local_period(ctx_, to_str(period), &from, &to);
+    return code == MVNE_OK ? Status::Ok() : Status(code, "local_period refused");
+  }
+
   // The plugin's own [plugin.NAME] key, or nullopt when it is not set.
   std::optional<std::string> config(std::string_view key) const {
     mvne_str out{nullptr, 0};
@@ -154,11 +163,37 @@ class IngestContext : public Context {
     return code == MVNE_OK ? Status::Ok() : Status(code, "submit_records refused");
   }
 
+  // Sends an input line that could not be parsed to quarantine (ABI 1.1).
+  Status quarantine_line(std::string_view kind, std::string_view line, int64_t line_number,
+                         std::string_view reason) const {
+    if (host().abi_minor < 1)
+      return Status::Error("quarantine_line needs ABI 1.1", MVNE_ERR_UNAVAILABLE);
+    mvne_status code =
+        host().quarantine_line(raw(), to_str(kind), to_str(line), line_number, to_str(reason));
+    return code == MVNE_OK ? Status::Ok() : Status(code, "quarantine_line refused");
+  }
+
   // In a datagram handler: answers the sender once the handler has returned.
   Status reply(std::string_view bytes) const {
     mvne_status code = host().datagram_reply(raw(), to_str(bytes));
     return code == MVNE_OK ? Status::Ok() : Status(code, "datagram_reply refused");
   }
+};
+
+// The context of an export handler: scoped reads in, the file's bytes out (ABI 1.1).
+class ExportContext : public Context {
+ public:
+  ExportContext(mvne_context* ctx, int64_t from, int64_t to) : Context(ctx), from_(from), to_(to) {}
+  int64_t from() const { return from_; }
+  int64_t to() const { return to_; }
+  // Appends bytes holding `rows` rows; fails when the egress guard stops them.
+  Status write(std::string_view bytes, uint64_t rows) const {
+    mvne_status code = host().export_write(raw(), to_str(bytes), rows);
+    return code == MVNE_OK ? Status::Ok() : Status(code, "export_write refused");
+  }
+
+ private:
+  int64_t from_, to_;
 };
 
 // A row handed out by a Cursor; valid until the next call on that cursor.
@@ -234,6 +269,7 @@ using JobHandler = std::function<Status(Context&)>;
 using SpoolHandler = std::function<Status(IngestContext&, std::string_view path)>;
 using DatagramHandler =
     std::function<Status(IngestContext&, std::string_view payload, std::string_view peer)>;
+using ExportHandler = std::function<Status(ExportContext&)>;
 
 // One field of a record kind: its name, MVNE_FIELD_* type and MVNE_ROLE_* roles.
 struct Field {
@@ -284,12 +320,14 @@ class Plugin {
                            : Status(code, "route " + std::string(prefix) + " refused by host");
   }
 
-  // Declares a record kind; only valid inside start().
-  Status record_kind(Context& ctx, std::string_view name, const std::vector<Field>& fields) {
+  // Declares a record kind, rated by the host when `rating` is not MVNE_RATING_NONE;
+  // only valid inside start().
+  Status record_kind(Context& ctx, std::string_view name, const std::vector<Field>& fields,
+                     int32_t rating = MVNE_RATING_NONE) {
     std::vector<mvne_field_spec> specs;
     for (const Field& f : fields) specs.push_back({to_str(f.name), f.type, f.roles});
     mvne_record_kind_spec spec{sizeof(mvne_record_kind_spec), to_str(name), specs.data(),
-                               specs.size()};
+                               specs.size(), rating};
     mvne_status code = ctx.host().declare_record_kind(ctx.raw(), &spec);
     return code == MVNE_OK ? Status::Ok()
                            : Status(code, "record kind " + std::string(name) + " refused by host");
@@ -328,7 +366,30 @@ class Plugin {
                            : Status(code, "job " + std::string(name) + " refused by host");
   }
 
+  // An export of `kind` records, one file per tenant and day, run on the schedule in config
+  // key `schedule_key` and on demand (ABI 1.1); only valid inside start().
+  Status export_files(Context& ctx, std::string_view name, std::string_view kind,
+                      std::string_view extension, std::string_view schedule_key,
+                      ExportHandler handler) {
+    exports_.push_back(std::move(handler));
+    mvne_export_spec spec{
+        sizeof(mvne_export_spec), to_str(name),         to_str(kind),
+        to_str(extension),        to_str(schedule_key), &Plugin::export_trampoline,
+        &exports_.back()};
+    mvne_status code = ctx.host().register_export(ctx.raw(), &spec);
+    return code == MVNE_OK ? Status::Ok()
+                           : Status(code, "export " + std::string(name) + " refused by host");
+  }
+
  private:
+  static mvne_status export_trampoline(void*, void* data, mvne_context* ctx, int64_t from,
+                                       int64_t to) {
+    return detail::guarded(ctx, [&] {
+      ExportContext c(ctx, from, to);
+      return (*static_cast<ExportHandler*>(data))(c);
+    });
+  }
+
   static mvne_status route_trampoline(void*, void* data, mvne_context* ctx,
                                       const mvne_http_request* request) {
     return detail::guarded(ctx, [&] {
@@ -363,6 +424,7 @@ class Plugin {
   std::deque<JobHandler> jobs_;
   std::deque<SpoolHandler> spools_;
   std::deque<DatagramHandler> datagrams_;
+  std::deque<ExportHandler> exports_;
 };
 
 namespace detail {

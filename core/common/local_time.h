@@ -1,0 +1,21 @@
+// Calendar days and months in a tenant's IANA time zone, as UTC microsecond ranges.
+// Backed by the system tz database (/usr/share/zoneinfo) through Howard Hinnant's date.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "core/common/status.h"
+
+namespace mvne {
+
+// [from, to) of a local "YYYY-MM-DD" day or "YYYY-MM" month in `zone`.
+StatusOr<std::pair<int64_t, int64_t>> local_period(const std::string& zone,
+                                                   std::string_view period);
+
+// The local date ("YYYY-MM-DD") in `zone` of the instant `us`.
+StatusOr<std::string> local_date(const std::string& zone, int64_t us);
+
+}  // namespace mvne
