@@ -199,6 +199,11 @@ mvne_status register_datagram_listener(mvne_context* ctx, const mvne_datagram_sp
       return refuse(scope, MVNE_ERR_UNAVAILABLE, "register_datagram_listener: no host services");
     }
     std::string name(view(spec->name));
+    if (scope.plugin->services()->datagrams == nullptr) {
+      // Offline (mvnectl): the plugin is loaded for an export; it receives nothing.
+      scope.registrations->datagrams.push_back({name, address->second, nullptr});
+      return MVNE_OK;
+    }
     auto listener = scope.plugin->services()->datagrams->listen(address->second, scope.plugin, name,
                                                                 spec->handler, spec->listener_data);
     if (!listener.ok()) {

@@ -22,6 +22,20 @@ config::Section section_of(const config::Settings& settings, const std::string& 
 
 }  // namespace
 
+StatusOr<std::shared_ptr<PluginInstance>> load_and_start(const std::string& name,
+                                                         const config::Settings& settings,
+                                                         metrics::Metrics* metrics,
+                                                         platform::Services* services) {
+  std::string path = plugin_path(settings.plugins.dir, name);
+  auto library = PluginLibrary::open(path, name, host_api());
+  if (!library.ok()) return library.status();
+  auto plugin = std::make_shared<PluginInstance>(name, library.value(), section_of(settings, name),
+                                                 metrics, services, settings.base_dir);
+  Status started = plugin->start();
+  if (!started.ok()) return started;
+  return plugin;
+}
+
 PluginManager::PluginManager(metrics::Metrics* metrics, platform::Services* services)
     : metrics_(metrics),
       services_(services),
@@ -69,19 +83,12 @@ Status PluginManager::apply(const config::Settings& settings,
 }
 
 void PluginManager::start_one(const std::string& name, const config::Settings& settings) {
-  std::string path = plugin_path(settings.plugins.dir, name);
-  auto library = PluginLibrary::open(path, name, host_api());
-  if (!library.ok()) {
-    set_status(name, "failed", library.status().message());
+  auto loaded = load_and_start(name, settings, metrics_, services_);
+  if (!loaded.ok()) {
+    set_status(name, "failed", loaded.status().message());
     return;
   }
-  auto plugin = std::make_shared<PluginInstance>(name, library.value(), section_of(settings, name),
-                                                 metrics_, services_, settings.base_dir);
-  Status started = plugin->start();
-  if (!started.ok()) {
-    set_status(name, "failed", started.message());
-    return;
-  }
+  std::shared_ptr<PluginInstance> plugin = loaded.value();
   for (const auto& route : plugin->registrations().routes) {
     const Route* clash = routes()->conflict(route);
     if (clash != nullptr) {
@@ -97,9 +104,10 @@ void PluginManager::start_one(const std::string& name, const config::Settings& s
     running_.push_back(plugin);
     publish_routes();
   }
-  set_status(name, "running", {}, library.value()->version());
-  log::info("plugins", "plugin '" + name + "' " + library.value()->version() + " running from " +
-                           path + " (" + std::to_string(plugin->registrations().routes.size()) +
+  const std::string version = plugin->library().version();
+  set_status(name, "running", {}, version);
+  log::info("plugins", "plugin '" + name + "' " + version + " running from " +
+                           plugin->library().path() + " (" + std::to_string(plugin->registrations().routes.size()) +
                            " route(s), " + std::to_string(plugin->registrations().jobs.size()) +
                            " job(s))");
 }

@@ -19,6 +19,13 @@
 
 namespace mvne::plugin {
 
+// Loads plugin `name` from the configured plugin directory and starts it, alone (the
+// manager's start, and mvnectl's on-demand exports).
+StatusOr<std::shared_ptr<PluginInstance>> load_and_start(const std::string& name,
+                                                         const config::Settings& settings,
+                                                         metrics::Metrics* metrics,
+                                                         platform::Services* services);
+
 struct PluginStatus {
   std::string name;
   std::string state;   // running, failed, disabled

@@ -32,6 +32,8 @@ class Session {
   audit::AuditLog& audit() { return *services_->audit; }
   storage::Database& db() { return *services_->db; }
   records::RecordStore& records() { return *services_->records; }
+  platform::Services* services() { return services_.get(); }
+  const config::Settings& settings() const { return settings_; }
 
   // Prints `value`: as JSON with --json, else as text (arrays of objects as a table).
   void print(const nlohmann::ordered_json& value) const;
@@ -58,6 +60,7 @@ struct Command {
 std::vector<Command> tenancy_commands();
 std::vector<Command> key_commands();
 std::vector<Command> audit_commands();
+std::vector<Command> export_commands();
 std::vector<Command> quarantine_commands();
 
 // Prints "mvnectl: <message>" to stderr and returns kFailed.

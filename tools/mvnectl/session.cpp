@@ -12,6 +12,7 @@ Status Session::open() {
   auto services = platform::Services::open(settings_);
   if (!services.ok()) return services.status();
   services_ = std::move(services).value();
+  services_->datagrams.reset();  // mvnectl never listens: plugins it loads receive nothing
   return Status::Ok();
 }
 
