@@ -95,6 +95,7 @@ class RequestContext : public Context {
 
   std::string_view method() const { return to_view(request_->method); }
   std::string_view path() const { return to_view(request_->path); }
+  std::string_view query() const { return to_view(request_->query); }
   std::string_view body() const { return to_view(request_->body); }
   std::string_view request_id() const { return to_view(request_->request_id); }
 

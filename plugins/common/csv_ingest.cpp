@@ -1,0 +1,127 @@
+#include "plugins/common/csv_ingest.h"
+
+#include <fstream>
+
+#include "plugins/common/text.h"
+
+namespace mvne::plugins {
+namespace {
+
+constexpr size_t kBatch = 2000;
+
+std::string file_name(std::string_view path) {
+  size_t slash = path.rfind('/');
+  return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
+}
+
+// Maps each wanted column to its field index in the header; names the missing ones.
+std::string map_header(const std::vector<std::string>& header,
+                       const std::vector<std::string>& columns, std::vector<int>& index) {
+  std::string missing;
+  index.assign(columns.size(), -1);
+  for (size_t c = 0; c < columns.size(); ++c) {
+    for (size_t h = 0; h < header.size(); ++h) {
+      if (trim(header[h]) == columns[c]) index[c] = static_cast<int>(h);
+    }
+    if (index[c] < 0) missing += (missing.empty() ? "" : ", ") + columns[c];
+  }
+  return missing;
+}
+
+}  // namespace
+
+std::string_view Line::operator[](size_t column) const {
+  int i = column < index_->size() ? (*index_)[column] : -1;
+  if (i < 0 || static_cast<size_t>(i) >= fields_->size()) return {};
+  return trim((*fields_)[i]);
+}
+
+void RecordBuilder::text(std::string_view s) {
+  const std::string& kept = text_.emplace_back(s);
+  values_.push_back(text_value(kept));
+}
+
+void RecordBuilder::clear() {
+  values_.clear();
+  text_.clear();
+}
+
+Status ingest_csv(const IngestContext& ctx, std::string_view path, std::string_view kind,
+                  size_t field_count, const CsvFormat& format, const LineParser& parse,
+                  IngestSummary* summary) {
+  const std::string name = file_name(path);
+  std::ifstream in{std::string(path)};
+  if (!in) return Status::Error(name + ": cannot open");
+  std::vector<char> buffer(1 << 20);
+  in.rdbuf()->pubsetbuf(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+
+  std::string text;
+  std::vector<std::string> fields;
+  std::vector<int> index;
+  int64_t line_number = 0;
+  size_t expected_fields = format.columns.size();
+  if (format.has_header) {
+    while (text.empty() && std::getline(in, text)) {
+      ++line_number;
+      if (!text.empty() && text.back() == '\r') text.pop_back();
+    }
+    if (text.empty()) return Status::Error(name + ": no header line");
+    if (!split_csv(text, fields)) return Status::Error(name + ": line 1: malformed header");
+    std::string missing = map_header(fields, format.columns, index);
+    if (!missing.empty())
+      return Status::Error(name + ": the header lacks the column(s) " + missing);
+    expected_fields = fields.size();
+  } else {
+    for (size_t c = 0; c < format.columns.size(); ++c) index.push_back(static_cast<int>(c));
+  }
+
+  IngestSummary counts;
+  RecordBuilder batch(field_count);
+  auto flush = [&]() -> Status {
+    if (batch.records() == 0) return Status::Ok();
+    Status st = ctx.submit(kind, batch.values(), batch.fields());
+    counts.submitted += static_cast<int64_t>(batch.records());
+    batch.clear();
+    return st;
+  };
+  auto reject = [&](const std::string& reason) -> Status {
+    ++counts.quarantined;
+    return ctx.quarantine_line(kind, text, line_number, reason);
+  };
+  while (std::getline(in, text)) {
+    ++line_number;
+    if (!text.empty() && text.back() == '\r') text.pop_back();
+    if (trim(text).empty()) continue;
+    ++counts.lines;
+    Status st;
+    if (!split_csv(text, fields)) {
+      st = reject("a quoted field is not closed");
+    } else if (format.has_header ? fields.size() != expected_fields
+                                 : (fields.size() > expected_fields ||
+                                    fields.size() + format.optional_trailing < expected_fields)) {
+      st = reject(std::to_string(fields.size()) + " fields where " +
+                  std::to_string(expected_fields) + " were expected");
+    } else {
+      std::string reason = parse(Line(&fields, &index), batch);
+      if (!reason.empty() || !batch.complete()) {
+        batch.rollback();
+        st = reject(reason.empty() ? "the parser produced an incomplete record" : reason);
+      } else if (batch.records() >= kBatch) {
+        st = flush();
+      }
+    }
+    if (!st.ok())
+      return Status(st.code(),
+                    name + ": line " + std::to_string(line_number) + ": " + st.message());
+  }
+  if (in.bad())
+    return Status::Error(name + ": read error after line " + std::to_string(line_number));
+  if (Status st = flush(); !st.ok()) return st;
+  ctx.info(name + ": read " + std::to_string(counts.lines) +
+           " data lines: " + std::to_string(counts.submitted) + " records submitted, " +
+           std::to_string(counts.quarantined) + " lines rejected");
+  if (summary != nullptr) *summary = counts;
+  return Status::Ok();
+}
+
+}  // namespace mvne::plugins

@@ -1,0 +1,75 @@
+// Streams a CSV spool file into records: one line at a time, parsed by the plugin's line
+// parser, submitted in batches. A line that cannot be parsed goes to quarantine with its
+// line number and reason and never stops the file; a file that cannot be read at all (no
+// file, no header, required columns missing) fails, and the host moves it to failed/.
+#pragma once
+
+#include <mvne/plugin.hpp>
+
+#include <deque>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mvne::plugins {
+
+// One line's fields by column name.
+class Line {
+ public:
+  Line(const std::vector<std::string>* fields, const std::vector<int>* index_of_column)
+      : fields_(fields), index_(index_of_column) {}
+  // The field of column number `column` in the format's column list; "" when absent.
+  std::string_view operator[](size_t column) const;
+
+ private:
+  const std::vector<std::string>* fields_;
+  const std::vector<int>* index_;
+};
+
+// The values of a batch of records, in the kind's field order; owns the text.
+class RecordBuilder {
+ public:
+  explicit RecordBuilder(size_t fields) : fields_(fields) {}
+  void text(std::string_view s);
+  void integer(int64_t v) { values_.push_back(int_value(v)); }
+  void time(int64_t us) { values_.push_back(time_value(us)); }
+  void real(double v) { values_.push_back(double_value(v)); }
+  void null() { values_.push_back(null_value()); }
+  // Drops the values of a record that was started and not finished.
+  void rollback() { values_.resize(records() * fields_); }
+  size_t records() const { return values_.size() / fields_; }
+  bool complete() const { return values_.size() % fields_ == 0; }
+  const std::vector<mvne_value>& values() const { return values_; }
+  size_t fields() const { return fields_; }
+  void clear();
+
+ private:
+  size_t fields_;
+  std::vector<mvne_value> values_;
+  std::deque<std::string> text_;  // stable addresses for the values' text
+};
+
+struct CsvFormat {
+  // With a header, columns are found by name (any order; others ignored) and all of
+  // `columns` must be present. Without, they are the fields in this order.
+  bool has_header = true;
+  std::vector<std::string> columns;
+  // Headerless: how many trailing columns may be missing.
+  size_t optional_trailing = 0;
+};
+
+// Appends one record to `out` for `line`, or returns why the line is rejected.
+using LineParser = std::function<std::string(const Line& line, RecordBuilder& out)>;
+
+struct IngestSummary {
+  int64_t lines = 0;        // data lines read (blank lines are not counted)
+  int64_t submitted = 0;    // records handed to the host
+  int64_t quarantined = 0;  // lines the parser rejected
+};
+
+Status ingest_csv(const IngestContext& ctx, std::string_view path, std::string_view kind,
+                  size_t field_count, const CsvFormat& format, const LineParser& parse,
+                  IngestSummary* summary = nullptr);
+
+}  // namespace mvne::plugins

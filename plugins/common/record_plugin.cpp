@@ -1,0 +1,40 @@
+#include "plugins/common/record_plugin.h"
+
+namespace mvne::plugins {
+namespace {
+
+// A route serves its exact path only; anything below it is not a resource.
+Status not_found(RequestContext& rc) {
+  rc.set_status(404);
+  rc.set_header("Content-Type", "application/json");
+  return rc.write(R"({"error":{"code":"not_found","message":"no such resource"}})");
+}
+
+}  // namespace
+
+Status RecordPlugin::start_records(Context& ctx, RecordPluginSpec spec, CsvFormat format,
+                                   LineParser parser) {
+  spec_ = std::move(spec);
+  format_ = std::move(format);
+  parser_ = std::move(parser);
+  if (Status st = record_kind(ctx, spec_.view.kind, spec_.view.fields, spec_.rating); !st.ok())
+    return st;
+  Status st =
+      spool(ctx, "files", "spool_dir", "*.csv", [this](IngestContext& ic, std::string_view path) {
+        return ingest_csv(ic, path, spec_.view.kind, spec_.view.fields.size(), format_, parser_);
+      });
+  if (!st.ok()) return st;
+  st = route(ctx, "GET", spec_.list_path, MVNE_ROUTE_TENANT, [this](RequestContext& rc) {
+    return rc.path() == spec_.list_path ? serve_list(rc, spec_.view) : not_found(rc);
+  });
+  if (!st.ok()) return st;
+  st = route(ctx, "GET", spec_.summary_path, MVNE_ROUTE_TENANT, [this](RequestContext& rc) {
+    return rc.path() == spec_.summary_path ? serve_summary(rc, spec_.view, spec_.summary)
+                                           : not_found(rc);
+  });
+  if (!st.ok()) return st;
+  return export_files(ctx, spec_.export_name, spec_.view.kind, "csv", "export_schedule",
+                      [this](ExportContext& ec) { return write_csv_export(ec, spec_.view); });
+}
+
+}  // namespace mvne::plugins

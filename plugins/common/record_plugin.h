@@ -1,0 +1,37 @@
+// The skeleton the record plugins share: a rated record kind, a CSV spool, the list and
+// summary routes of the tenant API, and a daily CSV export. A plugin supplies its fields,
+// its file format and its line parser.
+#pragma once
+
+#include <mvne/plugin.hpp>
+
+#include <string>
+#include <vector>
+
+#include "plugins/common/csv_ingest.h"
+#include "plugins/common/record_api.h"
+
+namespace mvne::plugins {
+
+struct RecordPluginSpec {
+  RecordView view;
+  int32_t rating = MVNE_RATING_NONE;
+  std::string list_path;     // e.g. "/api/v1/voice/cdrs"
+  std::string summary_path;  // e.g. "/api/v1/voice/summary"
+  std::vector<SummaryColumn> summary;
+  std::string export_name;  // e.g. "cdrs"
+};
+
+class RecordPlugin : public Plugin {
+ protected:
+  // Registers everything; the spool directory is config key `spool_dir`, the export
+  // schedule `export_schedule` ("daily HH:MM", UTC; unset: on demand only).
+  Status start_records(Context& ctx, RecordPluginSpec spec, CsvFormat format, LineParser parser);
+
+ private:
+  RecordPluginSpec spec_;
+  CsvFormat format_;
+  LineParser parser_;
+};
+
+}  // namespace mvne::plugins
