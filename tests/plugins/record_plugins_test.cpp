@@ -50,7 +50,8 @@ class RecordPluginsTest : public ::testing::TestWithParam<std::string> {
   }
   std::map<std::string, std::string> keys(InProcessHost& host, const CdrScenario& s) {
     std::map<std::string, std::string> out;
-    for (const auto& t : s.tenants) out[t.code] = host.services().keys->create(t.code, "t", now_us() + 86400000000LL)->token;
+    for (const auto& t : s.tenants)
+      out[t.code] = host.services().keys->create(t.code, "t", now_us() + 86400000000LL)->token;
     return out;
   }
   StatusOr<exports::Outcome> run_export(InProcessHost& host, const std::string& plugin,
@@ -77,7 +78,8 @@ TEST_P(RecordPluginsTest, EightTenantsSeeExactlyTheirOwnRecords) {
   for (const auto& f : s.sms_files) spool("sms", f);
   ingest::Spooler spooler(&host.plugins());
   EXPECT_EQ(spooler.poll(), 4);
-  for (const auto& f : s.voice_files) EXPECT_TRUE(fs::exists(dir_.path() + "/voice/done/" + f.name));
+  for (const auto& f : s.voice_files)
+    EXPECT_TRUE(fs::exists(dir_.path() + "/voice/done/" + f.name));
   for (const auto& f : s.sms_files) EXPECT_TRUE(fs::exists(dir_.path() + "/sms/done/" + f.name));
 
   // Counts add up: lines read = stored + duplicates + quarantined, per plugin.
@@ -153,7 +155,8 @@ TEST_P(RecordPluginsTest, ExportIsAtomicRepeatableAndDescribedByItsManifest) {
   ASSERT_TRUE(first.ok()) << first.status().message();
   std::string content = slurp(first->file);
   json manifest = json::parse(slurp(first->manifest));
-  EXPECT_EQ(manifest["rows"], static_cast<int64_t>(s.ids_for(s.voice, "bravo", "2026-11-16").size()));
+  EXPECT_EQ(manifest["rows"],
+            static_cast<int64_t>(s.ids_for(s.voice, "bravo", "2026-11-16").size()));
   EXPECT_EQ(manifest["sha256"], first->sha256);
   EXPECT_EQ(manifest["tenant"], "bravo");
   EXPECT_EQ(manifest["time_zone"], "UTC");
@@ -220,8 +223,9 @@ TEST_P(RecordPluginsTest, AsteriskCdrCsvIsAccepted) {
   apply_directory(s, *host.services().directory);
   // accountcode,src,dst,dcontext,clid,channel,dstchannel,lastapp,lastdata,start,answer,end,
   // duration,billsec,disposition,amaflags[,uniqueid[,userfield]]
-  dir_.write("voice/Master.csv",
-             R"("","09010100001","0311112222","from-internal","""Alpha"" <09010100001>","PJSIP/a-0001","PJSIP/trunk-0002","Dial","PJSIP/0311112222@trunk","2026-11-05 10:00:00","2026-11-05 10:00:04","2026-11-05 10:01:04",64,60,"ANSWERED","DOCUMENTATION","1762304400.1"
+  dir_.write(
+      "voice/Master.csv",
+      R"("","09010100001","0311112222","from-internal","""Alpha"" <09010100001>","PJSIP/a-0001","PJSIP/trunk-0002","Dial","PJSIP/0311112222@trunk","2026-11-05 10:00:00","2026-11-05 10:00:04","2026-11-05 10:01:04",64,60,"ANSWERED","DOCUMENTATION","1762304400.1"
 "","0311112222","09010100001","from-pstn","","PJSIP/trunk-0003","PJSIP/a-0004","Dial","PJSIP/a","2026-11-05 11:00:00","","2026-11-05 11:00:20",20,0,"NO ANSWER","DOCUMENTATION"
 "","09010100001","0311112222","from-internal","","PJSIP/a-0005","","Dial","","not a time","","",0,0,"FAILED","DOCUMENTATION","1762304400.3"
 )");
@@ -233,9 +237,10 @@ TEST_P(RecordPluginsTest, AsteriskCdrCsvIsAccepted) {
   auto r = http_get(host.port(), "/api/v1/voice/cdrs",
                     {{"Authorization", "Bearer " + token}, {"Accept", "text/csv"}});
   ASSERT_EQ(r.status, 200) << r.body;
-  EXPECT_NE(r.body.find("1762304400.1,2026-11-05T01:00:00Z,2026-11-05T01:00:04Z,2026-11-05T01:01:04Z,"
-                        "64,60,09010100001,0311112222,outgoing,+819010100001,,ANSWERED,12"),
-            std::string::npos)
+  EXPECT_NE(
+      r.body.find("1762304400.1,2026-11-05T01:00:00Z,2026-11-05T01:00:04Z,2026-11-05T01:01:04Z,"
+                  "64,60,09010100001,0311112222,outgoing,+819010100001,,ANSWERED,12"),
+      std::string::npos)
       << r.body;
   EXPECT_NE(r.body.find(",incoming,+819010100001,,NO ANSWER,0"), std::string::npos) << r.body;
 }
@@ -249,9 +254,9 @@ TEST_P(RecordPluginsTest, GloballyDisabledPluginLeavesItsSpoolAndRoutesAlone) {
   EXPECT_TRUE(fs::exists(dir_.path() + "/sms/" + s.sms_files[0].name));
   EXPECT_FALSE(fs::exists(dir_.path() + "/sms/done"));
   std::string token = host.services().keys->create("alpha", "t", now_us() + 86400000000LL)->token;
-  EXPECT_EQ(http_get(host.port(), "/api/v1/sms/records", {{"Authorization", "Bearer " + token}})
-                .status,
-            404);
+  EXPECT_EQ(
+      http_get(host.port(), "/api/v1/sms/records", {{"Authorization", "Bearer " + token}}).status,
+      404);
 }
 
 TEST_P(RecordPluginsTest, EgressGuardWithholdsAnExportNamingAnotherTenantsNumber) {

@@ -18,15 +18,17 @@ namespace {
 constexpr int64_t kDay = 86400LL * 1000000;
 constexpr int64_t kJst = 9 * 3600;  // the switch writes times at +09:00
 
-const char* const kCodes[] = {"alpha", "bravo", "charlie", "delta",
-                              "echo",  "foxtrot", "golf",  "hotel"};
-const char* const kZones[] = {"Asia/Tokyo", "UTC",              "America/New_York",
-                              "Europe/Berlin", "Asia/Tokyo",    "Australia/Sydney",
-                              "UTC",        "Asia/Kolkata"};
+const char* const kCodes[] = {"alpha", "bravo",   "charlie", "delta",
+                              "echo",  "foxtrot", "golf",    "hotel"};
+const char* const kZones[] = {"Asia/Tokyo",    "UTC",         "America/New_York",
+                              "Europe/Berlin", "Asia/Tokyo",  "Australia/Sydney",
+                              "UTC",           "Asia/Kolkata"};
 
 int64_t t(const char* iso) { return parse_time_us(iso).value(); }
 
-std::string msisdn(int tenant, int n) { return "090" + std::to_string(10000000 + tenant * 100000 + n); }
+std::string msisdn(int tenant, int n) {
+  return "090" + std::to_string(10000000 + tenant * 100000 + n);
+}
 std::string imsi(int tenant, int n) {
   return "44010" + std::to_string(1000000000LL + tenant * 1000000LL + n);
 }
@@ -107,8 +109,7 @@ const tenancy::Tenant& CdrScenario::tenant(const std::string& code) const {
 }
 
 std::set<std::string> CdrScenario::ids_for(const std::vector<ExpectedRecord>& records,
-                                           const std::string& code,
-                                           const std::string& date) const {
+                                           const std::string& code, const std::string& date) const {
   std::set<std::string> out;
   for (const auto& r : records) {
     if (r.tenant != code) continue;
@@ -138,8 +139,8 @@ CdrScenario make_cdr_scenario() {
     s.plans.push_back({0, kCodes[i], "std", "Standard", 0, 10.0 + 2 * i, i % 2 ? 60 : 1,
                        1 + 0.5 * i, 0, i % 2 == 0 ? "roaming=100/60,incoming=0/1" : ""});
     for (const char* account : {"s1", "s2"}) {
-      s.subscribers.push_back({0, kCodes[i], account, std::string(kCodes[i]) + "-" + account,
-                               "std", std::string(account) + "@" + kCodes[i] + ".example"});
+      s.subscribers.push_back({0, kCodes[i], account, std::string(kCodes[i]) + "-" + account, "std",
+                               std::string(account) + "@" + kCodes[i] + ".example"});
     }
   }
   auto line = [&](int i, const char* account, const std::string& m, const std::string& im,
@@ -169,8 +170,8 @@ CdrScenario make_cdr_scenario() {
     std::string number = msisdn(m.from_tenant, 3);
     int64_t at = t(m.at);
     line(m.from_tenant, m.from_account, number, imsi(m.from_tenant, 3), since);
-    s.moves.push_back({kCodes[m.to_tenant], m.to_account, "", number, imsi(m.to_tenant, 903), "",
-                       at, forever});
+    s.moves.push_back(
+        {kCodes[m.to_tenant], m.to_account, "", number, imsi(m.to_tenant, 903), "", at, forever});
     holdings.push_back({m.from_tenant, number, imsi(m.from_tenant, 3), month_from, at - kDay});
     holdings.push_back({m.to_tenant, number, imsi(m.to_tenant, 903), at + kDay, month_to});
   }
@@ -198,12 +199,11 @@ CdrScenario make_cdr_scenario() {
       int64_t duration = billable + static_cast<int64_t>(rng() % 10);
       bool makes = type == "outgoing" || type == "roaming";
       std::string calling = makes ? h.msisdn : other, called = makes ? other : h.msisdn;
-      voice_lines.push_back(id + "," + at_jst(start) + "," +
-                            (billable > 0 ? at_jst(start + 3000000) : "") + "," +
-                            at_jst(start + (duration + 3) * 1000000) + "," +
-                            std::to_string(duration) + "," + std::to_string(billable) + "," +
-                            calling + "," + called + "," + type + "," + h.imsi + "," +
-                            (billable > 0 ? "ANSWERED" : "NO ANSWER"));
+      voice_lines.push_back(
+          id + "," + at_jst(start) + "," + (billable > 0 ? at_jst(start + 3000000) : "") + "," +
+          at_jst(start + (duration + 3) * 1000000) + "," + std::to_string(duration) + "," +
+          std::to_string(billable) + "," + calling + "," + called + "," + type + "," + h.imsi +
+          "," + (billable > 0 ? "ANSWERED" : "NO ANSWER"));
       s.voice.push_back({id, code, e164(h.msisdn), start, billable,
                          h.tenant < 0 ? 0 : rate_voice(h.tenant, type, billable)});
     }
@@ -214,9 +214,9 @@ CdrScenario make_cdr_scenario() {
       std::string other = msisdn((h.tenant + 10) % 8, 2);
       int64_t at = pick(h.from, h.to);
       bool mo = direction == "MO";
-      sms_lines.push_back(id + "," + at_jst(at) + "," + direction + "," +
-                          (mo ? h.msisdn : other) + "," + (mo ? other : h.msisdn) + "," + h.imsi +
-                          ",SMSC-TYO-1,DELIVERED," + std::to_string(segments));
+      sms_lines.push_back(id + "," + at_jst(at) + "," + direction + "," + (mo ? h.msisdn : other) +
+                          "," + (mo ? other : h.msisdn) + "," + h.imsi + ",SMSC-TYO-1,DELIVERED," +
+                          std::to_string(segments));
       s.sms.push_back({id, code, e164(h.msisdn), at, segments,
                        h.tenant < 0 ? 0 : rate_sms(h.tenant, direction, segments)});
     }
@@ -233,12 +233,12 @@ CdrScenario make_cdr_scenario() {
        "video,,FAILED",
        "bad3,2026-11-05T10:00:00+09:00,,too,few", "\"bad4,unclosed quote"},
       s.voice_repeats);
-  s.sms_files = files("smsc", "record_id,time,direction,sender,recipient,imsi,smsc,status,segments",
-                      sms_lines,
-                      {"bad5,yesterday,MO,09010100001,0311112222,,SMSC,DELIVERED,1",
-                       "bad6,2026-11-05T10:00:00+09:00,XX,09010100001,0311112222,,SMSC,DELIVERED,1",
-                       "bad7,2026-11-05T10:00:00+09:00,MO,09010100001,0311112222,,SMSC,DELIVERED,0"},
-                      s.sms_repeats);
+  s.sms_files = files(
+      "smsc", "record_id,time,direction,sender,recipient,imsi,smsc,status,segments", sms_lines,
+      {"bad5,yesterday,MO,09010100001,0311112222,,SMSC,DELIVERED,1",
+       "bad6,2026-11-05T10:00:00+09:00,XX,09010100001,0311112222,,SMSC,DELIVERED,1",
+       "bad7,2026-11-05T10:00:00+09:00,MO,09010100001,0311112222,,SMSC,DELIVERED,0"},
+      s.sms_repeats);
   return s;
 }
 

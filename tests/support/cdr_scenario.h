@@ -46,7 +46,7 @@ struct CdrScenario {
   std::vector<tenancy::LineAssignment> moves;
 
   std::vector<SpoolFile> voice_files, sms_files;
-  std::vector<ExpectedRecord> voice, sms;  // each distinct record once
+  std::vector<ExpectedRecord> voice, sms;      // each distinct record once
   int64_t voice_repeats = 0, sms_repeats = 0;  // lines that repeat a record
 
   // Ids of `records` expected for `tenant` with local date `date` ("" for any date).

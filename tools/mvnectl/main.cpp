@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "core/log/log.h"
 #include "tools/mvnectl/command.h"
 
 namespace po = boost::program_options;
@@ -109,6 +110,11 @@ int main(int argc, char** argv) {
     std::cerr << "mvnectl: configuration error: " << settings.status().message() << "\n";
     return mvne::ctl::kUsage;
   }
+  // mvnectl logs to standard error, whatever the host's log file: standard output is the
+  // command's result (and JSON with --json).
+  mvne::config::LogSettings log_settings = settings->log;
+  log_settings.file.clear();
+  (void)mvne::log::init(log_settings);
   mvne::ctl::Session session(std::move(settings).value(), vm.count("json") > 0, operator_name());
   if (mvne::Status st = session.open(); !st.ok()) {
     std::cerr << "mvnectl: " << st.message() << "\n";

@@ -1,0 +1,51 @@
+// The parsing the record plugins share: CSV fields, ISO 8601 times with offsets, numbers.
+#include "plugins/common/text.h"
+
+#include <gtest/gtest.h>
+
+#include "core/common/time.h"
+
+namespace mvne::plugins {
+namespace {
+
+TEST(PluginText, SplitsCsvWithQuotes) {
+  std::vector<std::string> f;
+  ASSERT_TRUE(split_csv(R"(a,"b,c","say ""hi""",,e)", f));
+  EXPECT_EQ(f, (std::vector<std::string>{"a", "b,c", "say \"hi\"", "", "e"}));
+  ASSERT_TRUE(split_csv("", f));
+  EXPECT_EQ(f, (std::vector<std::string>{""}));
+  EXPECT_FALSE(split_csv(R"("open,b)", f));
+  EXPECT_FALSE(split_csv(R"("a"b,c)", f));
+  std::string out;
+  append_csv_field(out, "x,\"y\"");
+  EXPECT_EQ(out, R"("x,""y""")");
+}
+
+TEST(PluginText, ParsesTimesLikeTheHost) {
+  for (const char* iso : {"2026-11-02T09:30:00+09:00", "2026-11-02T00:30:00Z",
+                          "2026-02-28T23:59:59-05:00", "2024-02-29T12:00:00.250Z"}) {
+    EXPECT_EQ(parse_time(iso), parse_time_us(iso).value()) << iso;
+  }
+  EXPECT_EQ(parse_time("2026-11-02T09:30:00+0900"), parse_time_us("2026-11-02T00:30:00Z").value());
+  EXPECT_EQ(parse_time("2026-11-02 09:30:00", 9 * 3600, false),
+            parse_time_us("2026-11-02T00:30:00Z").value());
+  for (const char* bad :
+       {"2026-11-02T09:30:00", "2026-02-29T00:00:00Z", "2026-11-02T24:00:00Z", "2026-11-02",
+        "yesterday", "2026-11-02T09:30:00+25:00", "2026-11-02T09:30:00+09:00x"}) {
+    EXPECT_FALSE(parse_time(bad)) << bad;
+  }
+  EXPECT_EQ(format_time(parse_time_us("1999-12-31T23:59:59Z").value()), "1999-12-31T23:59:59Z");
+  EXPECT_EQ(format_time(parse_time_us("1969-07-20T20:17:40Z").value()), "1969-07-20T20:17:40Z");
+}
+
+TEST(PluginText, ParsesIntegers) {
+  EXPECT_EQ(parse_int(" 42 "), 42);
+  EXPECT_EQ(parse_int("+7"), 7);
+  EXPECT_EQ(parse_int("-3"), -3);
+  EXPECT_FALSE(parse_int("4x"));
+  EXPECT_FALSE(parse_int(""));
+  EXPECT_FALSE(parse_int("99999999999999999999"));
+}
+
+}  // namespace
+}  // namespace mvne::plugins
