@@ -16,24 +16,18 @@
 #include "core/common/time.h"
 #include "core/records/record_store.h"
 #include "core/tenancy/directory.h"
+#include "tools/bench/bench_support.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using mvne::bench::Clock;
+using mvne::bench::die;
+using mvne::bench::seconds_since;
 using mvne::storage::Row;
 
 constexpr int kTenants = 8;
 constexpr int kLinesPerTenant = 250;
 constexpr size_t kBatch = 1000;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-void die(const std::string& what, const mvne::Status& st) {
-  std::fprintf(stderr, "attribution: %s: %s\n", what.c_str(), st.message().c_str());
-  std::exit(1);
-}
 
 std::string msisdn(int tenant, int line) {
   char buf[32];
@@ -60,7 +54,8 @@ void seed(mvne::tenancy::Directory& dir) {
     std::string code = "t" + std::to_string(t);
     if (auto r = dir.add_tenant({0, code, code, "UTC", "/tmp", {}}); !r.ok())
       die("tenant", r.status());
-    if (auto r = dir.add_plan({0, code, "p", "p", 0, 1, 1, 1, 1, ""}); !r.ok()) die("plan", r.status());
+    if (auto r = dir.add_plan({0, code, "p", "p", 0, 1, 1, 1, 1, ""}); !r.ok())
+      die("plan", r.status());
     if (auto r = dir.add_subscriber({0, code, "sub", "s", "p", "s@" + code + ".example"});
         !r.ok()) {
       die("subscriber", r.status());
@@ -144,10 +139,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: attribution [records] [mysql://user:pw@host:port/db]\n");
     return 2;
   }
-  std::string dir =
-      (std::filesystem::temp_directory_path() / ("mvne-bench-" + std::to_string(getpid())))
-          .string();
-  std::filesystem::create_directories(dir);
+  mvne::bench::Scratch scratch("bench-attribution");
+  const std::string dir = scratch.path();
   auto rows = make_records(n);
   std::string csv = write_csv(rows, dir + "/rows.csv");
   std::printf("attribution benchmark: %zu records, %d tenants x %d lines, batches of %zu\n", n,
@@ -164,36 +157,21 @@ int main(int argc, char** argv) {
       if (auto st = (*lease)->execute(kBulkTable); !st.ok()) die("bulk table", st);
     }
     db.value().reset();
-    auto start = Clock::now();
-    std::string cmd = "sqlite3 " + s.path + " \".import --csv " + csv + " bulk\"";
-    if (std::system(cmd.c_str()) != 0) die("sqlite3 .import", mvne::Status::Internal(cmd));
-    report("SQLite", n, submit_s, seconds_since(start), "sqlite3 .import");
+    report("SQLite", n, submit_s, mvne::bench::sqlite_import(s.path, csv, "bulk"),
+           "sqlite3 .import");
   }
 
   if (url != nullptr && *url != '\0') {
-    auto admin_settings = mvne::storage::settings_from_url(url);
-    if (!admin_settings.ok()) die("mysql url", admin_settings.status());
-    auto admin = mvne::storage::Database::open(admin_settings.value());
-    if (!admin.ok()) die("mysql", admin.status());
-    std::string name = "bench_" + std::to_string(getpid());
-    if (auto st = (*admin.value()->acquire())->execute("CREATE DATABASE " + name); !st.ok())
-      die("create", st);
-    auto s = admin_settings.value();
-    s.database = name;
-    auto db = mvne::storage::Database::open(s);
+    mvne::bench::ScratchMysql mysql(url);
+    auto db = mvne::storage::Database::open(mysql.settings());
     if (!db.ok()) die("mysql", db.status());
     double submit_s = run_submit(*db.value(), rows);
     auto lease = db.value()->acquire();
     if (auto st = (*lease)->execute(kBulkTable); !st.ok()) die("bulk table", st);
-    auto start = Clock::now();
-    auto st = (*lease)->execute("LOAD DATA LOCAL INFILE '" + csv +
-                                "' INTO TABLE bulk FIELDS TERMINATED BY ','");
-    if (!st.ok()) die("LOAD DATA LOCAL INFILE", st);
-    report("MariaDB", n, submit_s, seconds_since(start), "LOAD DATA LOCAL");
-    (void)(*admin.value()->acquire())->execute("DROP DATABASE " + name);
+    report("MariaDB", n, submit_s, mvne::bench::mysql_load(**lease, csv, "bulk"),
+           "LOAD DATA LOCAL");
   } else {
     std::printf("MariaDB: skipped (give a mysql:// URL or set MVNE_TEST_MYSQL)\n");
   }
-  std::filesystem::remove_all(dir);
   return 0;
 }
