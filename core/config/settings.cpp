@@ -154,6 +154,7 @@ const std::vector<Key>& schema() {
   static const std::vector<Key> keys = {
       int_key("host", "shutdown_timeout_ms", &Settings::host, &HostSettings::shutdown_timeout_ms, 0,
               600000),
+      int_key("host", "ingest_workers", &Settings::host, &HostSettings::ingest_workers, 1, 16),
       {"log", "level",
        [](Settings& s, const std::string& v, const std::string&) {
          return parse_choice(v, {"trace", "debug", "info", "warn", "error"}, s.log.level);

@@ -15,6 +15,7 @@ namespace mvne::config {
 
 struct HostSettings {
   int shutdown_timeout_ms = 10000;  // how long in-flight work may take to finish on stop
+  int ingest_workers = 2;           // spool files handled at once, one worker per file
 };
 
 struct LogSettings {

@@ -3,8 +3,11 @@
 #include <fnmatch.h>
 #include <sodium.h>
 
+#include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "core/common/time.h"
 #include "core/http/request_id.h"
@@ -46,23 +49,44 @@ StatusOr<std::string> sha256_of(const std::string& path) {
 
 }  // namespace
 
-Spooler::Spooler(plugin::PluginManager* plugins) : plugins_(plugins) {}
+Spooler::Spooler(plugin::PluginManager* plugins, int workers)
+    : plugins_(plugins), workers_(std::max(1, workers)) {}
 
 Spooler::~Spooler() { stop(); }
 
+int Spooler::workers_for(const storage::Database& db, int configured) {
+  return db.dialect() == storage::Dialect::kSqlite ? 1 : configured;
+}
+
 int Spooler::poll() {
-  int handled = 0;
+  struct Work {
+    std::shared_ptr<plugin::PluginInstance> plugin;
+    const plugin::SpoolRegistration* spool;
+    fs::path file;
+  };
+  std::vector<Work> work;
   for (const auto& plugin : plugins_->running()) {
     for (const auto& spool : plugin->registrations().spools) {
-      for (const fs::path& file : ready_files(spool)) {
-        fs::path claimed = move_into(file, fs::path(spool.dir) / ".processing");
-        std::error_code ec;
-        if (!fs::exists(claimed, ec)) continue;  // another host took it
-        handle(*plugin, spool, file.filename().string(), claimed);
-        ++handled;
-      }
+      for (const fs::path& file : ready_files(spool)) work.push_back({plugin, &spool, file});
     }
   }
+  std::atomic<size_t> next{0};
+  std::atomic<int> handled{0};
+  auto worker = [&] {
+    for (size_t i = next++; i < work.size(); i = next++) {
+      const Work& w = work[i];
+      fs::path claimed = move_into(w.file, fs::path(w.spool->dir) / ".processing");
+      std::error_code ec;
+      if (!fs::exists(claimed, ec)) continue;  // another host took it
+      handle(*w.plugin, *w.spool, w.file.filename().string(), claimed);
+      ++handled;
+    }
+  };
+  std::vector<std::thread> extra;
+  for (int i = 1; i < workers_ && static_cast<size_t>(i) < work.size(); ++i)
+    extra.emplace_back(worker);
+  worker();
+  for (auto& t : extra) t.join();
   return handled;
 }
 

@@ -4,6 +4,7 @@
 // DIR/done/ when the handler succeeds, or to DIR/failed/ with a .err report beside it.
 // Each file is processed once: one whose content (SHA-256) was processed before is logged
 // and moved to done/ unread. Outcomes and record counts are logged and in /metrics.
+// Up to `workers` files are handled at once, each by one thread from start to end.
 #pragma once
 
 #include <filesystem>
@@ -17,7 +18,10 @@ namespace mvne::ingest {
 
 class Spooler {
  public:
-  explicit Spooler(plugin::PluginManager* plugins);
+  explicit Spooler(plugin::PluginManager* plugins, int workers = 1);
+
+  // The workers worth running on `db`: SQLite has one writer, so one; else `configured`.
+  static int workers_for(const storage::Database& db, int configured);
   ~Spooler();
 
   void start() { worker_.start(); }
@@ -32,6 +36,7 @@ class Spooler {
               const std::string& name, const std::filesystem::path& claimed);
 
   plugin::PluginManager* plugins_;
+  const int workers_;
   PeriodicWorker worker_{std::chrono::milliseconds(500), [this] { poll(); }};
 };
 

@@ -61,6 +61,43 @@ StatusOr<BatchLookup> BatchLookup::load(
   return batch;
 }
 
+StatusOr<BatchLookup> AssignmentCache::load(
+    storage::Connection& c, const std::vector<std::pair<tenancy::IdKind, std::string>>& ids) {
+  auto rows = c.query("SELECT version FROM directory_version WHERE id = 1");
+  if (!rows.ok()) return rows.status();
+  const int64_t version = rows->empty() ? 0 : storage::as_int(rows.value()[0][0]);
+  BatchLookup batch;
+  std::vector<std::pair<tenancy::IdKind, std::string>> missing;
+  {
+    std::lock_guard lock(mu_);
+    if (version != version_) {
+      known_.clear();
+      version_ = version;
+    }
+    for (const auto& [kind, id] : ids) {
+      auto it = known_.find({static_cast<int>(kind), id});
+      if (it == known_.end()) {
+        missing.emplace_back(kind, id);
+      } else if (!it->second.empty()) {
+        batch.by_identifier_[it->first] = it->second;
+      }
+    }
+  }
+  auto loaded = BatchLookup::load(c, missing);
+  if (!loaded.ok()) return loaded.status();
+  std::lock_guard lock(mu_);
+  if (known_.size() + missing.size() > kMaxEntries) known_.clear();
+  for (const auto& [kind, id] : missing) {
+    std::pair<int, std::string> key{static_cast<int>(kind), id};
+    auto it = loaded->by_identifier_.find(key);
+    std::vector<Candidate> candidates =
+        it == loaded->by_identifier_.end() ? std::vector<Candidate>() : it->second;
+    if (version == version_) known_[key] = candidates;
+    if (!candidates.empty()) batch.by_identifier_[key] = std::move(candidates);
+  }
+  return batch;
+}
+
 CandidateLookup BatchLookup::lookup() const {
   return [this](tenancy::IdKind kind, const std::string& id,
                 int64_t t) -> StatusOr<std::vector<Candidate>> {

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <map>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -58,7 +59,24 @@ class BatchLookup {
   CandidateLookup lookup() const;
 
  private:
+  friend class AssignmentCache;
   std::map<std::pair<int, std::string>, std::vector<Candidate>> by_identifier_;
+};
+
+// The assignments of identifiers seen in earlier batches, kept while the directory does
+// not change (its version is read in the caller's transaction, so a move or an import by
+// any process empties the cache). Shared by concurrent ingest calls.
+class AssignmentCache {
+ public:
+  // A lookup covering `ids` (normalised), loading only what is not cached.
+  StatusOr<BatchLookup> load(storage::Connection& c,
+                             const std::vector<std::pair<tenancy::IdKind, std::string>>& ids);
+
+ private:
+  static constexpr size_t kMaxEntries = 2'000'000;
+  std::mutex mu_;
+  int64_t version_ = -1;                                                 // guarded by mu_
+  std::map<std::pair<int, std::string>, std::vector<Candidate>> known_;  // guarded by mu_
 };
 
 }  // namespace mvne::records

@@ -311,9 +311,10 @@ StatusOr<IngestCounts> RecordStore::submit(const KindDef& k,
       "{insert_ignore} INTO quarantine (plugin, kind, dedup_key, reason, source, payload, "
       "created_at) "
       "VALUES (?, ?, ?, ?, ?, ?, ?)";
-  Status st = db_->transaction([&](storage::Connection& c) {
+  auto store = [&](storage::Connection& c) -> Status {
+    counts = IngestCounts{};
     int64_t now = now_us();
-    auto assignments = BatchLookup::load(c, wanted);
+    auto assignments = assignments_.load(c, wanted);
     if (!assignments.ok()) return assignments.status();
     CandidateLookup lookup = assignments->lookup();
     std::vector<const Prepared*> attributed;
@@ -340,7 +341,7 @@ StatusOr<IngestCounts> RecordStore::submit(const KindDef& k,
     }
     if (Status rated = rate(c, k, to_rate); !rated.ok()) return rated;
     // Multi-row inserts; rows the unique dedup key turns away are the duplicates.
-    constexpr size_t kRowsPerInsert = 100;
+    constexpr size_t kRowsPerInsert = 400;
     for (size_t i = 0; i < attributed.size(); i += kRowsPerInsert) {
       size_t n = std::min(kRowsPerInsert, attributed.size() - i);
       storage::Params params;
@@ -356,7 +357,16 @@ StatusOr<IngestCounts> RecordStore::submit(const KindDef& k,
       counts.duplicates += static_cast<int64_t>(n) - c.changes();
     }
     return Status::Ok();
-  });
+  };
+  // Concurrent ingest into one MariaDB table can deadlock on the dedup index; the server
+  // rolls one transaction back, which is then simply run again.
+  Status st;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    st = db_->transaction(store);
+    bool conflict = st.message().find("Deadlock") != std::string::npos ||
+                    st.message().find("Lock wait timeout") != std::string::npos;
+    if (!conflict) break;
+  }
   if (!st.ok()) return st;
   return counts;
 }

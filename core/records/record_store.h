@@ -12,6 +12,7 @@
 
 #include "core/auth/principal.h"
 #include "core/common/status.h"
+#include "core/records/attribution.h"
 #include "core/records/record_kind.h"
 #include "core/storage/database.h"
 #include "core/tenancy/identifiers.h"
@@ -92,6 +93,7 @@ class RecordStore {
  private:
   std::shared_ptr<storage::Database> db_;
   tenancy::NumberingPlan numbering_;
+  AssignmentCache assignments_;
 };
 
 }  // namespace mvne::records

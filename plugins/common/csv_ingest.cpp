@@ -7,7 +7,7 @@
 namespace mvne::plugins {
 namespace {
 
-constexpr size_t kBatch = 2000;
+constexpr size_t kBatch = 20000;
 
 std::string file_name(std::string_view path) {
   size_t slash = path.rfind('/');
