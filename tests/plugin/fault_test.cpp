@@ -46,6 +46,14 @@ TEST_F(FaultTest, GarbageArgumentsAreRefused) {
   EXPECT_EQ(reply.headers.count("set-cookie"), 0u);
 }
 
+// The ABI 1.1 functions refuse the wrong phase (raw-line quarantine outside ingest, export
+// bytes and export registration outside their callbacks) and periods without a tenant.
+TEST_F(FaultTest, Abi11FunctionsRefuseTheWrongPhase) {
+  auto reply = http_get(host_.port(), "/api/faulty/abi11");
+  EXPECT_EQ(reply.status, 200);
+  EXPECT_EQ(reply.body, "quarantine=5 export=5 register=5 period=3 null=1");
+}
+
 // A context kept from one request is dead in the next (invariant 2).
 TEST_F(FaultTest, KeptContextIsStaleInTheNextRequest) {
   EXPECT_EQ(http_get(host_.port(), "/api/faulty/keep").status, 200);
