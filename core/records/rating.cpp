@@ -50,7 +50,7 @@ StatusOr<std::map<int64_t, PlanPrices>> load_prices(storage::Connection& c,
   storage::Params params;
   for (int64_t id : plan_ids) {
     sql += params.empty() ? "?" : ", ?";
-    params.push_back(id);
+    params.emplace_back(std::in_place_type<int64_t>, id);
   }
   auto rows = c.query(sql + ")", params);
   if (!rows.ok()) return rows.status();
