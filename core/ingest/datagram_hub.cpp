@@ -14,6 +14,17 @@ namespace mvne::ingest {
 namespace asio = boost::asio;
 using asio::ip::udp;
 
+// The outcome label of a datagram the handler refused: the reason it gave for a deliberate
+// drop ("malformed: ..." -> "malformed"), else "handler_error".
+std::string drop_reason(const Status& st, const std::string& error) {
+  if (st.code() != Code::kInvalidArgument) return "handler_error";
+  std::string reason = error.substr(0, error.find(':'));
+  bool plain =
+      !reason.empty() && reason.size() <= 32 &&
+      reason.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos;
+  return plain ? reason : "dropped";
+}
+
 struct DatagramHub::Impl {
   asio::io_context io;
   asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(io);
@@ -51,7 +62,11 @@ class DatagramHub::Listener : public std::enable_shared_from_this<DatagramHub::L
       return handler_(state, data_, ctx, mvne_str{payload.data(), payload.size()},
                       mvne_str{peer.data(), peer.size()});
     });
-    if (!st.ok()) return;  // no reply: the sender retransmits
+    if (!st.ok()) {  // no reply: the sender retransmits
+      plugin_->metrics().count_datagram(plugin_->name(), drop_reason(st, scope.error));
+      return;
+    }
+    plugin_->metrics().count_datagram(plugin_->name(), "handled");
     for (const std::string& reply : replies) {
       boost::system::error_code ec;
       socket_.send_to(asio::buffer(reply), peer_, 0, ec);

@@ -68,6 +68,17 @@ void Metrics::count_export(std::string_view plugin, std::string_view outcome) {
   ++exports_[{std::string(plugin), std::string(outcome)}];
 }
 
+void Metrics::count_datagram(std::string_view plugin, std::string_view outcome) {
+  std::lock_guard lock(mu_);
+  ++datagrams_[{std::string(plugin), std::string(outcome)}];
+}
+
+uint64_t Metrics::datagrams(std::string_view plugin, std::string_view outcome) const {
+  std::lock_guard lock(mu_);
+  auto it = datagrams_.find({std::string(plugin), std::string(outcome)});
+  return it == datagrams_.end() ? 0 : it->second;
+}
+
 uint64_t Metrics::ingest_records(std::string_view plugin, std::string_view outcome) const {
   std::lock_guard lock(mu_);
   auto it = ingest_records_.find({std::string(plugin), std::string(outcome)});
@@ -105,6 +116,9 @@ std::string Metrics::render() const {
                         "outcome", ingest_records_);
   render_plugin_counter(out, "mvne_export_files_total", "Export files, by outcome.", "outcome",
                         exports_);
+  render_plugin_counter(out, "mvne_datagrams_total",
+                        "Datagrams received, by outcome (handled or the reason dropped).",
+                        "outcome", datagrams_);
   out << "# HELP mvne_http_requests_total HTTP requests answered, by route and status.\n"
       << "# TYPE mvne_http_requests_total counter\n";
   for (const auto& [key, n] : requests_) {

@@ -29,6 +29,9 @@ class Metrics {
   void count_ingest_records(std::string_view plugin, std::string_view outcome, uint64_t n);
   // Export files by outcome ("written", "failed", "egress_blocked").
   void count_export(std::string_view plugin, std::string_view outcome);
+  // Datagrams by outcome ("handled", or the reason the plugin dropped one).
+  void count_datagram(std::string_view plugin, std::string_view outcome);
+  uint64_t datagrams(std::string_view plugin, std::string_view outcome) const;
 
   uint64_t plugin_errors(std::string_view plugin, std::string_view reason) const;
   uint64_t ingest_records(std::string_view plugin, std::string_view outcome) const;
@@ -53,6 +56,7 @@ class Metrics {
   std::map<std::tuple<std::string, std::string>, uint64_t> ingest_files_;    // (plugin, outcome)
   std::map<std::tuple<std::string, std::string>, uint64_t> ingest_records_;  // (plugin, outcome)
   std::map<std::tuple<std::string, std::string>, uint64_t> exports_;         // (plugin, outcome)
+  std::map<std::tuple<std::string, std::string>, uint64_t> datagrams_;       // (plugin, outcome)
 };
 
 }  // namespace mvne::metrics

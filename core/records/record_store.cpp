@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/common/time.h"
+#include "core/records/aggregate.h"
 #include "core/records/attribution.h"
 #include "core/records/rating.h"
 
@@ -424,54 +425,13 @@ StatusOr<QueryResult> RecordStore::query(const KindDef& k, const auth::Principal
     params.push_back(value);
   }
 
-  QueryResult result;
   if (spec.aggregate != MVNE_AGG_NONE) {
-    std::string group;
-    if (spec.group_by == MVNE_GROUP_DAY) {
-      group = "(r.event_time - ((r.event_time % 86400000000) + 86400000000) % 86400000000)";
-      result.columns.push_back("day");
-      result.types.push_back(MVNE_FIELD_TIME);
-    } else if (spec.group_by == MVNE_GROUP_LINE) {
-      group = "r.f_" + k.fields[k.identifiers[0].second].name;
-      result.columns.push_back("line");
-      result.types.push_back(MVNE_FIELD_TEXT);
-    } else if (spec.group_by != MVNE_GROUP_NONE) {
-      return Status::Invalid("unknown group_by");
-    }
-    std::string value;
-    if (spec.aggregate == MVNE_AGG_COUNT) {
-      value = "COUNT(*)";
-      result.columns.push_back("count");
-      result.types.push_back(MVNE_FIELD_INT64);
-    } else if (spec.aggregate == MVNE_AGG_SUM) {
-      int index = k.field_index(spec.sum_field);
-      if (index < 0) return Status::Invalid("sum: no field '" + spec.sum_field + "'");
-      int32_t type = k.fields[index].type;
-      if (type != MVNE_FIELD_INT64 && type != MVNE_FIELD_DOUBLE) {
-        return Status::Invalid("sum: field '" + spec.sum_field + "' is not a number");
-      }
-      value = "SUM(r.f_" + spec.sum_field + ")";
-      result.columns.push_back("sum");
-      result.types.push_back(type);
-    } else {
-      return Status::Invalid("unknown aggregate");
-    }
-    std::string sql = "SELECT " + (group.empty() ? "" : group + ", ") + value + where;
-    if (!group.empty()) sql += " GROUP BY " + group + " ORDER BY " + group;
     auto lease = db_->acquire();
     if (!lease.ok()) return lease.status();
-    auto rows = (*lease)->query(sql, params);
-    if (!rows.ok()) return rows.status();
-    for (auto& row : rows.value()) {
-      if (spec.aggregate == MVNE_AGG_SUM && result.types.back() == MVNE_FIELD_INT64) {
-        row.back() = storage::as_int(row.back());  // SUM of integers may come back as DECIMAL
-      }
-      result.rows.push_back(std::move(row));
-      result.owners.emplace_back(principal.tenant_id, principal.subscriber_id);
-    }
-    return result;
+    return aggregate(**lease, k, principal, spec, where, params);
   }
 
+  QueryResult result;
   std::string sort_column = "r.event_time";
   int32_t sort_type = MVNE_FIELD_TIME;
   if (!spec.order_by.empty()) {

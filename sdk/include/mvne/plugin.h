@@ -144,7 +144,11 @@ typedef struct mvne_spool_spec {
 /* ---- Datagram listeners ------------------------------------------------------------ */
 
 /* Handles one datagram received on a host-owned UDP socket. The plugin may answer the
- * sender with datagram_reply during the call. The context is an ingest context. */
+ * sender with datagram_reply during the call; replies are sent after the handler returns
+ * MVNE_OK (so after what it submitted is stored), never otherwise. The context is an
+ * ingest context. To drop a datagram on purpose (malformed, unknown sender, ...), return
+ * MVNE_ERR_INVALID_ARGUMENT with set_error("reason: details"): the host logs it and counts
+ * it in mvne_datagrams_total{outcome="reason"} (reason: a-z, 0-9 and _). */
 typedef mvne_status (*mvne_datagram_handler)(void* plugin_state, void* listener_data,
                                              mvne_context* ctx, mvne_str payload,
                                              mvne_str peer_address);
@@ -219,7 +223,9 @@ typedef struct mvne_record {
 
 enum { MVNE_FILTER_EQ = 1, MVNE_FILTER_LT = 2, MVNE_FILTER_GE = 3 };
 enum { MVNE_AGG_NONE = 0, MVNE_AGG_COUNT = 1, MVNE_AGG_SUM = 2 };
-enum { MVNE_GROUP_NONE = 0, MVNE_GROUP_DAY = 1, MVNE_GROUP_LINE = 2 };
+/* MVNE_GROUP_DAY groups by calendar day in the principal's tenant's time zone (rows start
+ * with the day's first instant); MVNE_GROUP_DAY_AND_LINE (since 1.1) by day, then line. */
+enum { MVNE_GROUP_NONE = 0, MVNE_GROUP_DAY = 1, MVNE_GROUP_LINE = 2, MVNE_GROUP_DAY_AND_LINE = 3 };
 
 typedef struct mvne_filter {
   mvne_str field;
