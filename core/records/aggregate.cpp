@@ -10,24 +10,26 @@ namespace {
 constexpr const char* kQuarterHour =
     "(r.event_time - ((r.event_time % 900000000) + 900000000) % 900000000)";
 
-// Maps quarter-hour starts to the first instant of their local day, one zone lookup per day.
+// Maps quarter-hour starts to their local date, one zone lookup per day.
 class LocalDays {
  public:
   explicit LocalDays(std::string zone) : zone_(std::move(zone)) {}
-  StatusOr<int64_t> day_of(int64_t at) {
-    if (at >= from_ && at < to_) return from_;
+  StatusOr<std::string> day_of(int64_t at) {
+    if (at >= from_ && at < to_) return date_;
     auto date = local_date(zone_, at);
     if (!date.ok()) return date.status();
     auto range = local_period(zone_, date.value());
     if (!range.ok()) return range.status();
     from_ = range->first;
     to_ = range->second;
-    return from_;
+    date_ = date.value();
+    return date_;
   }
 
  private:
   std::string zone_;
   int64_t from_ = 0, to_ = 0;
+  std::string date_;
 };
 
 }  // namespace
@@ -44,7 +46,7 @@ StatusOr<QueryResult> aggregate(storage::Connection& c, const KindDef& k,
   if (by_day) {
     group = kQuarterHour;
     result.columns.push_back("day");
-    result.types.push_back(MVNE_FIELD_TIME);
+    result.types.push_back(MVNE_FIELD_TEXT);
   }
   if (by_line) {
     group +=
@@ -75,7 +77,7 @@ StatusOr<QueryResult> aggregate(storage::Connection& c, const KindDef& k,
   if (!rows.ok()) return rows.status();
 
   // Fold quarter hours into local days; keys keep (day, line) order.
-  std::map<std::pair<int64_t, std::string>, storage::Value> folded;
+  std::map<std::pair<std::string, std::string>, storage::Value> folded;
   LocalDays days(principal.time_zone.empty() ? "UTC" : principal.time_zone);
   for (auto& row : rows.value()) {
     storage::Value v = row.back();
@@ -88,7 +90,8 @@ StatusOr<QueryResult> aggregate(storage::Connection& c, const KindDef& k,
     }
     auto day = days.day_of(storage::as_int(row[0]));
     if (!day.ok()) return day.status();
-    std::pair<int64_t, std::string> key{day.value(), by_line ? storage::as_text(row[1]) : ""};
+    std::pair<std::string, std::string> key{day.value(),
+                                            by_line ? storage::as_text(row[1]) : ""};
     auto [it, fresh] = folded.try_emplace(key, v);
     if (!fresh) {
       if (type == MVNE_FIELD_DOUBLE)

@@ -224,7 +224,7 @@ typedef struct mvne_record {
 enum { MVNE_FILTER_EQ = 1, MVNE_FILTER_LT = 2, MVNE_FILTER_GE = 3 };
 enum { MVNE_AGG_NONE = 0, MVNE_AGG_COUNT = 1, MVNE_AGG_SUM = 2 };
 /* MVNE_GROUP_DAY groups by calendar day in the principal's tenant's time zone (rows start
- * with the day's first instant); MVNE_GROUP_DAY_AND_LINE (since 1.1) by day, then line. */
+ * with the date, TEXT "YYYY-MM-DD"); MVNE_GROUP_DAY_AND_LINE (since 1.1) by day, then line. */
 enum { MVNE_GROUP_NONE = 0, MVNE_GROUP_DAY = 1, MVNE_GROUP_LINE = 2, MVNE_GROUP_DAY_AND_LINE = 3 };
 
 typedef struct mvne_filter {
