@@ -11,9 +11,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "core/common/time.h"
+#include "core/exports/exporter.h"
 #include "core/ingest/datagram_hub.h"
 #include "tests/support/host_process.h"
 #include "tests/support/http_client.h"
@@ -194,6 +197,19 @@ TEST_P(DataSessionsTest, RadclientSessionsReadBackPerTenant) {
   EXPECT_EQ(daily("bolt"), (Day{{{"2026-11-05", "+819022220001"}, {0, 4000000}},
                                 {{"2026-11-11", "+819033330001"}, {3000000, 0}}}));
   EXPECT_GE(host_.metrics().ingest_records("data_sessions", "duplicate"), 1u);
+
+  // The daily export of bolt's 2026-11-11 holds the new holder's usage alone.
+  for (const auto& p : host_.plugins().running()) {
+    auto tenant = host_.services().directory->tenant("bolt").value();
+    tenant.export_dir = dir_.path() + "/exports";
+    auto out = exports::run(*p, p->registrations().exports.at(0), tenant, "2026-11-11");
+    ASSERT_TRUE(out.ok()) << out.status().message();
+    std::ifstream in(out->file);
+    std::stringstream content;
+    content << in.rdbuf();
+    EXPECT_EQ(content.str(),
+              "date,msisdn,high_speed_bytes,low_speed_bytes\n2026-11-11,+819033330001,3000000,0\n");
+  }
   EXPECT_EQ(host_.metrics().ingest_records("data_sessions", "quarantined"), 0u);
 
   // A line filter, a day range and CSV.
