@@ -1,7 +1,9 @@
 #include "core/ingest/datagram_hub.h"
 
+#include <algorithm>
 #include <array>
 #include <boost/asio.hpp>
+#include <condition_variable>
 #include <future>
 #include <vector>
 
@@ -26,9 +28,12 @@ std::string drop_reason(const Status& st, const std::string& error) {
 }
 
 struct DatagramHub::Impl {
+  explicit Impl(int threads) {
+    for (int i = 0; i < std::max(1, threads); ++i) pool.emplace_back([this] { io.run(); });
+  }
   asio::io_context io;
   asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(io);
-  std::thread thread{[this] { io.run(); }};
+  std::vector<std::thread> pool;
 };
 
 class DatagramHub::Listener : public std::enable_shared_from_this<DatagramHub::Listener> {
@@ -39,25 +44,53 @@ class DatagramHub::Listener : public std::enable_shared_from_this<DatagramHub::L
 
   udp::socket& socket() { return socket_; }
 
+  // Receives the next datagram; the one received is handled while the next is awaited.
   void receive() {
     auto self = shared_from_this();
-    socket_.async_receive_from(asio::buffer(buffer_), peer_,
-                               [self](const boost::system::error_code& ec, size_t n) {
-                                 if (ec == asio::error::operation_aborted) return;
-                                 if (!ec) self->deliver(n);
-                                 if (self->socket_.is_open()) self->receive();
-                               });
+    std::lock_guard lock(socket_mu_);
+    if (!socket_.is_open()) return;
+    socket_.async_receive_from(
+        asio::buffer(buffer_), peer_, [self](const boost::system::error_code& ec, size_t n) {
+          if (ec == asio::error::operation_aborted) return;
+          std::string payload = ec ? std::string() : std::string(self->buffer_.data(), n);
+          udp::endpoint from = self->peer_;
+          self->receive();
+          if (!ec) self->deliver(payload, from);
+        });
+  }
+
+  // Closes the socket and waits until no handler of this listener runs.
+  void close() {
+    {
+      std::lock_guard lock(socket_mu_);
+      boost::system::error_code ec;
+      socket_.close(ec);
+    }
+    std::unique_lock lock(busy_mu_);
+    closed_ = true;
+    idle_.wait(lock, [this] { return busy_ == 0; });
   }
 
  private:
-  // Runs on the hub's thread: the plugin's handler, then the replies it made.
-  void deliver(size_t n) {
+  // Runs on a hub thread: the plugin's handler, then the replies it made.
+  void deliver(const std::string& payload, const udp::endpoint& from) {
+    {
+      std::lock_guard lock(busy_mu_);
+      if (closed_) return;
+      ++busy_;
+    }
+    deliver_now(payload, from);
+    std::lock_guard lock(busy_mu_);
+    --busy_;
+    idle_.notify_all();
+  }
+
+  void deliver_now(const std::string& payload, const udp::endpoint& from) {
     plugin::CallScope scope{plugin::Phase::kIngest, plugin_, http::next_request_id()};
-    std::string peer = peer_.address().to_string() + ":" + std::to_string(peer_.port());
+    std::string peer = from.address().to_string() + ":" + std::to_string(from.port());
     scope.source = name_ + " from " + peer;
     std::vector<std::string> replies;
     scope.replies = &replies;
-    std::string payload(buffer_.data(), n);
     Status st = plugin_->call(scope, [&](mvne_context* ctx, void* state) {
       return handler_(state, data_, ctx, mvne_str{payload.data(), payload.size()},
                       mvne_str{peer.data(), peer.size()});
@@ -69,7 +102,8 @@ class DatagramHub::Listener : public std::enable_shared_from_this<DatagramHub::L
     plugin_->metrics().count_datagram(plugin_->name(), "handled");
     for (const std::string& reply : replies) {
       boost::system::error_code ec;
-      socket_.send_to(asio::buffer(reply), peer_, 0, ec);
+      std::lock_guard lock(socket_mu_);
+      socket_.send_to(asio::buffer(reply), from, 0, ec);
       if (ec) {
         log::write(log::Level::kWarn, "plugin:" + plugin_->name(), scope.request_id,
                    "reply to " + peer + " failed: " + ec.message());
@@ -77,13 +111,18 @@ class DatagramHub::Listener : public std::enable_shared_from_this<DatagramHub::L
     }
   }
 
+  std::mutex socket_mu_;  // the socket object is shared by the hub's threads
   udp::socket socket_;
   plugin::PluginInstance* plugin_;
   std::string name_;
   mvne_datagram_handler handler_;
   void* data_;
-  std::array<char, 65536> buffer_{};
+  std::array<char, 65536> buffer_{};  // only touched by the one pending receive
   udp::endpoint peer_;
+  std::mutex busy_mu_;
+  std::condition_variable idle_;
+  int busy_ = 0;         // guarded by busy_mu_
+  bool closed_ = false;  // guarded by busy_mu_
 };
 
 uint16_t bound_port(const DatagramHub::Listener& listener) {
@@ -91,12 +130,12 @@ uint16_t bound_port(const DatagramHub::Listener& listener) {
   return const_cast<DatagramHub::Listener&>(listener).socket().local_endpoint(ec).port();
 }
 
-DatagramHub::DatagramHub() : impl_(std::make_unique<Impl>()) {}
+DatagramHub::DatagramHub(int threads) : impl_(std::make_unique<Impl>(threads)) {}
 
 DatagramHub::~DatagramHub() {
   impl_->work.reset();
   impl_->io.stop();
-  if (impl_->thread.joinable()) impl_->thread.join();
+  for (auto& t : impl_->pool) t.join();
 }
 
 StatusOr<std::shared_ptr<DatagramHub::Listener>> DatagramHub::listen(
@@ -127,14 +166,7 @@ StatusOr<std::shared_ptr<DatagramHub::Listener>> DatagramHub::listen(
 }
 
 void DatagramHub::close(const std::shared_ptr<Listener>& listener) {
-  if (!listener) return;
-  std::promise<void> closed;
-  asio::post(impl_->io, [&] {
-    boost::system::error_code ec;
-    listener->socket().close(ec);
-    closed.set_value();
-  });
-  closed.get_future().wait();
+  if (listener) listener->close();
 }
 
 }  // namespace mvne::ingest

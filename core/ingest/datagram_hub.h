@@ -2,6 +2,9 @@
 // when the plugin registers its listener, so a port in use fails the plugin's start with
 // the reason. Each datagram is handed to the plugin under an ingest context; the replies the
 // plugin makes are sent after its handler returned (after what it stored is stored).
+// `threads` handlers run at once, so that storage round trips of one datagram overlap
+// with the next; a sender that waits for each answer (a RADIUS gateway per session) keeps
+// its own order.
 #pragma once
 
 #include <mvne/plugin.h>
@@ -21,7 +24,7 @@ namespace mvne::ingest {
 
 class DatagramHub {
  public:
-  DatagramHub();
+  explicit DatagramHub(int threads = 8);
   ~DatagramHub();
   DatagramHub(const DatagramHub&) = delete;
   DatagramHub& operator=(const DatagramHub&) = delete;
