@@ -41,8 +41,8 @@ StatusOr<int64_t> parse_time_us(std::string_view text) {
     offset_s = int64_t{sign} * (int64_t{std::stoi(digits.substr(0, 2))} * 3600 +
                                 int64_t{std::stoi(digits.substr(2, 2))} * 60);
   }
-  int64_t seconds = int64_t{sys_days(ymd).time_since_epoch().count()} * 86400 +
-                    int64_t{hh} * 3600 + int64_t{mm} * 60 + ss - offset_s;
+  int64_t seconds = int64_t{sys_days(ymd).time_since_epoch().count()} * 86400 + int64_t{hh} * 3600 +
+                    int64_t{mm} * 60 + ss - offset_s;
   return seconds * 1000000 + fraction;
 }
 

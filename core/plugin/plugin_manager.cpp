@@ -107,9 +107,9 @@ void PluginManager::start_one(const std::string& name, const config::Settings& s
   const std::string version = plugin->library().version();
   set_status(name, "running", {}, version);
   log::info("plugins", "plugin '" + name + "' " + version + " running from " +
-                           plugin->library().path() + " (" + std::to_string(plugin->registrations().routes.size()) +
-                           " route(s), " + std::to_string(plugin->registrations().jobs.size()) +
-                           " job(s))");
+                           plugin->library().path() + " (" +
+                           std::to_string(plugin->registrations().routes.size()) + " route(s), " +
+                           std::to_string(plugin->registrations().jobs.size()) + " job(s))");
 }
 
 void PluginManager::stop_one(const std::shared_ptr<PluginInstance>& plugin,

@@ -90,8 +90,7 @@ StatusOr<QueryResult> aggregate(storage::Connection& c, const KindDef& k,
     }
     auto day = days.day_of(storage::as_int(row[0]));
     if (!day.ok()) return day.status();
-    std::pair<std::string, std::string> key{day.value(),
-                                            by_line ? storage::as_text(row[1]) : ""};
+    std::pair<std::string, std::string> key{day.value(), by_line ? storage::as_text(row[1]) : ""};
     auto [it, fresh] = folded.try_emplace(key, v);
     if (!fresh) {
       if (type == MVNE_FIELD_DOUBLE)

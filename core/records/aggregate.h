@@ -1,7 +1,7 @@
 // Counts and sums over a scoped read, grouped by line, by calendar day in the principal's
-// time zone ("YYYY-MM-DD"), or both. The database groups by line and quarter hour (every zone's offset is
-// a whole number of quarter hours); the quarters are then folded into local days, so a day
-// is the tenant's day whatever its length (23 or 25 hours on DST changes).
+// time zone ("YYYY-MM-DD"), or both. The database groups by line and quarter hour (every zone's
+// offset is a whole number of quarter hours); the quarters are then folded into local days, so a
+// day is the tenant's day whatever its length (23 or 25 hours on DST changes).
 #pragma once
 
 #include "core/auth/principal.h"

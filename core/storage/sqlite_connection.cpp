@@ -128,9 +128,8 @@ StatusOr<std::unique_ptr<Connection>> SqliteDatabase::connect() {
   }
   sqlite3_busy_timeout(handle, 10000);
   auto connection = std::make_unique<SqliteConnection>(handle);
-  for (const char* pragma :
-       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON",
-        "PRAGMA cache_size=-32768"}) {
+  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
+                             "PRAGMA foreign_keys=ON", "PRAGMA cache_size=-32768"}) {
     auto rows = connection->query(pragma, {});
     if (!rows.ok()) {
       return Status::Unavailable("storage.path: " + settings().path + ": " +

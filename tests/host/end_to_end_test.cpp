@@ -33,9 +33,9 @@ class EndToEndTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::string config_ = dir_.write(
-      "mvne.conf", "[http]\nlisten = 127.0.0.1:0\n[plugins]\ndir = " MVNE_FIXTURE_DIR
-                   "\nenabled = ledger\n[plugin.ledger]\nspool_dir = spool\n");
+  std::string config_ =
+      dir_.write("mvne.conf", "[http]\nlisten = 127.0.0.1:0\n[plugins]\ndir = " MVNE_FIXTURE_DIR
+                              "\nenabled = ledger\n[plugin.ledger]\nspool_dir = spool\n");
 };
 
 TEST_F(EndToEndTest, SpoolToTenantApiThroughRealProcesses) {
@@ -57,13 +57,15 @@ TEST_F(EndToEndTest, SpoolToTenantApiThroughRealProcesses) {
   ASSERT_TRUE(host.started()) << host.err();
   auto us = [](const char* iso) { return std::to_string(parse_time_us(iso).value()); };
   // Written as .part, then renamed: the spool picks up only complete files.
-  dir_.write("spool/calls.csv.part", "a1," + us("2026-02-01") + ",09050000001,+81311110000,60\n" +
-                                         "a2," + us("2026-02-02") + ",09050000002,+81311110000,70\n" +
-                                         "b1," + us("2026-03-05") + ",09050000002,+81311110000,80\n" +
-                                         "q1," + us("2025-06-01") + ",09050000002,+81311110000,90\n");
+  dir_.write("spool/calls.csv.part",
+             "a1," + us("2026-02-01") + ",09050000001,+81311110000,60\n" + "a2," +
+                 us("2026-02-02") + ",09050000002,+81311110000,70\n" + "b1," + us("2026-03-05") +
+                 ",09050000002,+81311110000,80\n" + "q1," + us("2025-06-01") +
+                 ",09050000002,+81311110000,90\n");
   std::filesystem::rename(dir_.path() + "/spool/calls.csv.part", dir_.path() + "/spool/calls.csv");
-  ASSERT_TRUE(eventually([&] { return std::filesystem::exists(dir_.path() + "/spool/done/calls.csv"); }))
-      << host.err();
+  ASSERT_TRUE(eventually([&] {
+    return std::filesystem::exists(dir_.path() + "/spool/done/calls.csv");
+  })) << host.err();
 
   auto get = [&](const std::string& target, const std::string& token) {
     return http_get(host.port(), target, {{"Authorization", "Bearer " + token}});
@@ -72,7 +74,8 @@ TEST_F(EndToEndTest, SpoolToTenantApiThroughRealProcesses) {
             "a1,+819050000001,+81311110000,60\na2,+819050000002,+81311110000,70\n");
   EXPECT_EQ(get("/api/ledger/calls", bolt).body, "b1,+819050000002,+81311110000,80\n");
   EXPECT_EQ(get("/api/ledger/leak?msisdn=09050000001", bolt).status, 500);
-  EXPECT_NE(host.err().find("stored 3, duplicates 0, quarantined 1"), std::string::npos) << host.err();
+  EXPECT_NE(host.err().find("stored 3, duplicates 0, quarantined 1"), std::string::npos)
+      << host.err();
   host.signal(SIGTERM);
   EXPECT_EQ(host.wait(30), 0);
 

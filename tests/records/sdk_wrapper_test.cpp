@@ -43,7 +43,8 @@ TEST(SdkWrapper, SpoolRecordKindPagingAndSums) {
   EXPECT_EQ(get("/api/tally/sum").body, "+819060000001=12\n+819060000002=11\n");
 
   // The same content again, under another name, is recognised and not read twice.
-  spool.write("events-again.txt", "e1 1000 09060000001 5\ne2 2000 09060000001 7\ne3 3000 09060000002 11\n");
+  spool.write("events-again.txt",
+              "e1 1000 09060000001 5\ne2 2000 09060000001 7\ne3 3000 09060000002 11\n");
   ASSERT_EQ(spooler.poll(), 1);
   EXPECT_TRUE(std::filesystem::exists(spool.path() + "/done/events-again.txt"));
   EXPECT_EQ(host.metrics().ingest_records("tally", "stored"), 3u);
@@ -57,9 +58,12 @@ TEST(SdkWrapper, SpoolRecordKindPagingAndSums) {
   std::getline(report, first_line);
   EXPECT_NE(first_line.find("exception"), std::string::npos) << first_line;
   auto metrics = http_get(host.port(), "/metrics").body;
-  EXPECT_NE(metrics.find(R"(mvne_ingest_files_total{plugin="tally",outcome="skipped_same_content"} 1)"),
-            std::string::npos) << metrics;
-  EXPECT_NE(metrics.find(R"(mvne_ingest_files_total{plugin="tally",outcome="failed"} 1)"), std::string::npos);
+  EXPECT_NE(
+      metrics.find(R"(mvne_ingest_files_total{plugin="tally",outcome="skipped_same_content"} 1)"),
+      std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find(R"(mvne_ingest_files_total{plugin="tally",outcome="failed"} 1)"),
+            std::string::npos);
 }
 
 }  // namespace

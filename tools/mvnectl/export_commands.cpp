@@ -41,9 +41,9 @@ int run_export(Session& s, const po::variables_map& vm) {
   auto outcome = exports::run(*plugin.value(), *reg, tenant.value(), arg(vm, "date"));
   plugin.value()->stop(std::chrono::milliseconds(0));
   if (!outcome.ok()) return refuse(outcome.status());
-  if (Status st = s.audit_action("export_run", plugin_name + "/" + reg->name + " " +
-                                                   tenant->code + " " + arg(vm, "date"),
-                                 outcome->rows);
+  if (Status st = s.audit_action(
+          "export_run", plugin_name + "/" + reg->name + " " + tenant->code + " " + arg(vm, "date"),
+          outcome->rows);
       !st.ok()) {
     return refuse(st);
   }
