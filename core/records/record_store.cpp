@@ -281,6 +281,28 @@ StatusOr<KindDef> RecordStore::catalogued(const std::string& plugin, const std::
 StatusOr<IngestCounts> RecordStore::submit(const KindDef& k,
                                            const std::vector<storage::Row>& records,
                                            const std::string& source) {
+  // Concurrent ingest into one MariaDB table can deadlock on the dedup index; the server
+  // rolls one transaction back, which is then simply run again.
+  StatusOr<IngestCounts> counts = Status::Internal("not run");
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    Status st = db_->transaction([&](storage::Connection& c) {
+      counts = submit_in(c, k, records, source);
+      return counts.status();
+    });
+    if (!st.ok()) counts = st;
+    if (!is_conflict(st)) break;
+  }
+  return counts;
+}
+
+bool RecordStore::is_conflict(const Status& st) {
+  return st.message().find("Deadlock") != std::string::npos ||
+         st.message().find("Lock wait timeout") != std::string::npos;
+}
+
+StatusOr<IngestCounts> RecordStore::submit_in(storage::Connection& c, const KindDef& k,
+                                              const std::vector<storage::Row>& records,
+                                              const std::string& source) {
   struct Prepared {
     storage::Row record;  // identifiers normalised
     std::string key;
@@ -312,8 +334,7 @@ StatusOr<IngestCounts> RecordStore::submit(const KindDef& k,
       "{insert_ignore} INTO quarantine (plugin, kind, dedup_key, reason, source, payload, "
       "created_at) "
       "VALUES (?, ?, ?, ?, ?, ?, ?)";
-  auto store = [&](storage::Connection& c) -> Status {
-    counts = IngestCounts{};
+  {
     int64_t now = now_us();
     auto assignments = assignments_.load(c, wanted);
     if (!assignments.ok()) return assignments.status();
@@ -357,18 +378,7 @@ StatusOr<IngestCounts> RecordStore::submit(const KindDef& k,
       counts.stored += c.changes();
       counts.duplicates += static_cast<int64_t>(n) - c.changes();
     }
-    return Status::Ok();
-  };
-  // Concurrent ingest into one MariaDB table can deadlock on the dedup index; the server
-  // rolls one transaction back, which is then simply run again.
-  Status st;
-  for (int attempt = 0; attempt < 3; ++attempt) {
-    st = db_->transaction(store);
-    bool conflict = st.message().find("Deadlock") != std::string::npos ||
-                    st.message().find("Lock wait timeout") != std::string::npos;
-    if (!conflict) break;
   }
-  if (!st.ok()) return st;
   return counts;
 }
 

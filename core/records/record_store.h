@@ -73,6 +73,12 @@ class RecordStore {
   // else quarantined with the reason. `source` says where the batch came from.
   StatusOr<IngestCounts> submit(const KindDef& kind, const std::vector<storage::Row>& records,
                                 const std::string& source);
+  // The same inside the caller's transaction on `c` (a group commit of several batches).
+  StatusOr<IngestCounts> submit_in(storage::Connection& c, const KindDef& kind,
+                                   const std::vector<storage::Row>& records,
+                                   const std::string& source);
+  // True for the errors after which a transaction is simply run again (deadlock, lock wait).
+  static bool is_conflict(const Status& st);
 
   // A read scoped to `principal` (a tenant or a consumer; anything else is refused).
   StatusOr<QueryResult> query(const KindDef& kind, const auth::Principal& principal,
