@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/http/request_id.h"
+#include "core/ingest/write_batcher.h"
 #include "core/log/log.h"
 #include "core/plugin/plugin_instance.h"
 
@@ -33,14 +34,20 @@ struct DatagramHub::Impl {
   }
   asio::io_context io;
   asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(io);
+  WriteBatcher batcher;  // destroyed before `io`: its completions use the sockets
   std::vector<std::thread> pool;
 };
 
 class DatagramHub::Listener : public std::enable_shared_from_this<DatagramHub::Listener> {
  public:
-  Listener(asio::io_context& io, plugin::PluginInstance* plugin, std::string name,
-           mvne_datagram_handler handler, void* data)
-      : socket_(io), plugin_(plugin), name_(std::move(name)), handler_(handler), data_(data) {}
+  Listener(asio::io_context& io, WriteBatcher* batcher, plugin::PluginInstance* plugin,
+           std::string name, mvne_datagram_handler handler, void* data)
+      : socket_(io),
+        batcher_(batcher),
+        plugin_(plugin),
+        name_(std::move(name)),
+        handler_(handler),
+        data_(data) {}
 
   udp::socket& socket() { return socket_; }
 
@@ -80,9 +87,26 @@ class DatagramHub::Listener : public std::enable_shared_from_this<DatagramHub::L
       ++busy_;
     }
     deliver_now(payload, from);
+    done();
+  }
+
+  void done() {
     std::lock_guard lock(busy_mu_);
     --busy_;
     idle_.notify_all();
+  }
+
+  void send_replies(const std::vector<std::string>& replies, const udp::endpoint& to,
+                    const std::string& request_id) {
+    for (const std::string& reply : replies) {
+      boost::system::error_code ec;
+      std::lock_guard lock(socket_mu_);
+      socket_.send_to(asio::buffer(reply), to, 0, ec);
+      if (ec) {
+        log::write(log::Level::kWarn, "plugin:" + plugin_->name(), request_id,
+                   "reply to " + to.address().to_string() + " failed: " + ec.message());
+      }
+    }
   }
 
   void deliver_now(const std::string& payload, const udp::endpoint& from) {
@@ -91,6 +115,8 @@ class DatagramHub::Listener : public std::enable_shared_from_this<DatagramHub::L
     scope.source = name_ + " from " + peer;
     std::vector<std::string> replies;
     scope.replies = &replies;
+    plugin::DeferredWrites writes;
+    scope.deferred = &writes;
     Status st = plugin_->call(scope, [&](mvne_context* ctx, void* state) {
       return handler_(state, data_, ctx, mvne_str{payload.data(), payload.size()},
                       mvne_str{peer.data(), peer.size()});
@@ -100,19 +126,27 @@ class DatagramHub::Listener : public std::enable_shared_from_this<DatagramHub::L
       return;
     }
     plugin_->metrics().count_datagram(plugin_->name(), "handled");
-    for (const std::string& reply : replies) {
-      boost::system::error_code ec;
-      std::lock_guard lock(socket_mu_);
-      socket_.send_to(asio::buffer(reply), from, 0, ec);
-      if (ec) {
-        log::write(log::Level::kWarn, "plugin:" + plugin_->name(), scope.request_id,
-                   "reply to " + peer + " failed: " + ec.message());
-      }
+    if (writes.records.empty() && writes.kv.empty()) {
+      send_replies(replies, from, scope.request_id);
+      return;
     }
+    // Answered once stored, by the group commit; close() waits for it.
+    {
+      std::lock_guard lock(busy_mu_);
+      ++busy_;
+    }
+    auto self = shared_from_this();
+    batcher_->add(
+        plugin_, std::move(writes), scope.source,
+        [self, replies = std::move(replies), from, id = scope.request_id](bool committed) {
+          if (committed) self->send_replies(replies, from, id);
+          self->done();
+        });
   }
 
   std::mutex socket_mu_;  // the socket object is shared by the hub's threads
   udp::socket socket_;
+  WriteBatcher* batcher_;
   plugin::PluginInstance* plugin_;
   std::string name_;
   mvne_datagram_handler handler_;
@@ -156,7 +190,8 @@ StatusOr<std::shared_ptr<DatagramHub::Listener>> DatagramHub::listen(
   if (ec || port < 0 || port > 65535) {
     return Status::Invalid("expected address:port, got '" + address_port + "'");
   }
-  auto listener = std::make_shared<Listener>(impl_->io, plugin, std::move(name), handler, data);
+  auto listener = std::make_shared<Listener>(impl_->io, &impl_->batcher, plugin, std::move(name),
+                                             handler, data);
   udp::endpoint endpoint(address, static_cast<uint16_t>(port));
   listener->socket().open(endpoint.protocol(), ec);
   if (!ec) listener->socket().bind(endpoint, ec);

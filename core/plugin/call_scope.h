@@ -91,6 +91,13 @@ struct HttpExchange {
   std::string body;
 };
 
+// Writes of a datagram callback held back for a group commit: stored, with those of other
+// callbacks, in one transaction after the handler returned, before its replies are sent.
+struct DeferredWrites {
+  std::vector<std::pair<const records::KindDef*, std::vector<storage::Row>>> records;
+  std::vector<std::pair<std::string, std::string>> kv;  // (key, value) of the plugin's own row
+};
+
 // kExport only: where export_write sends the bytes the egress guard let through.
 class ExportSink {
  public:
@@ -122,6 +129,7 @@ struct CallScope {
   // Write path (kIngest): where the records come from and what became of them.
   std::string source;
   std::vector<std::string>* replies = nullptr;  // datagram handlers: answers to the sender
+  DeferredWrites* deferred = nullptr;           // datagram handlers: writes held back
   records::IngestCounts ingested;
 
   ExportSink* export_sink = nullptr;  // kExport only

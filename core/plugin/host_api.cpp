@@ -293,6 +293,10 @@ mvne_status submit_records(mvne_context* ctx, mvne_str kind_name, const mvne_rec
       }
       rows.push_back(std::move(row));
     }
+    if (scope.deferred != nullptr) {  // stored by the group commit, before the replies
+      scope.deferred->records.emplace_back(kind, std::move(rows));
+      return MVNE_OK;
+    }
     auto counts = scope.plugin->services()->records->submit(*kind, rows, scope.source);
     if (!counts.ok())
       return refuse(scope, MVNE_ERR_INTERNAL, "submit_records: " + counts.status().message());
@@ -465,6 +469,10 @@ mvne_status kv_put(mvne_context* ctx, mvne_str key, mvne_str value) {
   return with_scope(ctx, [&](CallScope& scope) -> mvne_status {
     if (!valid(key) || key.len == 0 || key.len > 190 || !valid(value) || value.len > (1u << 20)) {
       return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "kv_put: bad key or value");
+    }
+    if (scope.deferred != nullptr && kv_tenant(scope) == 0) {  // with the group commit
+      scope.deferred->kv.emplace_back(std::string(view(key)), std::string(view(value)));
+      return MVNE_OK;
     }
     storage::Params id = {scope.plugin->name(), kv_tenant(scope), std::string(view(key))};
     Status st = scope.plugin->services()->db->transaction([&](storage::Connection& c) {

@@ -9,8 +9,8 @@ namespace mvne::plugins {
 
 std::string json_string(std::string_view s) {
   // nlohmann/json escapes as RFC 8259 asks; bytes that are not UTF-8 become U+FFFD.
-  return nlohmann::json(std::string(s)).dump(-1, ' ', false,
-                                             nlohmann::json::error_handler_t::replace);
+  return nlohmann::json(std::string(s))
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string number(double v) {

@@ -79,8 +79,8 @@ const std::vector<mvne::Field>& usage_fields() {
   return kFields;
 }
 
-// What the plugin remembers of an open session: the last counters, and what a Stop
-// synthesised on Accounting-On/Off needs.
+// What the plugin remembers of an open session, for the Stop it synthesises when the
+// gateway sends Accounting-On/Off.
 struct OpenSession {
   Counters last;
   AccountingEvent event;
@@ -173,14 +173,10 @@ class DataSessionsPlugin : public mvne::Plugin {
   mvne::Status account(mvne::IngestContext& ic, const std::string& nas, const AccountingEvent& e) {
     const std::string key = nas + "|" + e.session_id;
     Counters prev{0, 0, e.at_us - e.session_time_s * 1000000};  // since the session began
+    // The stored state, not memory: the host answers only once a batch is stored, so a
+    // retransmission after a failed batch finds the counters of before and counts again.
     if (e.status != Status::kStart) {
-      std::lock_guard lock(mu_);
-      auto it = open_.find(key);
-      if (it != open_.end()) {
-        prev = it->second.last;
-      } else if (auto kept = mvne::kv_get(ic, "s|" + key); kept && !kept->empty()) {
-        decode(*kept, prev);  // known before a restart
-      }
+      if (auto kept = mvne::kv_get(ic, "s|" + key); kept && !kept->empty()) decode(*kept, prev);
     }
     Counters cur{e.input_octets, e.output_octets, e.at_us};
     bool backwards = false;

@@ -263,6 +263,16 @@ TEST_P(DataSessionsTest, BadPacketsAreDroppedAndCountedByReason) {
             std::string::npos);
 }
 
+// An answer means "stored": when the batch cannot be stored (here its table is gone), the
+// gateway gets no answer and retransmits later.
+TEST_P(DataSessionsTest, NoAnswerWhenTheRecordIsNotStored) {
+  ASSERT_TRUE(
+      session("ok", "819011110001", "440100000000001", "Start", "2026-11-04T14:00:00Z", 0, 0, 0));
+  ASSERT_TRUE(db_.db()->execute("DROP TABLE rec_data_sessions_event").ok());
+  EXPECT_FALSE(
+      session("lost", "819011110001", "440100000000001", "Start", "2026-11-04T15:00:00Z", 0, 0, 0));
+}
+
 // Seed case 5: two holders' accounts merged by mistake is refused, so neither reads the
 // other's sessions.
 TEST_P(DataSessionsTest, MistakenMergeIsRefused) {

@@ -1,0 +1,122 @@
+#include "core/ingest/write_batcher.h"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include "core/log/log.h"
+#include "core/platform/services.h"
+#include "core/plugin/plugin_instance.h"
+
+namespace mvne::ingest {
+
+WriteBatcher::WriteBatcher(int committers) {
+  for (int i = 0; i < std::max(1, committers); ++i) threads_.emplace_back([this] { run(); });
+}
+
+WriteBatcher::~WriteBatcher() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  ready_.notify_all();
+  for (auto& t : threads_) t.join();
+}
+
+void WriteBatcher::add(plugin::PluginInstance* plugin, plugin::DeferredWrites writes,
+                       std::string source, Done done) {
+  {
+    std::lock_guard lock(mu_);
+    queue_.push_back({plugin, std::move(writes), std::move(source), std::move(done)});
+  }
+  ready_.notify_one();
+}
+
+void WriteBatcher::run() {
+  while (true) {
+    std::vector<Item> batch;
+    {
+      std::unique_lock lock(mu_);
+      ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, nothing left
+      size_t n = std::min(queue_.size(), kMaxBatch);
+      batch.assign(std::make_move_iterator(queue_.begin()),
+                   std::make_move_iterator(queue_.begin() + static_cast<std::ptrdiff_t>(n)));
+      queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    }
+    bool committed = commit(batch);
+    for (Item& item : batch) item.done(committed);
+  }
+}
+
+bool WriteBatcher::commit(std::vector<Item>& batch) {
+  platform::Services* services = batch.front().plugin->services();
+  // One INSERT stream per (plugin, kind, source) and one REPLACE per plugin: a batch costs a
+  // few statements, not a few per datagram.
+  using RecordKey = std::tuple<plugin::PluginInstance*, const records::KindDef*, std::string>;
+  std::map<RecordKey, std::vector<storage::Row>> records;
+  std::map<plugin::PluginInstance*, std::vector<std::pair<std::string, std::string>>> kv;
+  for (Item& item : batch) {
+    for (auto& [kind, rows] : item.writes.records) {
+      auto& all = records[{item.plugin, kind, item.source}];
+      all.insert(all.end(), std::make_move_iterator(rows.begin()),
+                 std::make_move_iterator(rows.end()));
+    }
+    auto& writes = kv[item.plugin];
+    writes.insert(writes.end(), item.writes.kv.begin(), item.writes.kv.end());
+  }
+  std::map<plugin::PluginInstance*, records::IngestCounts> counts;
+  Status st;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    counts.clear();
+    st = services->db->transaction([&](storage::Connection& c) {
+      for (const auto& [key, rows] : records) {
+        const auto& [plugin, kind, source] = key;
+        auto n = services->records->submit_in(c, *kind, rows, source);
+        if (!n.ok()) return n.status();
+        records::IngestCounts& total = counts[plugin];
+        total.stored += n->stored;
+        total.duplicates += n->duplicates;
+        total.quarantined += n->quarantined;
+      }
+      for (const auto& [plugin, writes] : kv) {
+        if (Status w = write_kv(c, plugin->name(), writes); !w.ok()) return w;
+      }
+      return Status::Ok();
+    });
+    if (!records::RecordStore::is_conflict(st)) break;
+  }
+  if (!st.ok()) {
+    log::error("ingest", "a batch of " + std::to_string(batch.size()) +
+                             " datagram(s) was not stored (no answers sent): " + st.message());
+    return false;
+  }
+  for (const auto& [plugin, n] : counts) {
+    metrics::Metrics& m = plugin->metrics();
+    m.count_ingest_records(plugin->name(), "stored", n.stored);
+    m.count_ingest_records(plugin->name(), "duplicate", n.duplicates);
+    m.count_ingest_records(plugin->name(), "quarantined", n.quarantined);
+  }
+  return true;
+}
+
+Status WriteBatcher::write_kv(storage::Connection& c, const std::string& plugin,
+                              const std::vector<std::pair<std::string, std::string>>& writes) {
+  // The last write of a key wins, as it would one after the other.
+  std::map<std::string, std::string> last;
+  for (const auto& [k, v] : writes) last[k] = v;
+  constexpr size_t kRows = 200;
+  auto it = last.begin();
+  while (it != last.end()) {
+    std::string sql = "REPLACE INTO kv_store (plugin, tenant_id, k, v) VALUES ";
+    storage::Params params;
+    for (size_t n = 0; n < kRows && it != last.end(); ++n, ++it) {
+      sql += n == 0 ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)";
+      params.insert(params.end(), {plugin, int64_t{0}, it->first, it->second});
+    }
+    if (Status st = c.execute(sql, params); !st.ok()) return st;
+  }
+  return Status::Ok();
+}
+
+}  // namespace mvne::ingest
