@@ -36,16 +36,6 @@ std::string_view Line::operator[](size_t column) const {
   return trim((*fields_)[i]);
 }
 
-void RecordBuilder::text(std::string_view s) {
-  const std::string& kept = text_.emplace_back(s);
-  values_.push_back(text_value(kept));
-}
-
-void RecordBuilder::clear() {
-  values_.clear();
-  text_.clear();
-}
-
 Status ingest_csv(const IngestContext& ctx, std::string_view path, std::string_view kind,
                   size_t field_count, const CsvFormat& format, const LineParser& parse,
                   IngestSummary* summary) {

@@ -1,16 +1,8 @@
 #include "plugins/common/record_plugin.h"
 
+#include "plugins/common/request_params.h"
+
 namespace mvne::plugins {
-namespace {
-
-// A route serves its exact path only; anything below it is not a resource.
-Status not_found(RequestContext& rc) {
-  rc.set_status(404);
-  rc.set_header("Content-Type", "application/json");
-  return rc.write(R"({"error":{"code":"not_found","message":"no such resource"}})");
-}
-
-}  // namespace
 
 Status RecordPlugin::start_records(Context& ctx, RecordPluginSpec spec, CsvFormat format,
                                    LineParser parser) {

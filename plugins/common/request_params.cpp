@@ -50,6 +50,10 @@ Status write_error(RequestContext& rc, int status, std::string_view code, std::s
   return rc.write(body + "}}");
 }
 
+Status not_found(RequestContext& rc) {
+  return write_error(rc, 404, "not_found", "no such resource");
+}
+
 namespace {
 
 // The names in a raw query string, for refusing the unknown ones.

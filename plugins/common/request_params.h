@@ -26,6 +26,8 @@ std::string cell(const RowView& row, size_t i, int32_t type, bool json);
 
 Status write_error(RequestContext& rc, int status, std::string_view code, std::string_view message,
                    std::string_view parameter = {});
+// 404 for a path below a route's prefix that is no resource of it.
+Status not_found(RequestContext& rc);
 
 struct BadParameter {
   std::string parameter, message;

@@ -12,7 +12,7 @@
 #include <optional>
 #include <string>
 
-#include "plugins/common/csv_ingest.h"
+#include "plugins/common/record_builder.h"
 #include "plugins/common/request_params.h"
 #include "plugins/common/text.h"
 #include "plugins/data_sessions/accounting.h"
@@ -24,6 +24,7 @@ namespace data_sessions {
 
 using mvne::plugins::BadParameter;
 using mvne::plugins::json_string;
+using mvne::plugins::not_found;
 using mvne::plugins::write_error;
 
 enum EventField : size_t {
@@ -137,10 +138,6 @@ class DataSessionsPlugin : public mvne::Plugin {
   }
 
  private:
-  static mvne::Status not_found(mvne::RequestContext& rc) {
-    return write_error(rc, 404, "not_found", "no such resource");
-  }
-
   // ---- Accounting ---------------------------------------------------------------------
 
   static mvne::Status drop(std::string reason) {

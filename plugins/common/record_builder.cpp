@@ -1,0 +1,15 @@
+#include "plugins/common/record_builder.h"
+
+namespace mvne::plugins {
+
+void RecordBuilder::text(std::string_view s) {
+  const std::string& kept = text_.emplace_back(s);
+  values_.push_back(text_value(kept));
+}
+
+void RecordBuilder::clear() {
+  values_.clear();
+  text_.clear();
+}
+
+}  // namespace mvne::plugins
