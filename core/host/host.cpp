@@ -25,7 +25,7 @@ Status Host::start() {
       std::make_unique<http::FrontEnd>(settings_.http, plugins_.get(), &metrics_, services_.get());
   scheduler_ = std::make_unique<jobs::Scheduler>(plugins_.get());
   spooler_ = std::make_unique<ingest::Spooler>(
-      plugins_.get(), ingest::Spooler::workers_for(*services_->db, settings_.host.ingest_workers));
+      plugins_.get(), services_->db->writers(settings_.host.ingest_workers));
   Status st = plugins_->apply(settings_, stop_timeout());
   if (!st.ok()) {
     plugins_->stop_all(stop_timeout());

@@ -54,10 +54,6 @@ Spooler::Spooler(plugin::PluginManager* plugins, int workers)
 
 Spooler::~Spooler() { stop(); }
 
-int Spooler::workers_for(const storage::Database& db, int configured) {
-  return db.dialect() == storage::Dialect::kSqlite ? 1 : configured;
-}
-
 int Spooler::poll() {
   struct Work {
     std::shared_ptr<plugin::PluginInstance> plugin;

@@ -19,9 +19,6 @@ namespace mvne::ingest {
 class Spooler {
  public:
   explicit Spooler(plugin::PluginManager* plugins, int workers = 1);
-
-  // The workers worth running on `db`: SQLite has one writer, so one; else `configured`.
-  static int workers_for(const storage::Database& db, int configured);
   ~Spooler();
 
   void start() { worker_.start(); }

@@ -18,9 +18,7 @@ std::unique_ptr<Services> Services::on(std::shared_ptr<storage::Database> db,
   s->directory = std::make_unique<tenancy::Directory>(db, numbering);
   s->records = std::make_unique<records::RecordStore>(db, numbering);
   s->guard = std::make_unique<egress::Guard>(db, numbering);
-  // SQLite has one writer: handlers would only queue for it.
-  s->datagrams =
-      std::make_unique<ingest::DatagramHub>(db->dialect() == storage::Dialect::kSqlite ? 1 : 8);
+  s->datagrams = std::make_unique<ingest::DatagramHub>(db->writers(8));
   s->keys = std::make_unique<auth::ApiKeys>(db);
   s->audit = std::make_unique<audit::AuditLog>(db);
   return s;

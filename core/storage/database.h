@@ -88,6 +88,8 @@ class Database {
 
   StatusOr<Lease> acquire();
   Dialect dialect() const { return dialect_; }
+  // How many threads writing at once are worth running: SQLite has one writer, so one.
+  int writers(int wanted) const { return dialect_ == Dialect::kSqlite ? 1 : wanted; }
   const StorageSettings& settings() const { return settings_; }
   // Connections opened so far (a discarded one is replaced by a new one).
   int64_t connections_opened() const { return opened_.load(); }

@@ -116,8 +116,7 @@ void seed(mvne::tenancy::Directory& dir) {
   if (auto st = plugins.apply(settings.value(), std::chrono::seconds(5)); !st.ok())
     die("plugins", st);
   if (!plugins.all_running()) die("plugins", "voice_cdr did not start");
-  mvne::ingest::Spooler spooler(
-      &plugins, mvne::ingest::Spooler::workers_for(*db.value(), settings->host.ingest_workers));
+  mvne::ingest::Spooler spooler(&plugins, db.value()->writers(settings->host.ingest_workers));
   auto start = Clock::now();
   while (spooler.poll() > 0) {
   }
