@@ -283,6 +283,28 @@ TEST_P(DataSessionsTest, MistakenMergeIsRefused) {
   EXPECT_NE(merged.message().find("e-mail"), std::string::npos) << merged.message();
 }
 
+// A bad client list or speed attribute fails the plugin's start with the reason, and the
+// secret is not in it.
+TEST(DataSessionsConfig, BadClientsOrSpeedAttributeFailTheStart) {
+  struct Case {
+    const char* setting;
+    const char* reason;
+  } cases[] = {{"plugin.data_sessions.client_secrets=10.0.0.0/40=hunter2", "10.0.0.0/40"},
+               {"plugin.data_sessions.client_secrets=", "no clients"},
+               {"plugin.data_sessions.speed_attribute=26:x", "speed_attribute"}};
+  for (const Case& c : cases) {
+    std::vector<std::string> settings = {
+        std::string("plugins.dir=") + MVNE_PLUGIN_DIR, "plugin.data_sessions.listen=127.0.0.1:0",
+        "plugin.data_sessions.client_secrets=127.0.0.1=x", c.setting};
+    InProcessHost host(fixture_settings({"data_sessions"}, settings));
+    EXPECT_TRUE(host.plugins().running().empty()) << c.setting;
+    std::string reason;
+    for (const auto& s : host.plugins().statuses()) reason += s.reason;
+    EXPECT_NE(reason.find(c.reason), std::string::npos) << reason;
+    EXPECT_EQ(reason.find("hunter2"), std::string::npos) << reason;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, DataSessionsTest, ::testing::ValuesIn(test_backends()),
                          [](const auto& info) { return info.param; });
 

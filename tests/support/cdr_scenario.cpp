@@ -364,6 +364,13 @@ void check_tenant_views(const CdrScenario& s, const ScenarioProbe& probe) {
   std::tie(status, body) = probe.get("alpha", "/api/v1/voice/summary", "");
   EXPECT_EQ(status, 400);
   EXPECT_EQ(json::parse(body)["error"]["parameter"], "month") << body;
+  // An unknown parameter is refused, not ignored (a typo would widen the answer).
+  std::tie(status, body) = probe.get("alpha", "/api/v1/sms/records?msidsn=09010000001", "");
+  EXPECT_EQ(status, 400);
+  EXPECT_EQ(json::parse(body)["error"]["parameter"], "msidsn") << body;
+  std::tie(status, body) = probe.get("alpha", "/api/v1/voice/cdrs?limit=5000", "");
+  EXPECT_EQ(status, 400);
+  EXPECT_EQ(json::parse(body)["error"]["parameter"], "limit") << body;
 }
 
 void check_exports(const CdrScenario& s, const ScenarioProbe& probe,
