@@ -51,8 +51,8 @@ void WriteBatcher::run() {
 
 bool WriteBatcher::commit(std::vector<Item>& batch) {
   platform::Services* services = batch.front().plugin->services();
-  // One INSERT stream per (plugin, kind, source) and one REPLACE per plugin: a batch costs a
-  // few statements, not a few per datagram.
+  // One INSERT stream per (plugin, kind, source) and one REPLACE stream per plugin: a batch
+  // costs a few statements, not a few per datagram.
   using RecordKey = std::tuple<plugin::PluginInstance*, const records::KindDef*, std::string>;
   std::map<RecordKey, std::vector<storage::Row>> records;
   std::map<plugin::PluginInstance*, std::vector<std::pair<std::string, std::string>>> kv;
@@ -69,6 +69,7 @@ bool WriteBatcher::commit(std::vector<Item>& batch) {
   Status st;
   for (int attempt = 0; attempt < 3; ++attempt) {
     counts.clear();
+    std::vector<storage::KvStore::Ticket> tickets;
     st = services->db->transaction([&](storage::Connection& c) {
       for (const auto& [key, rows] : records) {
         const auto& [plugin, kind, source] = key;
@@ -80,10 +81,13 @@ bool WriteBatcher::commit(std::vector<Item>& batch) {
         total.quarantined += n->quarantined;
       }
       for (const auto& [plugin, writes] : kv) {
-        if (Status w = write_kv(c, plugin->name(), writes); !w.ok()) return w;
+        auto ticket = services->kv->put_in(c, plugin->name(), 0, writes);
+        if (!ticket.ok()) return ticket.status();
+        tickets.push_back(std::move(ticket).value());
       }
       return Status::Ok();
     });
+    for (const auto& ticket : tickets) services->kv->settle(ticket, st.ok());
     if (!records::RecordStore::is_conflict(st)) break;
   }
   if (!st.ok()) {
@@ -98,25 +102,6 @@ bool WriteBatcher::commit(std::vector<Item>& batch) {
     m.count_ingest_records(plugin->name(), "quarantined", n.quarantined);
   }
   return true;
-}
-
-Status WriteBatcher::write_kv(storage::Connection& c, const std::string& plugin,
-                              const std::vector<std::pair<std::string, std::string>>& writes) {
-  // The last write of a key wins, as it would one after the other.
-  std::map<std::string, std::string> last;
-  for (const auto& [k, v] : writes) last[k] = v;
-  constexpr size_t kRows = 200;
-  auto it = last.begin();
-  while (it != last.end()) {
-    std::string sql = "REPLACE INTO kv_store (plugin, tenant_id, k, v) VALUES ";
-    storage::Params params;
-    for (size_t n = 0; n < kRows && it != last.end(); ++n, ++it) {
-      sql += n == 0 ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)";
-      params.insert(params.end(), {plugin, int64_t{0}, it->first, it->second});
-    }
-    if (Status st = c.execute(sql, params); !st.ok()) return st;
-  }
-  return Status::Ok();
 }
 
 }  // namespace mvne::ingest

@@ -39,10 +39,6 @@ class WriteBatcher {
   };
   void run();
   static bool commit(std::vector<Item>& batch);
-  // The plugins' own key-value rows (tenant 0), last value of each key.
-  static Status write_kv(storage::Connection& c, const std::string& plugin,
-                         const std::vector<std::pair<std::string, std::string>>& writes);
-
   static constexpr size_t kMaxBatch = 512;
   std::mutex mu_;
   std::condition_variable ready_;

@@ -17,6 +17,7 @@ std::unique_ptr<Services> Services::on(std::shared_ptr<storage::Database> db,
   tenancy::NumberingPlan numbering{n.country_code, n.national_prefix, n.international_prefix};
   s->directory = std::make_unique<tenancy::Directory>(db, numbering);
   s->records = std::make_unique<records::RecordStore>(db, numbering);
+  s->kv = std::make_unique<storage::KvStore>(db);
   s->guard = std::make_unique<egress::Guard>(db, numbering);
   s->datagrams = std::make_unique<ingest::DatagramHub>(db->writers(8));
   s->keys = std::make_unique<auth::ApiKeys>(db);

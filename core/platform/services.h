@@ -1,5 +1,5 @@
-// The host-owned services behind the SDK: storage, the tenancy directory, API keys and the
-// audit log. Created once at start-up from the configuration; shared by the front end, the
+// The host-owned services behind the SDK: storage, the tenancy directory, API keys, the
+// records, the plugins' key-value state and the audit log. Created once at start-up from the configuration; shared by the front end, the
 // plugin host functions and mvnectl.
 #pragma once
 
@@ -13,6 +13,7 @@
 #include "core/ingest/datagram_hub.h"
 #include "core/records/record_store.h"
 #include "core/storage/database.h"
+#include "core/storage/kv_store.h"
 #include "core/tenancy/directory.h"
 
 namespace mvne::platform {
@@ -23,6 +24,7 @@ struct Services {
   std::unique_ptr<auth::ApiKeys> keys;
   std::unique_ptr<audit::AuditLog> audit;
   std::unique_ptr<records::RecordStore> records;
+  std::unique_ptr<storage::KvStore> kv;  // the plugins' state
   std::unique_ptr<egress::Guard> guard;
   std::unique_ptr<ingest::DatagramHub> datagrams;
 

@@ -453,14 +453,11 @@ mvne_status kv_get(mvne_context* ctx, mvne_str key, mvne_str* out) {
     if (!valid(key) || key.len == 0 || key.len > 190 || out == nullptr) {
       return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "kv_get: bad key");
     }
-    auto lease = scope.plugin->services()->db->acquire();
-    if (!lease.ok()) return refuse(scope, MVNE_ERR_INTERNAL, lease.status().message());
-    auto rows =
-        (*lease)->query("SELECT v FROM kv_store WHERE plugin = ? AND tenant_id = ? AND k = ?",
-                        {scope.plugin->name(), kv_tenant(scope), std::string(view(key))});
-    if (!rows.ok()) return refuse(scope, MVNE_ERR_INTERNAL, rows.status().message());
-    if (rows->empty()) return MVNE_ERR_NOT_FOUND;
-    *out = hand_out(scope, storage::as_text(rows.value()[0][0]));
+    auto value = scope.plugin->services()->kv->get(scope.plugin->name(), kv_tenant(scope),
+                                                   std::string(view(key)));
+    if (!value.ok()) return refuse(scope, MVNE_ERR_INTERNAL, value.status().message());
+    if (!value->has_value()) return MVNE_ERR_NOT_FOUND;
+    *out = hand_out(scope, **value);
     return MVNE_OK;
   });
 }
@@ -474,15 +471,8 @@ mvne_status kv_put(mvne_context* ctx, mvne_str key, mvne_str value) {
       scope.deferred->kv.emplace_back(std::string(view(key)), std::string(view(value)));
       return MVNE_OK;
     }
-    storage::Params id = {scope.plugin->name(), kv_tenant(scope), std::string(view(key))};
-    Status st = scope.plugin->services()->db->transaction([&](storage::Connection& c) {
-      Status del =
-          c.execute("DELETE FROM kv_store WHERE plugin = ? AND tenant_id = ? AND k = ?", id);
-      if (!del.ok()) return del;
-      storage::Params row = id;
-      row.emplace_back(std::in_place_type<std::string>, view(value));
-      return c.execute("INSERT INTO kv_store (plugin, tenant_id, k, v) VALUES (?, ?, ?, ?)", row);
-    });
+    Status st = scope.plugin->services()->kv->put(scope.plugin->name(), kv_tenant(scope),
+                                                  std::string(view(key)), std::string(view(value)));
     if (!st.ok()) return refuse(scope, MVNE_ERR_INTERNAL, "kv_put: " + st.message());
     return MVNE_OK;
   });

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "core/common/time.h"
+#include "core/storage/statement_shapes.h"
 
 namespace mvne::records {
 
@@ -40,15 +41,15 @@ StatusOr<BatchLookup> BatchLookup::load(
   for (const auto& [kind, id] : ids) {
     if (!id.empty()) wanted[kind].insert(id);
   }
-  constexpr size_t kChunk = 400;
   for (const auto& [kind, set] : wanted) {
     std::vector<std::string> all(set.begin(), set.end());
-    for (size_t i = 0; i < all.size(); i += kChunk) {
+    for (size_t i = 0, n = 0; i < all.size(); i += n) {
+      n = storage::statement_rows(all.size() - i);
       std::string sql = std::string(kCandidateColumns) + "identifier IN (";
       storage::Params params = {tenancy::id_kind_name(kind)};
-      for (size_t j = i; j < std::min(all.size(), i + kChunk); ++j) {
-        sql += j == i ? "?" : ", ?";
-        params.push_back(all[j]);
+      for (size_t j = 0; j < storage::padded_rows(n); ++j) {
+        sql += j == 0 ? "?" : ", ?";
+        params.push_back(all[i + std::min(j, n - 1)]);
       }
       auto rows = c.query(sql + ")", params);
       if (!rows.ok()) return rows.status();

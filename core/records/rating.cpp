@@ -5,6 +5,8 @@
 #include <cmath>
 #include <sstream>
 
+#include "core/storage/statement_shapes.h"
+
 namespace mvne::records {
 
 StatusOr<std::map<std::string, VoicePrice>> parse_voice_rates(const std::string& text) {
@@ -47,11 +49,12 @@ StatusOr<std::map<int64_t, PlanPrices>> load_prices(storage::Connection& c,
   std::string sql =
       "SELECT id, voice_per_minute, voice_increment_s, sms_per_segment, voice_rates "
       "FROM plans WHERE id IN (";
+  // Few plans per batch; padded to a fixed shape like every IN list.
   storage::Params params;
-  for (int64_t id : plan_ids) {
-    sql += params.empty() ? "?" : ", ?";
-    params.emplace_back(std::in_place_type<int64_t>, id);
-  }
+  for (int64_t id : plan_ids) params.emplace_back(std::in_place_type<int64_t>, id);
+  const storage::Value last = params.back();  // a copy: resize may move the elements
+  params.resize(storage::padded_rows(params.size()), last);
+  for (size_t i = 0; i < params.size(); ++i) sql += i == 0 ? "?" : ", ?";
   auto rows = c.query(sql + ")", params);
   if (!rows.ok()) return rows.status();
   for (const auto& r : rows.value()) {

@@ -9,6 +9,7 @@
 #include "core/records/aggregate.h"
 #include "core/records/attribution.h"
 #include "core/records/rating.h"
+#include "core/storage/statement_shapes.h"
 
 namespace mvne::records {
 namespace {
@@ -362,10 +363,11 @@ StatusOr<IngestCounts> RecordStore::submit_in(storage::Connection& c, const Kind
       (c.changes() > 0 ? counts.quarantined : counts.duplicates) += 1;
     }
     if (Status rated = rate(c, k, to_rate); !rated.ok()) return rated;
-    // Multi-row inserts; rows the unique dedup key turns away are the duplicates.
-    constexpr size_t kRowsPerInsert = 400;
-    for (size_t i = 0; i < attributed.size(); i += kRowsPerInsert) {
-      size_t n = std::min(kRowsPerInsert, attributed.size() - i);
+    // Multi-row inserts of a few fixed shapes, padded with copies of the last row; rows the
+    // unique dedup key turns away (the copies among them) are not stored.
+    for (size_t i = 0, n = 0; i < attributed.size(); i += n) {
+      n = storage::statement_rows(attributed.size() - i);
+      const size_t shape = storage::padded_rows(n);
       storage::Params params;
       for (size_t j = i; j < i + n; ++j) {
         const Prepared& p = *attributed[j];
@@ -373,7 +375,8 @@ StatusOr<IngestCounts> RecordStore::submit_in(storage::Connection& c, const Kind
         params.insert(params.end(), std::make_move_iterator(row.begin()),
                       std::make_move_iterator(row.end()));
       }
-      Status ins = c.execute(insert_sql(k, n), params);
+      storage::pad_rows(params, n, shape);
+      Status ins = c.execute(insert_sql(k, shape), params);
       if (!ins.ok()) return ins;
       counts.stored += c.changes();
       counts.duplicates += static_cast<int64_t>(n) - c.changes();

@@ -273,6 +273,26 @@ TEST_P(DataSessionsTest, NoAnswerWhenTheRecordIsNotStored) {
       session("lost", "819011110001", "440100000000001", "Start", "2026-11-04T15:00:00Z", 0, 0, 0));
 }
 
+// An Interim that could not be stored is not answered; its retransmission, once storage is
+// back, counts the interval once, and the session's total is what the gateway counted (the
+// counters of the failed attempt were never taken as the session's state).
+TEST_P(DataSessionsTest, RetransmissionAfterAFailedStoreCountsOnce) {
+  const std::string a1 = "819011110001", imsi = "440100000000001";
+  ASSERT_TRUE(session("r1", a1, imsi, "Start", "2026-11-05T01:00:00Z", 0, 0, 0));
+  auto& db = *db_.db();
+  ASSERT_TRUE(db.execute("ALTER TABLE rec_data_sessions_usage RENAME TO usage_away").ok());
+  EXPECT_FALSE(session("r1", a1, imsi, "Interim-Update", "2026-11-05T01:10:00Z", 1000, 5000, 600));
+  ASSERT_TRUE(db.execute("ALTER TABLE usage_away RENAME TO rec_data_sessions_usage").ok());
+  EXPECT_TRUE(session("r1", a1, imsi, "Interim-Update", "2026-11-05T01:10:00Z", 1000, 5000, 600));
+  EXPECT_TRUE(session("r1", a1, imsi, "Interim-Update", "2026-11-05T01:10:00Z", 1000, 5000, 600));
+  EXPECT_TRUE(session("r1", a1, imsi, "Stop", "2026-11-05T01:20:00Z", 3000, 9000, 1200));
+  json days = get("acme", "/api/v1/data/daily?month=2026-11&msisdn=" + a1);
+  ASSERT_EQ(days["days"].size(), 1u) << days.dump();
+  EXPECT_EQ(days["days"][0]["date"], "2026-11-05");
+  EXPECT_EQ(days["days"][0]["high_speed_bytes"], 12000);
+  EXPECT_EQ(days["days"][0]["low_speed_bytes"], 0);
+}
+
 // Seed case 5: two holders' accounts merged by mistake is refused, so neither reads the
 // other's sessions.
 TEST_P(DataSessionsTest, MistakenMergeIsRefused) {

@@ -1,0 +1,93 @@
+#include "core/storage/kv_store.h"
+
+#include <map>
+
+#include "core/storage/statement_shapes.h"
+
+namespace mvne::storage {
+
+KvStore::KvStore(std::shared_ptr<Database> db, size_t max_cached)
+    : db_(std::move(db)), max_cached_(max_cached) {}
+
+std::string KvStore::cache_key(const std::string& plugin, const std::string& key) {
+  return plugin + '\0' + key;
+}
+
+StatusOr<std::optional<std::string>> KvStore::get(const std::string& plugin, int64_t tenant,
+                                                  const std::string& key) {
+  if (tenant == 0) {
+    std::lock_guard lock(mu_);
+    auto it = cache_.find(cache_key(plugin, key));
+    if (it != cache_.end() && it->second.committed) return {it->second.value};
+  }
+  auto rows = db_->query("SELECT v FROM kv_store WHERE plugin = ? AND tenant_id = ? AND k = ?",
+                         {plugin, tenant, key});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return {std::nullopt};
+  return {as_text(rows.value()[0][0])};
+}
+
+StatusOr<KvStore::Ticket> KvStore::put_in(Connection& c, const std::string& plugin,
+                                          int64_t tenant, const Writes& writes) {
+  std::map<std::string, std::string> last;
+  for (const auto& [k, v] : writes) last[k] = v;
+  // Padded with the same write again, which changes nothing.
+  auto it = last.begin();
+  for (size_t left = last.size(), rows = 0; left > 0; left -= rows) {
+    rows = statement_rows(left);
+    std::string sql = "REPLACE INTO kv_store (plugin, tenant_id, k, v) VALUES ";
+    Params params;
+    for (size_t n = 0; n < padded_rows(rows); ++n) {
+      sql += n == 0 ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)";
+      params.insert(params.end(), {plugin, tenant, it->first, it->second});
+      if (n + 1 < rows) ++it;
+    }
+    ++it;
+    if (Status st = c.execute(sql, params); !st.ok()) return st;
+  }
+  Ticket ticket;
+  if (tenant != 0) return ticket;
+  // The rows are locked by this transaction until it ends: mark them pending now.
+  std::lock_guard lock(mu_);
+  ticket.id = ++next_ticket_;
+  if (cache_.size() + last.size() > max_cached_) cache_.clear();
+  for (auto& [k, v] : last) {
+    std::string ck = cache_key(plugin, k);
+    cache_[ck] = {std::move(v), ticket.id, false};
+    ticket.keys.push_back(std::move(ck));
+  }
+  return ticket;
+}
+
+void KvStore::settle(const Ticket& ticket, bool committed) {
+  std::lock_guard lock(mu_);
+  for (const std::string& ck : ticket.keys) {
+    auto it = cache_.find(ck);
+    if (it == cache_.end() || it->second.writer != ticket.id) continue;  // a later write's now
+    if (committed) {
+      it->second.committed = true;
+    } else {
+      cache_.erase(it);
+    }
+  }
+}
+
+Status KvStore::put(const std::string& plugin, int64_t tenant, const std::string& key,
+                    const std::string& value) {
+  Ticket ticket;
+  Status st = db_->transaction([&](Connection& c) {
+    auto t = put_in(c, plugin, tenant, {{key, value}});
+    if (!t.ok()) return t.status();
+    ticket = std::move(t).value();
+    return Status::Ok();
+  });
+  settle(ticket, st.ok());
+  return st;
+}
+
+size_t KvStore::cached_for_tests() {
+  std::lock_guard lock(mu_);
+  return cache_.size();
+}
+
+}  // namespace mvne::storage

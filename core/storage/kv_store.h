@@ -1,0 +1,67 @@
+// The plugins' key-value state (table kv_store, one row per plugin, tenant and key), with a
+// read cache of each plugin's own rows (tenant 0) that only ever answers with committed
+// values, so the datagram path can read a session's state without a round trip.
+//
+// How the cache stays true: a write marks its keys pending (reads of a pending key go to
+// the database) while its transaction still holds the rows' locks, and the entry becomes
+// readable only when that same write is settled as committed. A second writer of the key
+// cannot mark it before the first one's COMMIT released the lock, so the entry always
+// follows the commit order; a write settled as failed forgets its keys. Clearing the cache
+// is safe at any time, which is how it is kept bounded.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "core/common/status.h"
+#include "core/storage/database.h"
+
+namespace mvne::storage {
+
+class KvStore {
+ public:
+  using Writes = std::vector<std::pair<std::string, std::string>>;  // (key, value), in order
+
+  // What a write inside a caller's transaction marked; give it to settle() once the
+  // transaction ended.
+  struct Ticket {
+    uint64_t id = 0;
+    std::vector<std::string> keys;  // cache keys
+  };
+
+  explicit KvStore(std::shared_ptr<Database> db, size_t max_cached = 200000);
+
+  // The value of `key`, nullopt when there is none.
+  StatusOr<std::optional<std::string>> get(const std::string& plugin, int64_t tenant,
+                                           const std::string& key);
+  // Writes in the caller's open transaction (the last write of a key wins).
+  StatusOr<Ticket> put_in(Connection& c, const std::string& plugin, int64_t tenant,
+                          const Writes& writes);
+  void settle(const Ticket& ticket, bool committed);
+  // One write in its own transaction.
+  Status put(const std::string& plugin, int64_t tenant, const std::string& key,
+             const std::string& value);
+
+  size_t cached_for_tests();
+
+ private:
+  struct Entry {
+    std::string value;
+    uint64_t writer = 0;  // the ticket that last marked it
+    bool committed = false;
+  };
+  static std::string cache_key(const std::string& plugin, const std::string& key);
+
+  std::shared_ptr<Database> db_;
+  const size_t max_cached_;
+  std::mutex mu_;
+  std::unordered_map<std::string, Entry> cache_;  // guarded by mu_
+  uint64_t next_ticket_ = 0;                      // guarded by mu_
+};
+
+}  // namespace mvne::storage
