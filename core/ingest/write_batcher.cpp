@@ -71,14 +71,18 @@ bool WriteBatcher::commit(std::vector<Item>& batch) {
     counts.clear();
     std::vector<storage::KvStore::Ticket> tickets;
     st = services->db->transaction([&](storage::Connection& c) {
+      std::vector<records::RecordStore::Submission> submissions;
+      for (const auto& [key, rows] : records)
+        submissions.push_back({std::get<1>(key), &rows, std::get<2>(key)});
+      auto n = services->records->submit_all_in(c, submissions);
+      if (!n.ok()) return n.status();
+      size_t i = 0;
       for (const auto& [key, rows] : records) {
-        const auto& [plugin, kind, source] = key;
-        auto n = services->records->submit_in(c, *kind, rows, source);
-        if (!n.ok()) return n.status();
-        records::IngestCounts& total = counts[plugin];
-        total.stored += n->stored;
-        total.duplicates += n->duplicates;
-        total.quarantined += n->quarantined;
+        records::IngestCounts& total = counts[std::get<0>(key)];
+        total.stored += n.value()[i].stored;
+        total.duplicates += n.value()[i].duplicates;
+        total.quarantined += n.value()[i].quarantined;
+        ++i;
       }
       for (const auto& [plugin, writes] : kv) {
         auto ticket = services->kv->put_in(c, plugin->name(), 0, writes);

@@ -304,45 +304,60 @@ bool RecordStore::is_conflict(const Status& st) {
 StatusOr<IngestCounts> RecordStore::submit_in(storage::Connection& c, const KindDef& k,
                                               const std::vector<storage::Row>& records,
                                               const std::string& source) {
+  auto counts = submit_all_in(c, {{&k, &records, source}});
+  if (!counts.ok()) return counts.status();
+  return counts->front();
+}
+
+StatusOr<std::vector<IngestCounts>> RecordStore::submit_all_in(
+    storage::Connection& c, const std::vector<Submission>& submissions) {
   struct Prepared {
     storage::Row record;  // identifiers normalised
     std::string key;
     std::string problem;
     Attribution attribution;
   };
-  // Shape and identifiers first, so that the batch's assignments load in a few queries.
-  std::vector<Prepared> batch;
-  batch.reserve(records.size());
+  // Shape and identifiers first, so that the assignments of every kind in the batch load
+  // with one read of the directory.
+  std::vector<std::vector<Prepared>> prepared(submissions.size());
   std::vector<std::pair<tenancy::IdKind, std::string>> wanted;
-  for (const storage::Row& submitted : records) {
-    Prepared p{submitted, {}, shape_problem(k, submitted), {}};
-    for (const auto& [kind, index] : k.identifiers) {
-      if (!p.problem.empty() || as_text(p.record[index]).empty()) continue;
-      auto normalized = tenancy::normalize(kind, as_text(p.record[index]), numbering_);
-      if (normalized.ok()) {
-        p.record[index] = normalized.value();
-        wanted.emplace_back(kind, normalized.value());
-      } else {
-        p.problem = normalized.status().message();
+  for (size_t s = 0; s < submissions.size(); ++s) {
+    const KindDef& k = *submissions[s].kind;
+    std::vector<Prepared>& batch = prepared[s];
+    batch.reserve(submissions[s].records->size());
+    for (const storage::Row& submitted : *submissions[s].records) {
+      Prepared p{submitted, {}, shape_problem(k, submitted), {}};
+      for (const auto& [kind, index] : k.identifiers) {
+        if (!p.problem.empty() || as_text(p.record[index]).empty()) continue;
+        auto normalized = tenancy::normalize(kind, as_text(p.record[index]), numbering_);
+        if (normalized.ok()) {
+          p.record[index] = normalized.value();
+          wanted.emplace_back(kind, normalized.value());
+        } else {
+          p.problem = normalized.status().message();
+        }
       }
+      p.key = p.problem.empty() ? dedup_key(k, p.record) : hex_hash(payload_json(p.record).dump());
+      batch.push_back(std::move(p));
     }
-    p.key = p.problem.empty() ? dedup_key(k, p.record) : hex_hash(payload_json(p.record).dump());
-    batch.push_back(std::move(p));
   }
+  auto assignments = assignments_.load(c, wanted);
+  if (!assignments.ok()) return assignments.status();
+  CandidateLookup lookup = assignments->lookup();
 
-  IngestCounts counts;
   const std::string quarantine_sql =
       "{insert_ignore} INTO quarantine (plugin, kind, dedup_key, reason, source, payload, "
       "created_at) "
       "VALUES (?, ?, ?, ?, ?, ?, ?)";
-  {
-    int64_t now = now_us();
-    auto assignments = assignments_.load(c, wanted);
-    if (!assignments.ok()) return assignments.status();
-    CandidateLookup lookup = assignments->lookup();
+  const int64_t now = now_us();
+  std::vector<IngestCounts> all(submissions.size());
+  for (size_t s = 0; s < submissions.size(); ++s) {
+    const KindDef& k = *submissions[s].kind;
+    const std::string& source = submissions[s].source;
+    IngestCounts& counts = all[s];
     std::vector<const Prepared*> attributed;
     std::vector<std::pair<storage::Row*, int64_t>> to_rate;
-    for (Prepared& p : batch) {
+    for (Prepared& p : prepared[s]) {
       if (p.problem.empty()) {
         std::vector<std::pair<tenancy::IdKind, std::string>> ids;
         for (const auto& [kind, index] : k.identifiers)
@@ -382,7 +397,7 @@ StatusOr<IngestCounts> RecordStore::submit_in(storage::Connection& c, const Kind
       counts.duplicates += static_cast<int64_t>(n) - c.changes();
     }
   }
-  return counts;
+  return all;
 }
 
 StatusOr<bool> RecordStore::quarantine_line(const KindDef& k, const std::string& source,

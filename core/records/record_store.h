@@ -77,6 +77,15 @@ class RecordStore {
   StatusOr<IngestCounts> submit_in(storage::Connection& c, const KindDef& kind,
                                    const std::vector<storage::Row>& records,
                                    const std::string& source);
+  // Several kinds' batches inside the caller's transaction, attributed against one read of
+  // the directory; counts in the order given.
+  struct Submission {
+    const KindDef* kind;
+    const std::vector<storage::Row>* records;
+    std::string source;
+  };
+  StatusOr<std::vector<IngestCounts>> submit_all_in(storage::Connection& c,
+                                                    const std::vector<Submission>& submissions);
   // True for the errors after which a transaction is simply run again (deadlock, lock wait).
   static bool is_conflict(const Status& st);
 

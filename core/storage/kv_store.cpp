@@ -31,11 +31,15 @@ StatusOr<KvStore::Ticket> KvStore::put_in(Connection& c, const std::string& plug
                                           int64_t tenant, const Writes& writes) {
   std::map<std::string, std::string> last;
   for (const auto& [k, v] : writes) last[k] = v;
-  // Padded with the same write again, which changes nothing.
+  // An upsert (an existing row is updated in place), padded with the same write again,
+  // which changes nothing.
+  const char* upsert = c.dialect() == Dialect::kMysql
+                           ? " ON DUPLICATE KEY UPDATE v = VALUES(v)"
+                           : " ON CONFLICT (plugin, tenant_id, k) DO UPDATE SET v = excluded.v";
   auto it = last.begin();
   for (size_t left = last.size(), rows = 0; left > 0; left -= rows) {
     rows = statement_rows(left);
-    std::string sql = "REPLACE INTO kv_store (plugin, tenant_id, k, v) VALUES ";
+    std::string sql = "INSERT INTO kv_store (plugin, tenant_id, k, v) VALUES ";
     Params params;
     for (size_t n = 0; n < padded_rows(rows); ++n) {
       sql += n == 0 ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)";
@@ -43,7 +47,7 @@ StatusOr<KvStore::Ticket> KvStore::put_in(Connection& c, const std::string& plug
       if (n + 1 < rows) ++it;
     }
     ++it;
-    if (Status st = c.execute(sql, params); !st.ok()) return st;
+    if (Status st = c.execute(sql + upsert, params); !st.ok()) return st;
   }
   Ticket ticket;
   if (tenant != 0) return ticket;
