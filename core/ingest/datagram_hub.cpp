@@ -28,6 +28,8 @@ std::string drop_reason(const Status& st, const std::string& error) {
   return plain ? reason : "dropped";
 }
 
+constexpr int kReceiveBuffer = 4 << 20;
+
 struct DatagramHub::Impl {
   explicit Impl(int threads) {
     for (int i = 0; i < std::max(1, threads); ++i) pool.emplace_back([this] { io.run(); });
@@ -194,7 +196,13 @@ StatusOr<std::shared_ptr<DatagramHub::Listener>> DatagramHub::listen(
                                              handler, data);
   udp::endpoint endpoint(address, static_cast<uint16_t>(port));
   listener->socket().open(endpoint.protocol(), ec);
-  if (!ec) listener->socket().bind(endpoint, ec);
+  // Room for bursts of many gateways at once (the kernel caps it at net.core.rmem_max); a
+  // full buffer drops datagrams, which then cost the sender a retransmission time-out.
+  if (!ec) {
+    boost::system::error_code ignored;
+    listener->socket().set_option(asio::socket_base::receive_buffer_size(kReceiveBuffer), ignored);
+    listener->socket().bind(endpoint, ec);
+  }
   if (ec) return Status::Unavailable("cannot listen on " + address_port + ": " + ec.message());
   asio::post(impl_->io, [listener] { listener->receive(); });
   return listener;

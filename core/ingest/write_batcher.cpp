@@ -7,6 +7,7 @@
 #include "core/log/log.h"
 #include "core/platform/services.h"
 #include "core/plugin/plugin_instance.h"
+#include "core/storage/writer_connection.h"
 
 namespace mvne::ingest {
 
@@ -33,6 +34,7 @@ void WriteBatcher::add(plugin::PluginInstance* plugin, plugin::DeferredWrites wr
 }
 
 void WriteBatcher::run() {
+  std::unique_ptr<storage::WriterConnection> writer;  // this thread's own connection
   while (true) {
     std::vector<Item> batch;
     {
@@ -44,12 +46,15 @@ void WriteBatcher::run() {
                    std::make_move_iterator(queue_.begin() + static_cast<std::ptrdiff_t>(n)));
       queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
     }
-    bool committed = commit(batch);
+    platform::Services* services = batch.front().plugin->services();
+    if (!writer || writer->database() != services->db)
+      writer = std::make_unique<storage::WriterConnection>(services->db);
+    bool committed = commit(*writer, batch);
     for (Item& item : batch) item.done(committed);
   }
 }
 
-bool WriteBatcher::commit(std::vector<Item>& batch) {
+bool WriteBatcher::commit(storage::WriterConnection& writer, std::vector<Item>& batch) {
   platform::Services* services = batch.front().plugin->services();
   // One INSERT stream per (plugin, kind, source) and one REPLACE stream per plugin: a batch
   // costs a few statements, not a few per datagram.
@@ -70,7 +75,7 @@ bool WriteBatcher::commit(std::vector<Item>& batch) {
   for (int attempt = 0; attempt < 3; ++attempt) {
     counts.clear();
     std::vector<storage::KvStore::Ticket> tickets;
-    st = services->db->transaction([&](storage::Connection& c) {
+    st = writer.transaction([&](storage::Connection& c) {
       std::vector<records::RecordStore::Submission> submissions;
       for (const auto& [key, rows] : records)
         submissions.push_back({std::get<1>(key), &rows, std::get<2>(key)});

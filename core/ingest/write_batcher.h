@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/plugin/call_scope.h"
+#include "core/storage/writer_connection.h"
 
 namespace mvne::ingest {
 
@@ -38,7 +39,7 @@ class WriteBatcher {
     Done done;
   };
   void run();
-  static bool commit(std::vector<Item>& batch);
+  static bool commit(storage::WriterConnection& writer, std::vector<Item>& batch);
   static constexpr size_t kMaxBatch = 512;
   std::mutex mu_;
   std::condition_variable ready_;
