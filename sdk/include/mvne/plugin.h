@@ -329,6 +329,9 @@ typedef struct mvne_host_api {
   void (*cursor_close)(mvne_context* ctx, mvne_cursor* cursor);
 
   /* A key-value store private to (plugin, principal's tenant).
+   * kv_get sees committed values only. In a datagram callback, kv_put is stored in the
+   * same transaction as the callback's records (the group commit) and is seen by kv_get
+   * once that transaction committed; if it fails, the value of before is seen again.
    * OWNERSHIP: *out_value is host-owned, valid until the callback returns. */
   mvne_status (*kv_get)(mvne_context* ctx, mvne_str key, mvne_str* out_value);
   mvne_status (*kv_put)(mvne_context* ctx, mvne_str key, mvne_str value);
