@@ -79,6 +79,9 @@ struct Load {
 // session; ids are slots.
 Load run_load(uint16_t port, size_t requests, int window, int first_session) {
   int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  // Room for a whole window of answers arriving at once (the same for every server).
+  int buffer = 4 << 20;
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buffer, sizeof buffer);
   sockaddr_in to{};
   to.sin_family = AF_INET;
   to.sin_port = htons(port);
