@@ -7,7 +7,8 @@
 // readable only when that same write is settled as committed. A second writer of the key
 // cannot mark it before the first one's COMMIT released the lock, so the entry always
 // follows the commit order; a write settled as failed forgets its keys. Clearing the cache
-// is safe at any time, which is how it is kept bounded.
+// is safe at any time, which is how it is kept bounded. It assumes that this process is the
+// only writer of a plugin's own rows (one host per database; mvnectl does not write them).
 #pragma once
 
 #include <cstdint>
