@@ -56,7 +56,7 @@ void WriteBatcher::run() {
 
 bool WriteBatcher::commit(storage::WriterConnection& writer, std::vector<Item>& batch) {
   platform::Services* services = batch.front().plugin->services();
-  // One INSERT stream per (plugin, kind, source) and one REPLACE stream per plugin: a batch
+  // One INSERT stream per (plugin, kind, source) and one state upsert per plugin: a batch
   // costs a few statements, not a few per datagram.
   using RecordKey = std::tuple<plugin::PluginInstance*, const records::KindDef*, std::string>;
   std::map<RecordKey, std::vector<storage::Row>> records;
