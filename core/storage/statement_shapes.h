@@ -2,7 +2,7 @@
 // and from then on only executes it. A batch goes out in statements of up to
 // kMaxRowsPerStatement rows, each padded up to the next shape (1, 2, 3, 4, 6, 8, 12, ...,
 // 256: at most a third is padding) with copies that change nothing: a repeated row the
-// unique key turns away, a REPLACE of the same value, a repeated IN value. The
+// unique key turns away, an upsert of the same value, a repeated IN value. The
 // per-connection statement caches stay bounded and a batch costs one execution per 256 rows.
 #pragma once
 
