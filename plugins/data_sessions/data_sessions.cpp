@@ -50,7 +50,7 @@ const std::vector<mvne::Field>& event_fields() {
   static const std::vector<mvne::Field> kFields = {
       {"event_key", MVNE_FIELD_TEXT, MVNE_ROLE_DEDUP_KEY},
       {"at", MVNE_FIELD_TIME, MVNE_ROLE_EVENT_TIME},
-      {"status", MVNE_FIELD_TEXT, MVNE_ROLE_INDEXED},
+      {"status", MVNE_FIELD_TEXT},
       {"session_id", MVNE_FIELD_TEXT},
       {"nas", MVNE_FIELD_TEXT},
       {"msisdn", MVNE_FIELD_TEXT, MVNE_ROLE_MSISDN | MVNE_ROLE_INDEXED},
