@@ -45,13 +45,14 @@ StatusOr<BatchLookup> BatchLookup::load(
     std::vector<std::string> all(set.begin(), set.end());
     for (size_t i = 0, n = 0; i < all.size(); i += n) {
       n = storage::statement_rows(all.size() - i);
-      std::string sql = std::string(kCandidateColumns) + "identifier IN (";
+      const size_t shape = storage::padded_rows(n);
       storage::Params params = {tenancy::id_kind_name(kind)};
-      for (size_t j = 0; j < storage::padded_rows(n); ++j) {
-        sql += j == 0 ? "?" : ", ?";
-        params.push_back(all[i + std::min(j, n - 1)]);
-      }
-      auto rows = c.query(sql + ")", params);
+      params.insert(params.end(), all.begin() + static_cast<std::ptrdiff_t>(i),
+                    all.begin() + static_cast<std::ptrdiff_t>(i + n));
+      storage::pad_rows(params, n + 1, shape + 1);  // the id kind stays first
+      auto rows = c.query(std::string(kCandidateColumns) + "identifier IN (" +
+                              storage::placeholders(shape, 1) + ")",
+                          params);
       if (!rows.ok()) return rows.status();
       for (const auto& r : rows.value()) {
         batch.by_identifier_[{static_cast<int>(kind), storage::as_text(r[6])}].push_back(

@@ -46,16 +46,16 @@ StatusOr<std::map<int64_t, PlanPrices>> load_prices(storage::Connection& c,
                                                     const std::set<int64_t>& plan_ids) {
   std::map<int64_t, PlanPrices> out;
   if (plan_ids.empty()) return out;
-  std::string sql =
-      "SELECT id, voice_per_minute, voice_increment_s, sms_per_segment, voice_rates "
-      "FROM plans WHERE id IN (";
   // Few plans per batch; padded to a fixed shape like every IN list.
   storage::Params params;
   for (int64_t id : plan_ids) params.emplace_back(std::in_place_type<int64_t>, id);
-  const storage::Value last = params.back();  // a copy: resize may move the elements
-  params.resize(storage::padded_rows(params.size()), last);
-  for (size_t i = 0; i < params.size(); ++i) sql += i == 0 ? "?" : ", ?";
-  auto rows = c.query(sql + ")", params);
+  const size_t shape = storage::padded_rows(params.size());
+  storage::pad_rows(params, params.size(), shape);
+  auto rows = c.query(
+      "SELECT id, voice_per_minute, voice_increment_s, sms_per_segment, voice_rates "
+      "FROM plans WHERE id IN (" +
+          storage::placeholders(shape, 1) + ")",
+      params);
   if (!rows.ok()) return rows.status();
   for (const auto& r : rows.value()) {
     PlanPrices p;

@@ -175,15 +175,8 @@ std::string insert_sql(const KindDef& k, size_t rows = 1) {
   std::string sql = "{insert_ignore} INTO " + k.table +
                     " (tenant_id, subscriber_id, assignment_id, line_ref, event_time, dedup_key, "
                     "source, ingested_at";
-  std::string marks = "(?, ?, ?, ?, ?, ?, ?, ?";
-  for (const auto& f : k.fields) {
-    sql += ", f_" + f.name;
-    marks += ", ?";
-  }
-  marks += ")";
-  sql += ") VALUES " + marks;
-  for (size_t i = 1; i < rows; ++i) sql += ", " + marks;
-  return sql;
+  for (const auto& f : k.fields) sql += ", f_" + f.name;
+  return sql + ") VALUES " + storage::placeholders(rows, 8 + k.fields.size());
 }
 
 storage::Params insert_params(const KindDef& k, const Attribution& a, const storage::Row& record,

@@ -39,15 +39,15 @@ StatusOr<KvStore::Ticket> KvStore::put_in(Connection& c, const std::string& plug
   auto it = last.begin();
   for (size_t left = last.size(), rows = 0; left > 0; left -= rows) {
     rows = statement_rows(left);
-    std::string sql = "INSERT INTO kv_store (plugin, tenant_id, k, v) VALUES ";
     Params params;
-    for (size_t n = 0; n < padded_rows(rows); ++n) {
-      sql += n == 0 ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)";
+    for (size_t n = 0; n < rows; ++n, ++it)
       params.insert(params.end(), {plugin, tenant, it->first, it->second});
-      if (n + 1 < rows) ++it;
-    }
-    ++it;
-    if (Status st = c.execute(sql + upsert, params); !st.ok()) return st;
+    const size_t shape = padded_rows(rows);
+    pad_rows(params, rows, shape);
+    Status st = c.execute(
+        "INSERT INTO kv_store (plugin, tenant_id, k, v) VALUES " + placeholders(shape, 4) + upsert,
+        params);
+    if (!st.ok()) return st;
   }
   Ticket ticket;
   if (tenant != 0) return ticket;

@@ -21,4 +21,13 @@ void pad_rows(Params& params, size_t rows, size_t shape) {
   for (size_t r = rows; r < shape; ++r) params.insert(params.end(), last.begin(), last.end());
 }
 
+std::string placeholders(size_t rows, size_t width) {
+  std::string row = width == 1 ? "?" : "(?";
+  for (size_t i = 1; i < width; ++i) row += ", ?";
+  if (width != 1) row += ")";
+  std::string out;
+  for (size_t r = 0; r < rows; ++r) out += (r == 0 ? "" : ", ") + row;
+  return out;
+}
+
 }  // namespace mvne::storage

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 
 #include "core/storage/value.h"
 
@@ -23,5 +24,9 @@ size_t padded_rows(size_t rows);
 
 // Appends copies of the last of the `rows` rows in `params` until it holds `shape` rows.
 void pad_rows(Params& params, size_t rows, size_t shape);
+
+// The placeholders of `rows` rows of `width` values: "(?, ?), (?, ?)"; with width 1 the
+// list of an IN: "?, ?".
+std::string placeholders(size_t rows, size_t width);
 
 }  // namespace mvne::storage

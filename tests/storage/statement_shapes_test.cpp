@@ -31,5 +31,10 @@ TEST(StatementShapes, PaddingRepeatsTheLastRow) {
   EXPECT_EQ(as_text(params[5]), "b");
 }
 
+TEST(StatementShapes, Placeholders) {
+  EXPECT_EQ(placeholders(2, 3), "(?, ?, ?), (?, ?, ?)");
+  EXPECT_EQ(placeholders(3, 1), "?, ?, ?");
+}
+
 }  // namespace
 }  // namespace mvne::storage
