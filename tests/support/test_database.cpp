@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 #include <sodium.h>
+#include <unistd.h>
 
 #include <cstdlib>
+
+#include "core/storage/mysql_connection.h"
 
 namespace mvne::testing {
 namespace {
@@ -25,7 +28,9 @@ storage::StorageSettings admin_settings() {
 Status admin_execute(const std::string& sql) {
   auto settings = admin_settings();
   settings.backend = "mysql";
-  auto admin = storage::Database::open(settings);
+  // Connected without migrations: test processes start in parallel, and two of them
+  // migrating the server's own database at once collide.
+  auto admin = storage::MysqlDatabase::create(settings);
   if (!admin.ok()) return admin.status();
   auto lease = admin.value()->acquire();
   if (!lease.ok()) return lease.status();
@@ -42,7 +47,9 @@ TestDatabase::TestDatabase(const std::string& backend) {
     settings_.path = dir_.path() + "/test.db";
   } else {
     settings_ = admin_settings();
-    settings_.database = "t_" + std::to_string(randombytes_random());
+    // Test processes run in parallel: the pid keeps their names apart.
+    settings_.database =
+        "t_" + std::to_string(getpid()) + "_" + std::to_string(randombytes_random());
     Status st = admin_execute("CREATE DATABASE " + settings_.database);
     EXPECT_TRUE(st.ok()) << st.message();
   }
