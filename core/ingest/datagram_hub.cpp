@@ -127,8 +127,8 @@ class DatagramHub::Listener : public std::enable_shared_from_this<DatagramHub::L
       plugin_->metrics().count_datagram(plugin_->name(), drop_reason(st, scope.error));
       return;
     }
-    plugin_->metrics().count_datagram(plugin_->name(), "handled");
     if (writes.records.empty() && writes.kv.empty()) {
+      plugin_->metrics().count_datagram(plugin_->name(), "handled");
       send_replies(replies, from, scope.request_id);
       return;
     }
@@ -138,12 +138,18 @@ class DatagramHub::Listener : public std::enable_shared_from_this<DatagramHub::L
       ++busy_;
     }
     auto self = shared_from_this();
-    batcher_->add(
+    bool queued = batcher_->add(
         plugin_, std::move(writes), scope.source,
         [self, replies = std::move(replies), from, id = scope.request_id](bool committed) {
           if (committed) self->send_replies(replies, from, id);
           self->done();
         });
+    if (!queued) {  // storage is behind: shed, no answer, the sender retransmits
+      plugin_->metrics().count_datagram(plugin_->name(), "overloaded");
+      done();
+      return;
+    }
+    plugin_->metrics().count_datagram(plugin_->name(), "handled");
   }
 
   std::mutex socket_mu_;  // the socket object is shared by the hub's threads

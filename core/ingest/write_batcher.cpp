@@ -11,41 +11,26 @@
 
 namespace mvne::ingest {
 
-WriteBatcher::WriteBatcher(int committers) {
+WriteBatcher::WriteBatcher(int committers, size_t max_queued) : queue_(max_queued) {
   for (int i = 0; i < std::max(1, committers); ++i) threads_.emplace_back([this] { run(); });
 }
 
 WriteBatcher::~WriteBatcher() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  ready_.notify_all();
+  queue_.close();
   for (auto& t : threads_) t.join();
 }
 
-void WriteBatcher::add(plugin::PluginInstance* plugin, plugin::DeferredWrites writes,
+bool WriteBatcher::add(plugin::PluginInstance* plugin, plugin::DeferredWrites writes,
                        std::string source, Done done) {
-  {
-    std::lock_guard lock(mu_);
-    queue_.push_back({plugin, std::move(writes), std::move(source), std::move(done)});
-  }
-  ready_.notify_one();
+  Item item{plugin, std::move(writes), std::move(source), std::move(done)};
+  return queue_.push(item);
 }
 
 void WriteBatcher::run() {
   std::unique_ptr<storage::WriterConnection> writer;  // this thread's own connection
   while (true) {
-    std::vector<Item> batch;
-    {
-      std::unique_lock lock(mu_);
-      ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, nothing left
-      size_t n = std::min(queue_.size(), kMaxBatch);
-      batch.assign(std::make_move_iterator(queue_.begin()),
-                   std::make_move_iterator(queue_.begin() + static_cast<std::ptrdiff_t>(n)));
-      queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
-    }
+    std::vector<Item> batch = queue_.take(kMaxBatch);
+    if (batch.empty()) return;  // closed and drained
     platform::Services* services = batch.front().plugin->services();
     if (!writer || writer->database() != services->db)
       writer = std::make_unique<storage::WriterConnection>(services->db);

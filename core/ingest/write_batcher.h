@@ -4,14 +4,13 @@
 // is not stored, and the cost of a commit is shared by everything that arrived meanwhile.
 #pragma once
 
-#include <condition_variable>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "core/ingest/bounded_queue.h"
 #include "core/plugin/call_scope.h"
 #include "core/storage/writer_connection.h"
 
@@ -22,13 +21,19 @@ class WriteBatcher {
   // Runs after the batch holding the writes committed (true) or failed (false).
   using Done = std::function<void(bool committed)>;
 
+  // Callbacks waiting for a commit, at most; past it add() sheds (see there).
+  static constexpr size_t kDefaultMaxQueued = 20000;
+
   // `committers` batches are stored at once (their transactions overlap on MariaDB).
-  explicit WriteBatcher(int committers = 2);
+  explicit WriteBatcher(int committers = 2, size_t max_queued = kDefaultMaxQueued);
   ~WriteBatcher();  // commits what is queued, then stops
   WriteBatcher(const WriteBatcher&) = delete;
   WriteBatcher& operator=(const WriteBatcher&) = delete;
 
-  void add(plugin::PluginInstance* plugin, plugin::DeferredWrites writes, std::string source,
+  // Queues the writes of one callback. False when `max_queued` callbacks are already waiting
+  // (storage is slower than the traffic): nothing is stored, `done` is never called, and
+  // the caller sends no answer, so the sender retransmits later.
+  bool add(plugin::PluginInstance* plugin, plugin::DeferredWrites writes, std::string source,
            Done done);
 
  private:
@@ -41,10 +46,7 @@ class WriteBatcher {
   void run();
   static bool commit(storage::WriterConnection& writer, std::vector<Item>& batch);
   static constexpr size_t kMaxBatch = 512;
-  std::mutex mu_;
-  std::condition_variable ready_;
-  std::vector<Item> queue_;  // guarded by mu_
-  bool stopping_ = false;    // guarded by mu_
+  BoundedQueue<Item> queue_;
   std::vector<std::thread> threads_;
 };
 
