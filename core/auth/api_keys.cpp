@@ -31,7 +31,8 @@ std::string hash_secret(const std::string& secret) {
 
 }  // namespace
 
-ApiKeys::ApiKeys(std::shared_ptr<storage::Database> db) : db_(std::move(db)) {
+ApiKeys::ApiKeys(std::shared_ptr<storage::Database> db)
+    : db_(std::move(db)), stored_(kCacheFor, 100000) {
   if (sodium_init() < 0) std::abort();  // no randomness: nothing safe can be done
 }
 
@@ -65,6 +66,7 @@ Status ApiKeys::revoke(const std::string& key_id) {
       {now_us(), key_id});
   if (!st.ok()) return st;
   if ((*lease)->changes() == 0) return Status::NotFound("no active api key '" + key_id + "'");
+  stored_.erase(key_id);
   return Status::Ok();
 }
 
@@ -89,25 +91,31 @@ StatusOr<Principal> ApiKeys::authenticate(const std::string& token, int64_t now)
   }
   std::string key_id = token.substr(sizeof(kPrefix) - 1, dot - (sizeof(kPrefix) - 1));
   std::string secret = token.substr(dot + 1);
-  auto rows = db_->query(
-      "SELECT k.secret_hash, k.expires_at, k.revoked_at, t.id, t.code FROM api_keys k "
-      "JOIN tenants t ON t.id = k.tenant_id WHERE k.key_id = ?",
-      {key_id});
-  if (!rows.ok()) return rows.status();
-  if (rows->empty()) return Status::NotFound("unknown api key " + key_id);
-  const auto& r = rows.value()[0];
-  std::string expected = storage::as_text(r[0]);
+  // Unknown ids are not kept: guessing ids cannot push real keys out of the cache.
+  auto stored = stored_.get(key_id, [&]() -> StatusOr<StoredKey> {
+    auto rows = db_->query(
+        "SELECT k.secret_hash, k.expires_at, k.revoked_at, t.id, t.code FROM api_keys k "
+        "JOIN tenants t ON t.id = k.tenant_id WHERE k.key_id = ?",
+        {key_id});
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) return Status::NotFound("unknown api key " + key_id);
+    const auto& r = rows.value()[0];
+    return StoredKey{storage::as_text(r[0]), storage::as_int(r[1]), !storage::is_null(r[2]),
+                     storage::as_int(r[3]), storage::as_text(r[4])};
+  });
+  if (!stored.ok()) return stored.status();
+  const StoredKey& k = stored.value();
   std::string actual = hash_secret(secret);
-  if (expected.size() != actual.size() ||
-      sodium_memcmp(expected.data(), actual.data(), expected.size()) != 0) {
+  if (k.secret_hash.size() != actual.size() ||
+      sodium_memcmp(k.secret_hash.data(), actual.data(), actual.size()) != 0) {
     return Status::Invalid("wrong secret for api key " + key_id);
   }
-  if (!storage::is_null(r[2])) return Status::Invalid("api key " + key_id + " is revoked");
-  if (storage::as_int(r[1]) <= now) return Status::Invalid("api key " + key_id + " has expired");
+  if (k.revoked) return Status::Invalid("api key " + key_id + " is revoked");
+  if (k.expires_at <= now) return Status::Invalid("api key " + key_id + " has expired");
   Principal p;
   p.kind = Principal::Kind::kTenant;
-  p.tenant_id = storage::as_int(r[3]);
-  p.tenant_code = storage::as_text(r[4]);
+  p.tenant_id = k.tenant_id;
+  p.tenant_code = k.tenant_code;
   p.name = key_id;
   return p;
 }

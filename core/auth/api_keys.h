@@ -3,12 +3,14 @@
 // password hash adds nothing). Keys expire and can be revoked.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "core/auth/principal.h"
 #include "core/common/status.h"
+#include "core/common/ttl_cache.h"
 #include "core/storage/database.h"
 
 namespace mvne::auth {
@@ -30,6 +32,11 @@ struct KeyInfo {
 
 class ApiKeys {
  public:
+  // authenticate() reuses a key's stored row for at most this long: a key revoked (or made
+  // to expire) by another process or host is refused at most this much later; one revoked
+  // through this object at once.
+  static constexpr std::chrono::milliseconds kCacheFor{1000};
+
   explicit ApiKeys(std::shared_ptr<storage::Database> db);
 
   StatusOr<NewKey> create(const std::string& tenant_code, const std::string& label,
@@ -42,7 +49,15 @@ class ApiKeys {
   StatusOr<Principal> authenticate(const std::string& token, int64_t now);
 
  private:
+  struct StoredKey {
+    std::string secret_hash;
+    int64_t expires_at;
+    bool revoked;
+    int64_t tenant_id;
+    std::string tenant_code;
+  };
   std::shared_ptr<storage::Database> db_;
+  TtlCache<StoredKey> stored_;  // by key id
 };
 
 }  // namespace mvne::auth

@@ -195,6 +195,7 @@ const std::vector<Key>& schema() {
       text_key("storage", "user", &Settings::storage, &StorageConfig::user),
       text_key("storage", "password_file", &Settings::storage, &StorageConfig::password_file, true),
       int_key("storage", "pool_size", &Settings::storage, &StorageConfig::pool_size, 1, 256),
+      text_key("audit", "key_file", &Settings::audit, &AuditSettings::key_file, true),
       digits_key("numbering", "country_code", &Settings::numbering, &NumberingConfig::country_code,
                  3, false),
       digits_key("numbering", "national_prefix", &Settings::numbering,
@@ -298,6 +299,7 @@ StatusOr<Settings> parse_settings(const std::string& text, const std::string& so
   settings.source = source;
   settings.base_dir = base_dir;
   settings.storage.path = resolve("../var/mvne.db", base_dir);
+  settings.audit.key_file = resolve("../var/audit.key", base_dir);
   for (const auto& e : entries.value()) {
     Status st = apply_entry(settings, e, base_dir);
     if (!st.ok()) return st;

@@ -57,6 +57,10 @@ struct NumberingConfig {
   std::string international_prefix = "00";
 };
 
+struct AuditSettings {
+  std::string key_file;  // the audit chain's keys (owner-only); default var/audit.key
+};
+
 using Section = std::map<std::string, std::string>;
 
 struct Settings {
@@ -68,6 +72,7 @@ struct Settings {
   PluginSettings plugins;
   StorageConfig storage;
   NumberingConfig numbering;
+  AuditSettings audit;
   std::map<std::string, Section> plugin_sections;  // [plugin.NAME] -> its keys
   std::vector<IniEntry> effective;                 // every key and where it came from
 };

@@ -24,7 +24,7 @@ StatusOr<auth::Principal> authenticate(const IncomingRequest& request, int32_t a
     }
     return Status::Invalid(principal.status().message());
   }
-  auto tenant = services->directory->tenant(principal->tenant_code);
+  auto tenant = services->tenants->tenant(principal->tenant_code);
   if (!tenant.ok()) return tenant.status();
   if (std::find(tenant->plugins.begin(), tenant->plugins.end(), plugin) == tenant->plugins.end()) {
     return Status::NotFound("plugin '" + plugin + "' is not enabled for tenant '" +

@@ -128,15 +128,18 @@ Reply dispatch_to_plugin(const plugin::RouteTable& routes, const IncomingRequest
   if (exchange.principal_scoped) {
     reply.headers.emplace_back("Cache-Control", "private, no-store");
     reply.headers.emplace_back("Vary", "Authorization, Cookie");
-    // Every delivery to a principal is audited (invariant 8); no audit, no delivery.
+    // Every delivery to a principal is audited (invariant 8); no audit, no delivery. Responses
+    // arriving together share one audit commit; each waits for its own row.
     Status audited = services->audit->append(
         audit_entry("http_response",
                     request.method + " " + request.path + " -> " + std::to_string(reply.status)));
     if (!audited.ok()) {
       log::write(log::Level::kError, "http", request.request_id,
                  "response withheld: audit failed: " + audited.message());
-      return Reply::error(503, "unavailable", "the response could not be audited",
-                          request.request_id);
+      Reply withheld =
+          Reply::error(503, "unavailable", "the response could not be audited", request.request_id);
+      withheld.headers.emplace_back("Retry-After", "1");
+      return withheld;
     }
   }
   return reply;

@@ -1,5 +1,7 @@
 #include "core/platform/services.h"
 
+#include "core/log/log.h"
+
 namespace mvne::platform {
 
 StatusOr<std::unique_ptr<Services>> Services::open(const config::Settings& settings) {
@@ -7,15 +9,22 @@ StatusOr<std::unique_ptr<Services>> Services::open(const config::Settings& setti
   if (!storage_settings.ok()) return storage_settings.status();
   auto db = storage::Database::open(storage_settings.value());
   if (!db.ok()) return db.status();
-  return on(db.value(), settings.numbering);
+  auto keys = audit::KeyRing::load_or_create(settings.audit.key_file);
+  if (!keys.ok()) return keys.status();
+  auto services = on(db.value(), settings.numbering, keys.value());
+  // A broken unkeyed chain stays unsealed (and fails `audit verify`), but the host runs.
+  if (Status st = services->audit->seal_unkeyed(); !st.ok()) log::error("audit", st.message());
+  return services;
 }
 
 std::unique_ptr<Services> Services::on(std::shared_ptr<storage::Database> db,
-                                       const config::NumberingConfig& n) {
+                                       const config::NumberingConfig& n,
+                                       std::shared_ptr<const audit::KeyRing> audit_keys) {
   auto s = std::make_unique<Services>();
   s->db = db;
   tenancy::NumberingPlan numbering{n.country_code, n.national_prefix, n.international_prefix};
   s->directory = std::make_unique<tenancy::Directory>(db, numbering);
+  s->tenants = std::make_unique<tenancy::TenantCache>(s->directory.get());
   s->records = std::make_unique<records::RecordStore>(db, numbering);
   s->kv = std::make_unique<storage::KvStore>(db);
   s->guard = std::make_unique<egress::Guard>(db, numbering);
@@ -23,7 +32,8 @@ std::unique_ptr<Services> Services::on(std::shared_ptr<storage::Database> db,
   // cache, so they hardly wait on the database: two threads keep both cores busy.
   s->datagrams = std::make_unique<ingest::DatagramHub>(db->writers(2));
   s->keys = std::make_unique<auth::ApiKeys>(db);
-  s->audit = std::make_unique<audit::AuditLog>(db);
+  s->audit = std::make_unique<audit::AuditLog>(
+      db, audit_keys ? std::move(audit_keys) : audit::KeyRing::ephemeral());
   return s;
 }
 

@@ -1,6 +1,6 @@
 // The host-owned services behind the SDK: storage, the tenancy directory, API keys, the
-// records, the plugins' key-value state and the audit log. Created once at start-up from the configuration; shared by the front end, the
-// plugin host functions and mvnectl.
+// records, the plugins' key-value state and the audit log. Created once at start-up from the
+// configuration; shared by the front end, the plugin host functions and mvnectl.
 #pragma once
 
 #include <memory>
@@ -15,12 +15,14 @@
 #include "core/storage/database.h"
 #include "core/storage/kv_store.h"
 #include "core/tenancy/directory.h"
+#include "core/tenancy/tenant_cache.h"
 
 namespace mvne::platform {
 
 struct Services {
   std::shared_ptr<storage::Database> db;
   std::unique_ptr<tenancy::Directory> directory;
+  std::unique_ptr<tenancy::TenantCache> tenants;  // the directory's tenants, for requests
   std::unique_ptr<auth::ApiKeys> keys;
   std::unique_ptr<audit::AuditLog> audit;
   std::unique_ptr<records::RecordStore> records;
@@ -28,10 +30,13 @@ struct Services {
   std::unique_ptr<egress::Guard> guard;
   std::unique_ptr<ingest::DatagramHub> datagrams;
 
-  // Opens the configured backend (applying migrations) and builds the services on it.
+  // Opens the configured backend (applying migrations), loads (or creates) the audit key file
+  // and builds the services on it; seals audit rows written before the chain was keyed.
   static StatusOr<std::unique_ptr<Services>> open(const config::Settings& settings);
+  // `audit_keys` null: a key held in memory only (tests and benchmarks).
   static std::unique_ptr<Services> on(std::shared_ptr<storage::Database> db,
-                                      const config::NumberingConfig& numbering);
+                                      const config::NumberingConfig& numbering,
+                                      std::shared_ptr<const audit::KeyRing> audit_keys = nullptr);
 };
 
 }  // namespace mvne::platform

@@ -75,6 +75,14 @@ const std::vector<std::vector<const char*>> kMigrations = {
         "ALTER TABLE plans ADD COLUMN voice_rates {text}",
         "UPDATE plans SET voice_rates = ''",
     },
+    // 4 (audit): the keyed audit chain. Each row names the key that signed it ('' for rows
+    // written before, which the host seals at start); the head keeps the last row id, so that
+    // a group commit numbers its rows before inserting them.
+    {
+        "ALTER TABLE audit_log ADD COLUMN key_id {key} NOT NULL DEFAULT ''",
+        "ALTER TABLE audit_head ADD COLUMN last_id {i64} NOT NULL DEFAULT 0",
+        "UPDATE audit_head SET last_id = (SELECT COALESCE(MAX(id), 0) FROM audit_log)",
+    },
 };
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "core/common/time.h"
 #include "core/tenancy/directory.h"
 #include "tests/support/test_database.h"
@@ -54,6 +56,31 @@ TEST_P(ApiKeysTest, BadKeysAreRefused) {
   EXPECT_FALSE(keys_.revoke(key.key_id).ok()) << "already revoked";
   EXPECT_FALSE(keys_.create("nobody", "k", in_a_year_).ok());
   EXPECT_FALSE(keys_.create("acme", "k", now_us() - 1).ok());
+}
+
+// A key revoked by another process (another ApiKeys on the same database) is refused once the
+// stated cache bound has passed, though this one had just used it.
+TEST_P(ApiKeysTest, KeyRevokedElsewhereIsRefusedWithinTheBound) {
+  auto key = keys_.create("acme", "k", in_a_year_).value();
+  ASSERT_TRUE(keys_.authenticate(key.token, now_us()).ok());
+  ApiKeys elsewhere(test_db_.db());
+  ASSERT_TRUE(elsewhere.revoke(key.key_id).ok());
+  std::this_thread::sleep_for(ApiKeys::kCacheFor + std::chrono::milliseconds(50));
+  auto revoked = keys_.authenticate(key.token, now_us());
+  ASSERT_FALSE(revoked.ok());
+  EXPECT_EQ(revoked.status().message(), "api key " + key.key_id + " is revoked");
+}
+
+// The stored row is reused within the bound: a burst of requests costs one lookup.
+TEST_P(ApiKeysTest, StoredKeyIsReusedWithinTheBound) {
+  auto key = keys_.create("acme", "k", in_a_year_).value();
+  ASSERT_TRUE(keys_.authenticate(key.token, now_us()).ok());
+  auto lease = test_db_.db()->acquire();
+  ASSERT_TRUE((*lease)->execute("DELETE FROM api_keys").ok());
+  EXPECT_TRUE(keys_.authenticate(key.token, now_us()).ok());
+  std::string wrong = key.token;
+  wrong.back() = wrong.back() == 'a' ? 'b' : 'a';
+  EXPECT_FALSE(keys_.authenticate(wrong, now_us()).ok()) << "the secret is checked every time";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ApiKeysTest, ::testing::ValuesIn(testing::test_backends()),

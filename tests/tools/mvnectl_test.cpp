@@ -1,6 +1,8 @@
 // mvnectl as an operator runs it, on both backends: exit codes, --json, --help everywhere,
 // all-or-nothing imports, quarantine release and audit verification.
 #include <gtest/gtest.h>
+#include <pwd.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -17,8 +19,9 @@ class MvnectlTest : public ::testing::TestWithParam<std::string> {
   // mvnectl pointed at this test's database.
   ExitResult ctl(std::vector<std::string> args) {
     const auto& s = test_db_.settings();
-    std::vector<std::string> all = {"--config", MVNE_SOURCE_DIR "/config/mvne.conf", "--set",
-                                    "storage.backend=" + s.backend};
+    std::vector<std::string> all = {"--config", MVNE_SOURCE_DIR "/config/mvne.conf",
+                                    "--set",    "storage.backend=" + s.backend,
+                                    "--set",    "audit.key_file=" + dir_.path() + "/audit.key"};
     if (s.backend == "sqlite") {
       all.insert(all.end(), {"--set", "storage.path=" + s.path});
     } else {
@@ -142,6 +145,40 @@ TEST_P(MvnectlTest, AuditVerifyFailsOnTampering) {
   auto r = ctl({"audit", "verify"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("row #2 was changed"), std::string::npos) << r.out;
+}
+
+// The operator is recorded from the process's real uid, not from $USER or $SUDO_USER.
+TEST_P(MvnectlTest, OperatorIsTheRealUser) {
+  const char* user = std::getenv("USER");
+  std::string saved = user != nullptr ? user : "";
+  ::setenv("USER", "mallory", 1);
+  ::setenv("SUDO_USER", "mallory", 1);
+  auto r = ctl({"tenant", "add", "--code", "acme", "--name", "Acme", "--export-dir", "/tmp/acme"});
+  ::unsetenv("SUDO_USER");
+  if (user != nullptr)
+    ::setenv("USER", saved.c_str(), 1);
+  else
+    ::unsetenv("USER");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  struct passwd* me = ::getpwuid(::getuid());
+  ASSERT_NE(me, nullptr);
+  auto lease = test_db_.db()->acquire();
+  auto rows = (*lease)->query("SELECT principal FROM audit_log WHERE action = 'tenant_add'");
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ(storage::as_text(rows.value()[0][0]), std::string("operator:") + me->pw_name);
+}
+
+// Verification needs the key file: rows rewritten without it fail, and --json names the row.
+TEST_P(MvnectlTest, AuditVerifyNamesTheFirstBadRow) {
+  seed();
+  auto lease = test_db_.db()->acquire();
+  ASSERT_TRUE(
+      (*lease)->execute("UPDATE audit_log SET principal = 'operator:x' WHERE id >= 2").ok());
+  auto r = ctl({"--json", "audit", "verify"});
+  EXPECT_EQ(r.exit_code, 1);
+  auto report = nlohmann::json::parse(r.out);
+  EXPECT_EQ(report["bad_row"], 2);
+  EXPECT_EQ(report["intact"], false);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, MvnectlTest, ::testing::ValuesIn(test_backends()),

@@ -1,4 +1,4 @@
-// audit commands: verify the hash chain; size an exposure window.
+// audit commands: verify the keyed hash chain, rotate its key; size an exposure window.
 #include "core/common/time.h"
 #include "tools/mvnectl/command.h"
 
@@ -9,14 +9,27 @@ using json = nlohmann::ordered_json;
 
 std::vector<Command> audit_commands() {
   return {
-      {"audit", "verify", "check that no audit row was changed or deleted",
+      {"audit", "verify", "check with the key file that no audit row was changed or deleted",
        [](po::options_description&) {},
        [](Session& s, const po::variables_map&) {
          auto r = s.audit().verify();
          if (!r.ok()) return refuse(r.status());
-         s.print(json{
-             {"intact", r->intact}, {"rows_checked", r->rows_checked}, {"problem", r->problem}});
+         s.print(json{{"intact", r->intact},
+                      {"rows_checked", r->rows_checked},
+                      {"bad_row", r->bad_row},
+                      {"problem", r->problem}});
          return r->intact ? kOk : kFailed;
+       }},
+      {"audit", "rotate-key", "add a key to the audit key file; new rows are signed with it",
+       [](po::options_description&) {},
+       [](Session& s, const po::variables_map&) {
+         const std::string& path = s.settings().audit.key_file;
+         auto id = audit::KeyRing::rotate(path);
+         if (!id.ok()) return refuse(id.status());
+         if (Status st = s.audit_action("audit_key_rotated", "new key " + id.value()); !st.ok())
+           return refuse(st);
+         s.print(json{{"key_id", id.value()}, {"key_file", path}});
+         return kOk;
        }},
       {"audit", "exposure", "who was sent what between two times",
        [](po::options_description& o) {

@@ -1,6 +1,7 @@
 // mvnectl: the operator's tool for tenants, plans, subscribers, lines, API keys, the
 // quarantine and the audit log. Usage: mvnectl [--config FILE] [--set k=v] [--json] GROUP COMMAND
 // [options]
+#include <pwd.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -35,10 +36,17 @@ void usage(const po::options_description& global, const std::vector<Command>& co
   std::cout << "\nExit codes: 0 done, 1 refused or failed, 2 bad usage or configuration.\n";
 }
 
+// The operator as the kernel knows them (the real uid), never an environment variable any
+// process can set: "alice", or "uid-1234" for a uid without a passwd entry.
 std::string operator_name() {
-  const char* user = std::getenv("SUDO_USER");
-  if (user == nullptr) user = std::getenv("USER");
-  return user != nullptr ? user : "uid-" + std::to_string(getuid());
+  uid_t uid = getuid();
+  struct passwd entry {};
+  struct passwd* found = nullptr;
+  std::vector<char> buf(16384);
+  if (getpwuid_r(uid, &entry, buf.data(), buf.size(), &found) == 0 && found != nullptr) {
+    return found->pw_name;
+  }
+  return "uid-" + std::to_string(uid);
 }
 
 }  // namespace
