@@ -120,9 +120,12 @@ StatusOr<std::vector<ExposureLine>> AuditLog::exposure(int64_t from, int64_t to,
       "WHERE at >= ? AND at < ? AND action IN ('http_response', 'export_file', 'mail') ";
   storage::Params params = {from, to};
   if (!tenant_code.empty()) {
-    sql += "AND (principal = ? OR principal LIKE ?) ";
+    // Exact: a code is no pattern ('_' would match any character).
+    const std::string consumers = "consumer:" + tenant_code + "/";
+    sql += "AND (principal = ? OR SUBSTR(principal, 1, ?) = ?) ";
     params.push_back("tenant:" + tenant_code);
-    params.push_back("consumer:" + tenant_code + "/%");
+    params.push_back(static_cast<int64_t>(consumers.size()));
+    params.push_back(consumers);
   }
   sql += "GROUP BY principal, plugin, record_kind ORDER BY principal, plugin, record_kind";
   auto rows = (*lease)->query(sql, params);
