@@ -12,12 +12,14 @@ namespace {
 Candidate to_candidate(const storage::Row& r) {
   return {storage::as_int(r[0]), storage::as_int(r[1]), storage::as_int(r[2]),
           storage::as_int(r[3]), storage::as_int(r[4]), storage::as_int(r[5]),
-          storage::as_int(r[7])};
+          storage::as_int(r[7]), storage::as_text(r[8]) + "/" + storage::as_text(r[9])};
 }
 
 constexpr const char* kCandidateColumns =
-    "SELECT id, tenant_id, subscriber_id, line_ref, valid_from, valid_to, identifier, plan_id "
-    "FROM assignments WHERE id_kind = ? AND ";
+    "SELECT a.id, a.tenant_id, a.subscriber_id, a.line_ref, a.valid_from, a.valid_to, "
+    "a.identifier, a.plan_id, t.code, s.account_id FROM assignments a "
+    "JOIN tenants t ON t.id = a.tenant_id JOIN subscribers s ON s.id = a.subscriber_id "
+    "WHERE a.id_kind = ? AND ";
 
 }  // namespace
 
@@ -25,7 +27,8 @@ CandidateLookup database_lookup(storage::Connection& c) {
   return [&c](tenancy::IdKind kind, const std::string& id,
               int64_t t) -> StatusOr<std::vector<Candidate>> {
     auto rows = c.query(
-        std::string(kCandidateColumns) + "identifier = ? AND valid_from <= ? AND valid_to > ?",
+        std::string(kCandidateColumns) +
+            "a.identifier = ? AND a.valid_from <= ? AND a.valid_to > ?",
         {tenancy::id_kind_name(kind), id, t, t});
     if (!rows.ok()) return rows.status();
     std::vector<Candidate> out;
@@ -50,7 +53,7 @@ StatusOr<BatchLookup> BatchLookup::load(
       params.insert(params.end(), all.begin() + static_cast<std::ptrdiff_t>(i),
                     all.begin() + static_cast<std::ptrdiff_t>(i + n));
       storage::pad_rows(params, n + 1, shape + 1);  // the id kind stays first
-      auto rows = c.query(std::string(kCandidateColumns) + "identifier IN (" +
+      auto rows = c.query(std::string(kCandidateColumns) + "a.identifier IN (" +
                               storage::placeholders(shape, 1) + ")",
                           params);
       if (!rows.ok()) return rows.status();
@@ -146,11 +149,12 @@ StatusOr<Attribution> attribute(const std::vector<std::pair<tenancy::IdKind, std
       result.subscriber_id = subscriber;
       result.line_ref = r.line_ref;
       result.plan_id = r.plan_id;
+      result.holder = r.holder;
       any = true;
     } else if (tenant != result.tenant_id || subscriber != result.subscriber_id) {
-      result.reason = "identifiers disagree: " + what + " belongs to another holder (tenant " +
-                      std::to_string(tenant) + ") than the record's other identifiers (tenant " +
-                      std::to_string(result.tenant_id) + ") at " + format_time_us(event_time);
+      result.reason = "identifiers disagree: " + what + " belongs to " + r.holder +
+                      ", the record's other identifiers to " + result.holder + " at " +
+                      format_time_us(event_time);
       return result;
     }
   }

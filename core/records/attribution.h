@@ -24,6 +24,7 @@ struct Attribution {
   int64_t assignment_id = 0;  // of the first identifier
   int64_t line_ref = 0;
   int64_t plan_id = 0;  // the line's plan under that assignment
+  std::string holder;   // "tenant/account", for messages
   std::string reason;   // why not, when not attributed
 };
 
@@ -36,6 +37,7 @@ struct Candidate {
   int64_t valid_from = 0;
   int64_t valid_to = 0;
   int64_t plan_id = 0;
+  std::string holder;  // "tenant/account", for messages
 };
 
 // The assignments of (kind, normalised identifier) covering the event time.

@@ -9,6 +9,8 @@
 #include "core/records/aggregate.h"
 #include "core/records/attribution.h"
 #include "core/records/rating.h"
+#include "core/records/record_codec.h"
+#include "core/records/record_table.h"
 #include "core/storage/statement_shapes.h"
 
 namespace mvne::records {
@@ -67,69 +69,6 @@ json fields_json(const KindDef& k) {
   return out;
 }
 
-// Fills the charge of attributed records of a rated kind from their lines' plans.
-Status rate(storage::Connection& c, const KindDef& k,
-            const std::vector<std::pair<storage::Row*, int64_t>>& records_and_plans) {
-  if (k.rating == MVNE_RATING_NONE || records_and_plans.empty()) return Status::Ok();
-  std::set<int64_t> plan_ids;
-  for (const auto& [record, plan] : records_and_plans) plan_ids.insert(plan);
-  auto prices = load_prices(c, plan_ids);
-  if (!prices.ok()) return prices.status();
-  for (const auto& [record, plan] : records_and_plans) {
-    auto it = prices->find(plan);
-    if (it == prices->end()) return Status::Internal("plan #" + std::to_string(plan) + " is gone");
-    storage::Row& r = *record;
-    r[k.charge] =
-        charge(k.rating, it->second, as_int(r[k.rated_units]), as_text(r[k.rating_class]));
-  }
-  return Status::Ok();
-}
-
-json payload_json(const storage::Row& record) {
-  json out = json::array();
-  for (const Value& v : record) {
-    if (auto* i = std::get_if<int64_t>(&v))
-      out.push_back(*i);
-    else if (auto* d = std::get_if<double>(&v))
-      out.push_back(*d);
-    else if (auto* s = std::get_if<std::string>(&v))
-      out.push_back(*s);
-    else
-      out.push_back(nullptr);
-  }
-  return out;
-}
-
-storage::Row row_from_payload(const std::string& payload) {
-  storage::Row row;
-  for (const auto& v : json::parse(payload)) {
-    if (v.is_number_integer())
-      row.emplace_back(v.get<int64_t>());
-    else if (v.is_number())
-      row.emplace_back(v.get<double>());
-    else if (v.is_string())
-      row.emplace_back(v.get<std::string>());
-    else
-      row.emplace_back(std::monostate{});
-  }
-  return row;
-}
-
-std::string hex_hash(const std::string& data) {
-  unsigned char out[16];
-  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(data.data()),
-                     data.size(), nullptr, 0);
-  char hex[33];
-  sodium_bin2hex(hex, sizeof hex, out, sizeof out);
-  return hex;
-}
-
-std::string dedup_key(const KindDef& k, const storage::Row& record) {
-  std::string key;
-  for (size_t i : k.dedup) key += storage::as_text(record[i]) + '\x1f';
-  return hex_hash(key);
-}
-
 // Checks one record's shape; returns the problem or "".
 std::string shape_problem(const KindDef& k, const storage::Row& record) {
   if (record.size() != k.fields.size()) {
@@ -146,7 +85,7 @@ std::string shape_problem(const KindDef& k, const storage::Row& record) {
 }
 
 std::string encode_cursor(const Value& sort, int64_t id) {
-  json c = {payload_json({sort})[0], id};
+  json c = {json::parse(payload_json({sort}))[0], id};
   std::string text = c.dump();
   std::string hex(text.size() * 2 + 1, '\0');
   sodium_bin2hex(hex.data(), hex.size(), reinterpret_cast<const unsigned char*>(text.data()),
@@ -170,29 +109,6 @@ StatusOr<std::pair<Value, int64_t>> decode_cursor(const std::string& cursor) {
   return std::make_pair(sort[0], c[1].get<int64_t>());
 }
 
-// The INSERT of `rows` attributed records: scope columns, then the kind's fields.
-std::string insert_sql(const KindDef& k, size_t rows = 1) {
-  std::string sql = "{insert_ignore} INTO " + k.table +
-                    " (tenant_id, subscriber_id, assignment_id, line_ref, event_time, dedup_key, "
-                    "source, ingested_at";
-  for (const auto& f : k.fields) sql += ", f_" + f.name;
-  return sql + ") VALUES " + storage::placeholders(rows, 8 + k.fields.size());
-}
-
-storage::Params insert_params(const KindDef& k, const Attribution& a, const storage::Row& record,
-                              const std::string& key, const std::string& source, int64_t now) {
-  storage::Params params = {a.tenant_id,
-                            a.subscriber_id,
-                            a.assignment_id,
-                            a.line_ref,
-                            as_int(record[k.event_time]),
-                            key,
-                            source,
-                            now};
-  params.insert(params.end(), record.begin(), record.end());
-  return params;
-}
-
 const char* op_sql(int32_t op) {
   switch (op) {
     case MVNE_FILTER_EQ:
@@ -211,25 +127,86 @@ const char* op_sql(int32_t op) {
 RecordStore::RecordStore(std::shared_ptr<storage::Database> db, tenancy::NumberingPlan numbering)
     : db_(std::move(db)), numbering_(std::move(numbering)) {}
 
+namespace {
+
+// Version 2 keys: dedup keys scoped to the tenant, content keys, both length-prefixed.
+constexpr int64_t kKeyVersion = 2;
+
+// Refuses a new kind whose table another declared kind already has.
+Status check_table_unused(storage::Connection& c, const KindDef& k) {
+  auto kinds = catalogue(c);
+  if (!kinds.ok()) return kinds.status();
+  for (const KindDef& other : kinds.value()) {
+    if (other.table == k.table) {
+      return Status::Invalid("record kind '" + k.kind + "' of plugin '" + k.plugin +
+                             "' would share table " + k.table + " with record kind '" +
+                             other.kind + "' of plugin '" + other.plugin +
+                             "'; rename the kind (names are plugin + '_' + kind)");
+    }
+  }
+  return Status::Ok();
+}
+
+// Rewrites the keys of a table (and of its kind's quarantined records) written before
+// dedup keys were scoped to the tenant and content keys existed.
+Status upgrade_keys(storage::Connection& c, const KindDef& k) {
+  Status st = c.execute("ALTER TABLE " + k.table + " ADD COLUMN content_hash {key}");
+  if (!st.ok()) return st;
+  std::string sql = "SELECT id, tenant_id";
+  for (const auto& f : k.fields) sql += ", f_" + f.name;
+  auto rows = c.query(sql + " FROM " + k.table);
+  if (!rows.ok()) return rows.status();
+  for (const auto& r : rows.value()) {
+    storage::Row record(r.begin() + 2, r.end());
+    st = c.execute("UPDATE " + k.table + " SET dedup_key = ?, content_hash = ? WHERE id = ?",
+                   {dedup_key(k, as_int(r[1]), record), content_key(k, record), r[0]});
+    if (!st.ok()) return st;
+  }
+  auto items = c.query("SELECT id, payload FROM quarantine WHERE plugin = ? AND kind = ?",
+                       {k.plugin, k.kind});
+  if (!items.ok()) return items.status();
+  for (const auto& item : items.value()) {
+    json payload = json::parse(as_text(item[1]), nullptr, false);
+    if (!payload.is_array()) continue;  // an unparsed input line: keyed by file and line
+    storage::Row record = row_from_payload(as_text(item[1]));
+    if (!shape_problem(k, record).empty()) continue;
+    const std::string key = content_key(k, record);
+    auto taken = c.query("SELECT id FROM quarantine WHERE plugin = ? AND kind = ? AND dedup_key = ?",
+                         {k.plugin, k.kind, key});
+    if (!taken.ok()) return taken.status();
+    if (!taken->empty()) continue;
+    st = c.execute("UPDATE quarantine SET dedup_key = ? WHERE id = ?", {key, item[0]});
+    if (!st.ok()) return st;
+  }
+  return c.execute("UPDATE record_kinds SET key_version = ? WHERE plugin = ? AND kind = ?",
+                   {kKeyVersion, k.plugin, k.kind});
+}
+
+}  // namespace
+
 Status RecordStore::ensure(const KindDef& k) {
   return db_->transaction([&](storage::Connection& c) {
-    auto existing = c.query("SELECT fields FROM record_kinds WHERE plugin = ? AND kind = ?",
-                            {k.plugin, k.kind});
+    auto existing = c.query(
+        "SELECT fields, key_version FROM record_kinds WHERE plugin = ? AND kind = ?",
+        {k.plugin, k.kind});
     if (!existing.ok()) return existing.status();
     if (existing->empty()) {
+      if (Status st = check_table_unused(c, k); !st.ok()) return st;
       std::string sql = "CREATE TABLE " + k.table +
                         " (id {id}, tenant_id {i64} NOT NULL, subscriber_id {i64} NOT NULL, "
                         "assignment_id {i64} NOT NULL, line_ref {i64} NOT NULL, "
                         "event_time {i64} NOT NULL, dedup_key {key} NOT NULL UNIQUE, "
-                        "source {text} NOT NULL, ingested_at {i64} NOT NULL";
+                        "content_hash {key} NOT NULL, source {text} NOT NULL, "
+                        "ingested_at {i64} NOT NULL";
       for (const auto& f : k.fields) sql += ", f_" + f.name + " " + column_type(f.type);
       Status st = c.execute(sql + "){table_options}");
       if (!st.ok()) return st;
       st = c.execute("CREATE INDEX " + k.table + "_scope ON " + k.table +
                      " (tenant_id, event_time)");
       if (!st.ok()) return st;
-      return c.execute("INSERT INTO record_kinds (plugin, kind, fields) VALUES (?, ?, ?)",
-                       {k.plugin, k.kind, fields_json(k).dump()});
+      return c.execute(
+          "INSERT INTO record_kinds (plugin, kind, fields, key_version) VALUES (?, ?, ?, ?)",
+          {k.plugin, k.kind, fields_json(k).dump(), kKeyVersion});
     }
     json old = json::parse(as_text(existing.value()[0][0]));
     for (const auto& f : k.fields) {
@@ -249,27 +226,17 @@ Status RecordStore::ensure(const KindDef& k) {
         if (!st.ok()) return st;
       }
     }
-    return c.execute("UPDATE record_kinds SET fields = ? WHERE plugin = ? AND kind = ?",
-                     {fields_json(k).dump(), k.plugin, k.kind});
+    Status st = c.execute("UPDATE record_kinds SET fields = ? WHERE plugin = ? AND kind = ?",
+                          {fields_json(k).dump(), k.plugin, k.kind});
+    if (!st.ok() || as_int(existing.value()[0][1]) == kKeyVersion) return st;
+    return upgrade_keys(c, k);
   });
 }
 
 StatusOr<KindDef> RecordStore::catalogued(const std::string& plugin, const std::string& kind) {
-  auto rows =
-      db_->query("SELECT fields FROM record_kinds WHERE plugin = ? AND kind = ?", {plugin, kind});
-  if (!rows.ok()) return rows.status();
-  if (rows->empty())
-    return Status::NotFound("no record kind '" + kind + "' of plugin '" + plugin + "'");
-  KindDef k;
-  k.plugin = plugin;
-  k.kind = kind;
-  for (const auto& f : json::parse(as_text(rows.value()[0][0]))) {
-    k.fields.push_back({f["name"], f["type"], f["roles"]});
-    if (f.contains("rating")) k.rating = f["rating"];
-  }
-  Status st = validate(k);
-  if (!st.ok()) return st;
-  return k;
+  auto lease = db_->acquire();
+  if (!lease.ok()) return lease.status();
+  return records::catalogued(**lease, plugin, kind);
 }
 
 StatusOr<IngestCounts> RecordStore::submit(const KindDef& k,
@@ -306,7 +273,7 @@ StatusOr<std::vector<IngestCounts>> RecordStore::submit_all_in(
     storage::Connection& c, const std::vector<Submission>& submissions) {
   struct Prepared {
     storage::Row record;  // identifiers normalised
-    std::string key;
+    std::string content;  // content key; for a malformed record, its payload's hash
     std::string problem;
     Attribution attribution;
   };
@@ -320,6 +287,7 @@ StatusOr<std::vector<IngestCounts>> RecordStore::submit_all_in(
     batch.reserve(submissions[s].records->size());
     for (const storage::Row& submitted : *submissions[s].records) {
       Prepared p{submitted, {}, shape_problem(k, submitted), {}};
+      const bool well_formed = p.problem.empty();
       for (const auto& [kind, index] : k.identifiers) {
         if (!p.problem.empty() || as_text(p.record[index]).empty()) continue;
         auto normalized = tenancy::normalize(kind, as_text(p.record[index]), numbering_);
@@ -330,7 +298,7 @@ StatusOr<std::vector<IngestCounts>> RecordStore::submit_all_in(
           p.problem = normalized.status().message();
         }
       }
-      p.key = p.problem.empty() ? dedup_key(k, p.record) : hex_hash(payload_json(p.record).dump());
+      p.content = well_formed ? content_key(k, p.record) : hex_hash(payload_json(p.record));
       batch.push_back(std::move(p));
     }
   }
@@ -338,17 +306,17 @@ StatusOr<std::vector<IngestCounts>> RecordStore::submit_all_in(
   if (!assignments.ok()) return assignments.status();
   CandidateLookup lookup = assignments->lookup();
 
-  const std::string quarantine_sql =
-      "{insert_ignore} INTO quarantine (plugin, kind, dedup_key, reason, source, payload, "
-      "created_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?)";
   const int64_t now = now_us();
   std::vector<IngestCounts> all(submissions.size());
   for (size_t s = 0; s < submissions.size(); ++s) {
     const KindDef& k = *submissions[s].kind;
     const std::string& source = submissions[s].source;
     IngestCounts& counts = all[s];
-    std::vector<const Prepared*> attributed;
+    auto hold = [&](const Prepared& p, const std::string& reason) {
+      counts.quarantined += 1;
+      return quarantine_record(c, k, p.content, reason, source, payload_json(p.record), now);
+    };
+    std::vector<Prepared*> attributed;
     std::vector<std::pair<storage::Row*, int64_t>> to_rate;
     for (Prepared& p : prepared[s]) {
       if (p.problem.empty()) {
@@ -365,29 +333,68 @@ StatusOr<std::vector<IngestCounts>> RecordStore::submit_all_in(
         to_rate.emplace_back(&p.record, p.attribution.plan_id);
         continue;
       }
-      Status q = c.execute(quarantine_sql, {k.plugin, k.kind, p.key, p.problem, source,
-                                            payload_json(p.record).dump(), now});
-      if (!q.ok()) return q;
-      (c.changes() > 0 ? counts.quarantined : counts.duplicates) += 1;
+      if (Status q = hold(p, p.problem); !q.ok()) return q;
     }
     if (Status rated = rate(c, k, to_rate); !rated.ok()) return rated;
     // Multi-row inserts of a few fixed shapes, padded with copies of the last row; rows the
-    // unique dedup key turns away (the copies among them) are not stored.
+    // unique dedup key turns away (the copies among them) are not stored. A turned-away
+    // row is then settled against the row holding its key: the same record (a duplicate,
+    // or one stored under a holder that no longer covers it, which is brought up to date),
+    // or another record with that key (quarantined).
+    std::vector<std::string> visible;
     for (size_t i = 0, n = 0; i < attributed.size(); i += n) {
       n = storage::statement_rows(attributed.size() - i);
       const size_t shape = storage::padded_rows(n);
       storage::Params params;
       for (size_t j = i; j < i + n; ++j) {
         const Prepared& p = *attributed[j];
-        storage::Params row = insert_params(k, p.attribution, p.record, p.key, source, now);
+        storage::Params row = insert_params(k, p.attribution, p.record, source, now);
         params.insert(params.end(), std::make_move_iterator(row.begin()),
                       std::make_move_iterator(row.end()));
       }
       storage::pad_rows(params, n, shape);
       Status ins = c.execute(insert_sql(k, shape), params);
       if (!ins.ok()) return ins;
-      counts.stored += c.changes();
-      counts.duplicates += static_cast<int64_t>(n) - c.changes();
+      const int64_t inserted = c.changes();
+      counts.stored += inserted;
+      if (inserted == static_cast<int64_t>(n)) {
+        for (size_t j = i; j < i + n; ++j) visible.push_back(attributed[j]->content);
+        continue;
+      }
+      std::vector<std::string> keys;
+      for (size_t j = i; j < i + n; ++j)
+        keys.push_back(dedup_key(k, attributed[j]->attribution.tenant_id, attributed[j]->record));
+      auto stored = find_by_keys(c, k, keys);
+      if (!stored.ok()) return stored.status();
+      int64_t duplicates = static_cast<int64_t>(n) - inserted;
+      for (size_t j = i; j < i + n; ++j) {
+        const Prepared& p = *attributed[j];
+        auto existing = stored->find(keys[j - i]);
+        if (existing == stored->end()) return Status::Internal(k.table + ": a stored row is gone");
+        auto placed = settle(c, k, existing->second, p.attribution, p.record);
+        if (!placed.ok()) return placed.status();
+        if (*placed == Placement::kConflict) {
+          if (Status q = hold(p, conflict_reason(k, p.record, p.attribution.holder)); !q.ok())
+            return q;
+          --duplicates;
+          continue;
+        }
+        if (*placed == Placement::kRefreshed) {
+          existing->second.tenant_id = p.attribution.tenant_id;
+          existing->second.subscriber_id = p.attribution.subscriber_id;
+          existing->second.assignment_id = p.attribution.assignment_id;
+          counts.stored += 1;
+          --duplicates;
+        }
+        visible.push_back(p.content);
+      }
+      counts.duplicates += duplicates;
+    }
+    // A stored record is no longer pending in quarantine (it was quarantined before its
+    // line's assignment was fixed, or by a correction).
+    if (Status st = resolve_quarantined(c, k, visible, "stored by ingest of " + source, now);
+        !st.ok()) {
+      return st;
     }
   }
   return all;
@@ -499,36 +506,42 @@ StatusOr<QueryResult> RecordStore::query(const KindDef& k, const auth::Principal
   return result;
 }
 
+namespace {
+
+constexpr const char* kQuarantineColumns =
+    "SELECT id, plugin, kind, reason, source, payload, created_at, released_at, resolution "
+    "FROM quarantine";
+
+QuarantineItem to_item(const storage::Row& r) {
+  return {as_int(r[0]),  as_text(r[1]), as_text(r[2]), as_text(r[3]), as_text(r[4]),
+          as_text(r[5]), as_int(r[6]),  as_int(r[7]),  as_text(r[8])};
+}
+
+}  // namespace
+
 StatusOr<std::vector<QuarantineItem>> RecordStore::quarantine(bool include_released) {
-  auto lease = db_->acquire();
-  if (!lease.ok()) return lease.status();
-  auto rows =
-      (*lease)->query(std::string("SELECT id, plugin, kind, reason, source, payload, created_at, "
-                                  "released_at FROM quarantine") +
-                      (include_released ? "" : " WHERE released_at IS NULL") + " ORDER BY id");
-  if (!rows.ok()) return rows.status();
-  std::vector<QuarantineItem> out;
-  for (const auto& r : rows.value()) {
-    out.push_back({as_int(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3]), as_text(r[4]),
-                   as_text(r[5]), as_int(r[6]), as_int(r[7])});
-  }
-  return out;
+  return db_->select<QuarantineItem>(std::string(kQuarantineColumns) +
+                                         (include_released ? "" : " WHERE released_at IS NULL") +
+                                         " ORDER BY id",
+                                     {}, to_item);
 }
 
 StatusOr<QuarantineItem> RecordStore::quarantined(int64_t id) {
-  auto all = quarantine(true);
-  if (!all.ok()) return all.status();
-  for (auto& item : all.value()) {
-    if (item.id == id) return item;
-  }
-  return Status::NotFound("no quarantined record #" + std::to_string(id));
+  auto found =
+      db_->select<QuarantineItem>(std::string(kQuarantineColumns) + " WHERE id = ?", {id}, to_item);
+  if (!found.ok()) return found.status();
+  if (found->empty()) return Status::NotFound("no quarantined record #" + std::to_string(id));
+  return found.value()[0];
 }
 
 StatusOr<IngestCounts> RecordStore::release(int64_t id) {
   auto item = quarantined(id);
   if (!item.ok()) return item.status();
-  if (item->released_at != 0)
-    return Status::Invalid("quarantined record #" + std::to_string(id) + " was already released");
+  const std::string what = "quarantined record #" + std::to_string(id);
+  if (item->released_at != 0) {
+    return Status::Invalid(what + " was already released (" +
+                           (item->resolution.empty() ? "by an operator" : item->resolution) + ")");
+  }
   auto kind = catalogued(item->plugin, item->kind);
   if (!kind.ok()) return kind.status();
   json payload = json::parse(item->payload, nullptr, false);
@@ -552,13 +565,20 @@ StatusOr<IngestCounts> RecordStore::release(int64_t id) {
       return Status::Invalid("record #" + std::to_string(id) +
                              " still cannot be attributed: " + a->reason);
     if (Status rated = rate(c, kind.value(), {{&record, a->plan_id}}); !rated.ok()) return rated;
-    Status ins = c.execute(
-        insert_sql(kind.value()),
-        insert_params(kind.value(), a.value(), record, dedup_key(kind.value(), record),
-                      item->source + " (released #" + std::to_string(id) + ")", now_us()));
-    if (!ins.ok()) return ins;
-    (c.changes() > 0 ? counts.stored : counts.duplicates) += 1;
-    return c.execute("UPDATE quarantine SET released_at = ? WHERE id = ?", {now_us(), id});
+    const int64_t now = now_us();
+    auto placed = place(c, kind.value(), a.value(), record,
+                        item->source + " (released #" + std::to_string(id) + ")", now);
+    if (!placed.ok()) return placed.status();
+    if (*placed == Placement::kConflict) {
+      return Status::Invalid("record #" + std::to_string(id) + " cannot be stored: " +
+                             conflict_reason(kind.value(), record, a->holder));
+    }
+    // Stored, or the same record is stored and visible to its holder: either way it is seen.
+    (*placed == Placement::kDuplicate ? counts.duplicates : counts.stored) += 1;
+    return c.execute(
+        "UPDATE quarantine SET released_at = ?, resolution = ? WHERE id = ? AND "
+        "released_at IS NULL",
+        {now, std::string("released by an operator to ") + a->holder, id});
   });
   if (!st.ok()) return st;
   return counts;

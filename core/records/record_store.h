@@ -1,6 +1,8 @@
 // Where plugin records live. The host owns the tables (one per record kind), attributes
 // every record on the way in, quarantines what it cannot attribute, stores a record seen
-// twice once, and adds the principal's scope to every read.
+// twice once, and adds the principal's scope to every read. Duplicates are recognised
+// within the holder's tenant only: the kind's dedup fields and the tenant make the key;
+// a record with a taken key and other content is quarantined, never dropped.
 #pragma once
 
 #include <mvne/plugin.h>
@@ -20,9 +22,9 @@
 namespace mvne::records {
 
 struct IngestCounts {
-  int64_t stored = 0;
-  int64_t duplicates = 0;
-  int64_t quarantined = 0;
+  int64_t stored = 0;       // newly visible to their holder
+  int64_t duplicates = 0;   // already stored and visible to the same holder
+  int64_t quarantined = 0;  // in quarantine now (new, or pending there already)
 };
 
 struct Filter {
@@ -58,19 +60,22 @@ struct QuarantineItem {
   std::string plugin, kind, reason, source, payload;
   int64_t created_at = 0;
   int64_t released_at = 0;
+  std::string resolution;  // how it left quarantine: released, stored by a later ingest, ...
 };
 
 class RecordStore {
  public:
   RecordStore(std::shared_ptr<storage::Database> db, tenancy::NumberingPlan numbering);
 
-  // Creates the kind's table, or adds fields declared since; a changed type is refused.
+  // Creates the kind's table, or adds fields declared since; a changed type is refused, and
+  // so is a new kind whose table name (rec_<plugin>_<kind>) another kind already has.
   Status ensure(const KindDef& kind);
   // The kind as last declared (for quarantine release when its plugin is not loaded).
   StatusOr<KindDef> catalogued(const std::string& plugin, const std::string& kind);
 
   // Stores one batch: each record attributed and stored, a duplicate skipped, anything
-  // else quarantined with the reason. `source` says where the batch came from.
+  // else quarantined with the reason. `source` says where the batch came from. A stored
+  // record's pending quarantine item (same content) is marked resolved.
   StatusOr<IngestCounts> submit(const KindDef& kind, const std::vector<storage::Row>& records,
                                 const std::string& source);
   // The same inside the caller's transaction on `c` (a group commit of several batches).
@@ -100,9 +105,12 @@ class RecordStore {
                                  const std::string& reason);
 
   StatusOr<std::vector<QuarantineItem>> quarantine(bool include_released);
+  // One item, read by its id.
   StatusOr<QuarantineItem> quarantined(int64_t id);
-  // Re-attributes a quarantined record; stores it and marks it released when it now has
-  // exactly one holder, else fails with the reason it still cannot be attributed.
+  // Re-attributes a quarantined record; when it now has exactly one holder, stores it (or
+  // finds it stored and visible to that holder: a duplicate) and marks it released; else
+  // fails with the reason it still cannot be attributed or stored, and it stays pending.
+  // Success always means the record is visible to its holder.
   StatusOr<IngestCounts> release(int64_t id);
 
  private:

@@ -75,13 +75,29 @@ const std::vector<std::vector<const char*>> kMigrations = {
         "ALTER TABLE plans ADD COLUMN voice_rates {text}",
         "UPDATE plans SET voice_rates = ''",
     },
-    // 4 (audit): the keyed audit chain. Each row names the key that signed it ('' for rows
+    // 4: the keyed audit chain. Each row names the key that signed it ('' for rows
     // written before, which the host seals at start); the head keeps the last row id, so that
     // a group commit numbers its rows before inserting them.
     {
         "ALTER TABLE audit_log ADD COLUMN key_id {key} NOT NULL DEFAULT ''",
         "ALTER TABLE audit_head ADD COLUMN last_id {i64} NOT NULL DEFAULT 0",
         "UPDATE audit_head SET last_id = (SELECT COALESCE(MAX(id), 0) FROM audit_log)",
+    },
+    // 5: record keys scoped to the holder's tenant plus content keys (record tables are
+    // re-keyed when their kind is next declared, while key_version is 1); how a quarantined
+    // record left quarantine; the records a correction of assignment history moved.
+    {
+        "ALTER TABLE record_kinds ADD COLUMN key_version {i64}",
+        "UPDATE record_kinds SET key_version = 1",
+        "ALTER TABLE quarantine ADD COLUMN resolution {text}",
+        R"(CREATE TABLE corrections (
+             id {id}, at {i64} NOT NULL, change_text {text} NOT NULL,
+             plugin {key} NOT NULL, kind {key} NOT NULL,
+             from_tenant_id {i64} NOT NULL, from_subscriber_id {i64} NOT NULL,
+             to_tenant_id {i64} NOT NULL, to_subscriber_id {i64} NOT NULL,
+             records {i64} NOT NULL, first_event {i64} NOT NULL, last_event {i64} NOT NULL,
+             first_ingested {i64} NOT NULL){table_options})",
+        "CREATE INDEX corrections_by_time ON corrections (at)",
     },
 };
 

@@ -2,10 +2,12 @@
 
 #include <cctype>
 #include <filesystem>
+#include <set>
 #include <sstream>
 
 #include "core/common/time.h"
 #include "core/records/rating.h"
+#include "core/records/record_table.h"
 
 namespace mvne::tenancy {
 
@@ -230,6 +232,18 @@ StatusOr<std::vector<Subscriber>> Directory::subscribers(const std::string& tena
       });
 }
 
+StatusOr<std::map<std::string, std::string>> Directory::merged_accounts(
+    const std::string& tenant_code) {
+  auto rows = db_->query(
+      "SELECT s.account_id, m.account_id FROM subscribers s JOIN tenants t ON t.id = s.tenant_id "
+      "JOIN subscribers m ON m.id = s.merged_into WHERE t.code = ?",
+      {tenant_code});
+  if (!rows.ok()) return rows.status();
+  std::map<std::string, std::string> out;
+  for (const Row& r : rows.value()) out[as_text(r[0])] = as_text(r[1]);
+  return out;
+}
+
 std::optional<Directory::Resolved> Directory::resolve(Connection& c, const LineAssignment& line,
                                                       const std::vector<Resolved>& batch,
                                                       std::vector<std::string>& problems) {
@@ -375,7 +389,8 @@ StatusOr<int> Directory::import_assignments(const std::vector<LineAssignment>& l
   return static_cast<int>(lines.size());
 }
 
-Status Directory::close_at(Connection& c, IdKind kind, const std::string& id, int64_t at) {
+StatusOr<records::HistoryChange> Directory::close_at(Connection& c, IdKind kind,
+                                                    const std::string& id, int64_t at) {
   auto current = c.query(std::string(kAssignmentColumns) +
                              "WHERE a.id_kind = ? AND a.identifier = ? AND a.valid_from <= ? "
                              "AND a.valid_to > ?",
@@ -391,30 +406,115 @@ Status Directory::close_at(Connection& c, IdKind kind, const std::string& id, in
                            format_time_us(at) + "; ending it there would erase it");
   }
   Status closed = c.execute("UPDATE assignments SET valid_to = ? WHERE id = ?", {at, old.id});
-  return closed.ok() ? bump_version(c) : closed;
+  if (closed.ok()) closed = bump_version(c);
+  if (!closed.ok()) return closed;
+  auto tid = tenant_id(c, old.tenant_code);
+  if (!tid.ok()) return tid.status();
+  return records::HistoryChange{kind, id, tid.value(), at, old.valid_to};
 }
 
-StatusOr<int64_t> Directory::move(IdKind kind, const std::string& identifier,
-                                  const LineAssignment& to) {
+namespace {
+
+std::string describe(const char* what, const std::vector<records::HistoryChange>& changes,
+                     int64_t at) {
+  std::string out = what;
+  for (size_t i = 0; i < changes.size(); ++i) {
+    out += (i == 0 ? " of " : ", ") + std::string(id_kind_name(changes[i].kind)) + " " +
+           changes[i].identifier;
+  }
+  return out + " at " + format_time_us(at);
+}
+
+}  // namespace
+
+StatusOr<Correction> Directory::move(IdKind kind, const std::string& identifier,
+                                     const LineAssignment& to) {
   auto normalized = normalize(kind, identifier, numbering_);
   if (!normalized.ok()) return normalized.status();
-  int64_t line_ref = 0;
+  Correction done;
   Status st = db_->transaction([&](Connection& c) {
-    Status closed = close_at(c, kind, normalized.value(), to.valid_from);
-    if (!closed.ok()) return closed;
+    // `identifier` must be assigned at the move; the new holder's other identifiers (a
+    // SIM handed over with its number) move too when they are.
+    auto closed = close_at(c, kind, normalized.value(), to.valid_from);
+    if (!closed.ok()) return closed.status();
+    std::vector<records::HistoryChange> changes = {closed.value()};
+    const std::pair<IdKind, const std::string*> others[] = {
+        {IdKind::kMsisdn, &to.msisdn}, {IdKind::kImsi, &to.imsi}, {IdKind::kIccid, &to.iccid}};
+    for (const auto& [other_kind, raw] : others) {
+      if (raw->empty()) continue;
+      auto other = normalize(other_kind, *raw, numbering_);
+      if (!other.ok()) return other.status();
+      if (other_kind == kind && other.value() == normalized.value()) continue;
+      auto open = c.query(
+          "SELECT id FROM assignments WHERE id_kind = ? AND identifier = ? AND valid_from < ? "
+          "AND valid_to > ?",
+          {id_kind_name(other_kind), other.value(), to.valid_from, to.valid_from});
+      if (!open.ok()) return open.status();
+      if (open->empty()) continue;
+      auto also = close_at(c, other_kind, other.value(), to.valid_from);
+      if (!also.ok()) return also.status();
+      changes.push_back(also.value());
+    }
     auto ref = assign_one(c, to, "move");
     if (!ref.ok()) return ref.status();
-    line_ref = ref.value();
+    done.line_ref = ref.value();
+    done.ended = static_cast<int>(changes.size());
+    auto moved = records::reattribute(c, numbering_, changes,
+                                      describe("line move", changes, to.valid_from));
+    if (!moved.ok()) return moved.status();
+    done.records = moved.value();
     return Status::Ok();
   });
   if (!st.ok()) return st;
-  return line_ref;
+  return done;
 }
 
-Status Directory::end(IdKind kind, const std::string& identifier, int64_t at) {
-  auto normalized = normalize(kind, identifier, numbering_);
-  if (!normalized.ok()) return normalized.status();
-  return db_->transaction([&](Connection& c) { return close_at(c, kind, normalized.value(), at); });
+StatusOr<Correction> Directory::end(IdKind kind, const std::string& identifier, int64_t at) {
+  return end({{kind, identifier}}, at, false);
+}
+
+StatusOr<Correction> Directory::end(const std::vector<std::pair<IdKind, std::string>>& identifiers,
+                                    int64_t at, bool whole_line) {
+  std::vector<std::pair<IdKind, std::string>> wanted;
+  for (const auto& [kind, raw] : identifiers) {
+    auto normalized = normalize(kind, raw, numbering_);
+    if (!normalized.ok()) return normalized.status();
+    wanted.emplace_back(kind, normalized.value());
+  }
+  if (wanted.empty()) return Status::Invalid("no identifier to end");
+  Correction done;
+  Status st = db_->transaction([&](Connection& c) {
+    if (whole_line) {
+      // Every identifier of the lines the given ones belong to, assigned at `at`.
+      std::set<std::pair<IdKind, std::string>> all(wanted.begin(), wanted.end());
+      for (const auto& [kind, id] : wanted) {
+        auto lines = c.query(
+            "SELECT b.id_kind, b.identifier FROM assignments a JOIN assignments b "
+            "ON b.line_ref = a.line_ref WHERE a.id_kind = ? AND a.identifier = ? "
+            "AND a.valid_from <= ? AND a.valid_to > ? AND b.valid_from <= ? AND b.valid_to > ?",
+            {id_kind_name(kind), id, at, at, at, at});
+        if (!lines.ok()) return lines.status();
+        for (const Row& r : lines.value()) {
+          auto k = parse_id_kind(as_text(r[0]));
+          if (k.ok()) all.emplace(k.value(), as_text(r[1]));
+        }
+      }
+      wanted.assign(all.begin(), all.end());
+    }
+    std::vector<records::HistoryChange> changes;
+    for (const auto& [kind, id] : wanted) {
+      auto closed = close_at(c, kind, id, at);
+      if (!closed.ok()) return closed.status();
+      changes.push_back(closed.value());
+    }
+    done.ended = static_cast<int>(changes.size());
+    auto moved = records::reattribute(c, numbering_, changes, describe("line end", changes, at));
+    if (!moved.ok()) return moved.status();
+    done.records = moved.value();
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return done;
 }
 
 Status Directory::set_tenant_plugins(const std::string& tenant_code,
@@ -473,12 +573,11 @@ Status Directory::merge_accounts(const std::string& tenant_code, const std::stri
                           {b->id, a->id});
     if (st.ok())
       st = c.execute("UPDATE subscribers SET merged_into = ? WHERE id = ?", {b->id, a->id});
-    auto kinds = c.query("SELECT plugin, kind FROM record_kinds");
+    auto kinds = records::catalogue(c);
     if (!kinds.ok()) return kinds.status();
-    for (const Row& k : kinds.value()) {
+    for (const records::KindDef& k : kinds.value()) {
       if (!st.ok()) break;
-      st = c.execute("UPDATE rec_" + as_text(k[0]) + "_" + as_text(k[1]) +
-                         " SET subscriber_id = ? WHERE subscriber_id = ?",
+      st = c.execute("UPDATE " + k.table + " SET subscriber_id = ? WHERE subscriber_id = ?",
                      {b->id, a->id});
     }
     if (st.ok()) st = bump_version(c);

@@ -5,12 +5,14 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/common/status.h"
+#include "core/records/reattribution.h"
 #include "core/storage/database.h"
 #include "core/tenancy/identifiers.h"
 
@@ -69,6 +71,14 @@ struct AssignmentRow {
   int64_t valid_to = 0;
 };
 
+// What a change of assignment history did: the records it covered were attributed again
+// in the same transaction (to the new holder, or to quarantine).
+struct Correction {
+  int64_t line_ref = 0;  // the new holder's line (move)
+  int ended = 0;         // assignments closed
+  records::Reattributed records;
+};
+
 class Directory {
  public:
   Directory(std::shared_ptr<storage::Database> db, NumberingPlan plan);
@@ -82,6 +92,8 @@ class Directory {
 
   StatusOr<int64_t> add_subscriber(const Subscriber& subscriber);
   StatusOr<std::vector<Subscriber>> subscribers(const std::string& tenant_code);
+  // The tenant's merged accounts: account id -> the account it was merged into.
+  StatusOr<std::map<std::string, std::string>> merged_accounts(const std::string& tenant_code);
 
   // Assigns a line; refused when any identifier overlaps an existing assignment.
   StatusOr<int64_t> assign(const LineAssignment& line);
@@ -90,11 +102,19 @@ class Directory {
   // error lists every problem with its row number.
   StatusOr<int> import_assignments(const std::vector<LineAssignment>& lines);
 
-  // Closes the open assignment of `identifier` at `at` and assigns it to `to` from `at`.
-  StatusOr<int64_t> move(IdKind kind, const std::string& identifier, const LineAssignment& to);
+  // Closes the open assignment of `identifier` at `at` and assigns it to `to` from `at`;
+  // `to`'s other identifiers that are assigned at `at` (the SIM handed over with the
+  // number) are closed there too. Records already attributed through it from `at` on go to the new holder (or to
+  // quarantine when their other identifiers disagree), in the same transaction.
+  StatusOr<Correction> move(IdKind kind, const std::string& identifier, const LineAssignment& to);
 
-  // Ends the assignment of `identifier` that covers `at` (e.g. a contract terminated).
-  Status end(IdKind kind, const std::string& identifier, int64_t at);
+  // Ends the assignment of `identifier` that covers `at` (e.g. a contract terminated);
+  // records already attributed through it from `at` on go to quarantine with the reason.
+  StatusOr<Correction> end(IdKind kind, const std::string& identifier, int64_t at);
+  // The same for several identifiers in one transaction; with `whole_line`, every
+  // identifier assigned with them (one SIM's MSISDN, IMSI and ICCID) ends too.
+  StatusOr<Correction> end(const std::vector<std::pair<IdKind, std::string>>& identifiers,
+                           int64_t at, bool whole_line);
 
   // Replaces the plugins enabled for a tenant.
   Status set_tenant_plugins(const std::string& tenant_code,
@@ -124,8 +144,10 @@ class Directory {
   // Resolves and inserts one line; `what` names the operation in the refusal.
   StatusOr<int64_t> assign_one(storage::Connection& c, const LineAssignment& line,
                                const char* what);
-  // Ends the assignment of `id` (normalised) covering `at`, at `at`.
-  Status close_at(storage::Connection& c, IdKind kind, const std::string& id, int64_t at);
+  // Ends the assignment of `id` (normalised) covering `at`, at `at`; returns the window
+  // it lost.
+  StatusOr<records::HistoryChange> close_at(storage::Connection& c, IdKind kind,
+                                            const std::string& id, int64_t at);
 
   std::shared_ptr<storage::Database> db_;
   NumberingPlan numbering_;

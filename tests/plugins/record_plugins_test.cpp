@@ -144,6 +144,97 @@ TEST_P(RecordPluginsTest, EightTenantsSeeExactlyTheirOwnRecords) {
   EXPECT_EQ(host.metrics().plugin_errors("voice_cdr", "egress_blocked"), 0u);
 }
 
+// Backdated corrections after ingest lose no record, on both backends: a SIM handed over
+// with its number (alpha -> bravo) takes its calls and messages since the move to bravo; a
+// number moved without its SIM (charlie -> delta) sends the records whose IMSI stays with
+// charlie to quarantine; re-ingesting the files changes nothing; once the SIM follows the
+// number, releasing the quarantined records shows them to delta.
+TEST_P(RecordPluginsTest, BackdatedCorrectionsLoseNoRecord) {
+  CdrScenario s = scenario();
+  InProcessHost host(fixture_settings({"voice_cdr", "sms"}, overrides()), db_.db());
+  ASSERT_TRUE(host.apply_status().ok()) << host.apply_status().message();
+  apply_directory(s, *host.services().directory);
+  for (const auto& f : s.voice_files) spool("voice", f);
+  for (const auto& f : s.sms_files) spool("sms", f);
+  ingest::Spooler spooler(&host.plugins(), 2);
+  ASSERT_EQ(spooler.poll(), 4);
+  tenancy::Directory& directory = *host.services().directory;
+  auto quarantined_records = [&]() {
+    std::set<std::string> out;
+    for (const auto& q : host.services().records->quarantine(false).value()) {
+      json payload = json::parse(q.payload);
+      if (payload.is_array()) EXPECT_TRUE(out.insert(payload[0].get<std::string>()).second);
+    }
+    return out;
+  };
+  auto expected_quarantine = [&]() {
+    std::set<std::string> out = s.quarantined_ids(s.voice);
+    for (const auto& id : s.quarantined_ids(s.sms)) out.insert(id);
+    return out;
+  };
+
+  const int64_t alpha_moved = parse_time_us("2026-11-15T00:00:00Z").value();
+  auto moved = directory.move(
+      tenancy::IdKind::kMsisdn, "09010000001",
+      {"bravo", "s1", "", "09010000001", "440101000000001", "", alpha_moved, kForever});
+  ASSERT_TRUE(moved.ok()) << moved.status().message();
+  EXPECT_GT(moved->records.moved, 0);
+  EXPECT_EQ(moved->records.quarantined, 0);
+  reassign_expected(s, "+819010000001", alpha_moved, "bravo");
+
+  const int64_t charlie_moved = parse_time_us("2026-11-20T00:00:00Z").value();
+  auto number_only = directory.move(
+      tenancy::IdKind::kMsisdn, "09010200001",
+      {"delta", "s1", "", "09010200001", "440101003000920", "", charlie_moved, kForever});
+  ASSERT_TRUE(number_only.ok()) << number_only.status().message();
+  EXPECT_GT(number_only->records.quarantined, 0);
+  reassign_expected(s, "+819010200001", charlie_moved, "");
+  EXPECT_EQ(quarantined_records(), expected_quarantine());
+
+  auto tokens = keys(host, s);
+  ScenarioProbe probe;
+  probe.get = [&](const std::string& tenant, const std::string& target, const std::string& accept) {
+    std::map<std::string, std::string> headers = {{"Authorization", "Bearer " + tokens[tenant]}};
+    if (!accept.empty()) headers["Accept"] = accept;
+    auto r = http_get(host.port(), target, headers);
+    return std::make_pair(r.status, r.body);
+  };
+  probe.export_file = [&](const std::string& plugin, const std::string& tenant,
+                          const std::string& date) -> std::string {
+    auto out = run_export(host, plugin, tenant, date);
+    EXPECT_TRUE(out.ok()) << out.status().message();
+    return out.ok() ? slurp(out->file) : "";
+  };
+  check_tenant_views(s, probe);
+  check_exports(s, probe, {"2026-11-16", "2026-11-21"});
+
+  // The same files again (new names, one more blank line): nothing stored twice, nothing
+  // quarantined twice, nothing counted as a duplicate that nobody sees.
+  for (SpoolFile f : s.voice_files) {
+    f.name = "again-" + f.name;
+    f.content += "\n";
+    spool("voice", f);
+  }
+  ASSERT_EQ(spooler.poll(), 2);
+  EXPECT_EQ(quarantined_records(), expected_quarantine());
+  check_tenant_views(s, probe);
+
+  // The SIM follows the number; the quarantined records are released to delta.
+  auto sim = directory.move(
+      tenancy::IdKind::kImsi, "440101002000001",
+      {"delta", "s1", "", "", "440101002000001", "", charlie_moved, kForever});
+  ASSERT_TRUE(sim.ok()) << sim.status().message();
+  for (const auto& q : host.services().records->quarantine(false).value()) {
+    if (q.reason.find("after line move") == std::string::npos) continue;
+    auto released = host.services().records->release(q.id);
+    ASSERT_TRUE(released.ok()) << released.status().message();
+    EXPECT_EQ(released->stored, 1);
+  }
+  reassign_expected(s, "+819010200001", charlie_moved, "delta");
+  EXPECT_EQ(quarantined_records(), expected_quarantine());
+  check_tenant_views(s, probe);
+}
+
 TEST_P(RecordPluginsTest, ExportIsAtomicRepeatableAndDescribedByItsManifest) {
   CdrScenario s = scenario();
   InProcessHost host(fixture_settings({"voice_cdr", "sms"}, overrides()), db_.db());

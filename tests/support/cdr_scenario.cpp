@@ -205,7 +205,7 @@ CdrScenario make_cdr_scenario() {
           std::to_string(billable) + "," + calling + "," + called + "," + type + "," + h.imsi +
           "," + (billable > 0 ? "ANSWERED" : "NO ANSWER"));
       s.voice.push_back({id, code, e164(h.msisdn), start, billable,
-                         h.tenant < 0 ? 0 : rate_voice(h.tenant, type, billable)});
+                         h.tenant < 0 ? 0 : rate_voice(h.tenant, type, billable), type});
     }
     for (int k = 0; k < 4; ++k) {
       std::string id = "m" + std::to_string(next_id++);
@@ -218,7 +218,7 @@ CdrScenario make_cdr_scenario() {
                           "," + (mo ? other : h.msisdn) + "," + h.imsi + ",SMSC-TYO-1,DELIVERED," +
                           std::to_string(segments));
       s.sms.push_back({id, code, e164(h.msisdn), at, segments,
-                       h.tenant < 0 ? 0 : rate_sms(h.tenant, direction, segments)});
+                       h.tenant < 0 ? 0 : rate_sms(h.tenant, direction, segments), direction});
     }
   }
   std::shuffle(voice_lines.begin(), voice_lines.end(), rng);
@@ -240,6 +240,24 @@ CdrScenario make_cdr_scenario() {
        "bad7,2026-11-05T10:00:00+09:00,MO,09010100001,0311112222,,SMSC,DELIVERED,0"},
       s.sms_repeats);
   return s;
+}
+
+void reassign_expected(CdrScenario& s, const std::string& msisdn, int64_t from,
+                       const std::string& tenant) {
+  int index = -1;
+  for (int i = 0; i < 8; ++i) {
+    if (tenant == kCodes[i]) index = i;
+  }
+  for (ExpectedRecord& r : s.voice) {
+    if (r.msisdn != msisdn || r.at < from) continue;
+    r.tenant = tenant;
+    r.charge = index < 0 ? 0 : rate_voice(index, r.rating_class, r.units);
+  }
+  for (ExpectedRecord& r : s.sms) {
+    if (r.msisdn != msisdn || r.at < from) continue;
+    r.tenant = tenant;
+    r.charge = index < 0 ? 0 : rate_sms(index, r.rating_class, r.units);
+  }
 }
 
 void apply_directory(const CdrScenario& s, tenancy::Directory& directory) {

@@ -28,6 +28,7 @@ struct ExpectedRecord {
   int64_t at = 0;      // event time, UTC microseconds
   int64_t units = 0;   // billable seconds or segments
   double charge = 0;
+  std::string rating_class;  // call type or SMS direction
 };
 
 struct SpoolFile {
@@ -57,6 +58,11 @@ struct CdrScenario {
 };
 
 CdrScenario make_cdr_scenario();
+
+// After a correction of assignment history: the records of `msisdn` (E.164) from `from` on
+// belong to `tenant` at its prices ("": they must be in quarantine).
+void reassign_expected(CdrScenario& s, const std::string& msisdn, int64_t from,
+                       const std::string& tenant);
 
 // Creates tenants, plans, subscribers, assignments and moves; fails the test on error.
 void apply_directory(const CdrScenario& s, tenancy::Directory& directory);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/common/time.h"
+#include "core/platform/services.h"
 #include "core/records/record_store.h"
 #include "tests/support/host_process.h"
 #include "tests/support/test_database.h"
@@ -43,6 +44,24 @@ class MvnectlTest : public ::testing::TestWithParam<std::string> {
     ok({"plan", "add", "--tenant", "acme", "--code", "basic"});
     ok({"subscriber", "add", "--tenant", "acme", "--account", "u1", "--service-code", "s", "--plan",
         "basic", "--email", "u1@acme.example"});
+  }
+
+  // A kind with an MSISDN and an IMSI, declared as a plugin would.
+  records::KindDef cdr_kind(records::RecordStore& store) {
+    records::KindDef kind;
+    kind.plugin = "voice";
+    kind.kind = "cdr";
+    kind.fields = {{"id", MVNE_FIELD_TEXT, MVNE_ROLE_DEDUP_KEY},
+                   {"at", MVNE_FIELD_TIME, MVNE_ROLE_EVENT_TIME},
+                   {"msisdn", MVNE_FIELD_TEXT, MVNE_ROLE_MSISDN},
+                   {"imsi", MVNE_FIELD_TEXT, MVNE_ROLE_IMSI}};
+    EXPECT_TRUE(records::validate(kind).ok());
+    EXPECT_TRUE(store.ensure(kind).ok());
+    return kind;
+  }
+  storage::Row cdr(const std::string& id, const char* when, const std::string& msisdn,
+                   const std::string& imsi) {
+    return {id, parse_time_us(when).value(), msisdn, imsi};
   }
 
   TempDir dir_;
@@ -134,6 +153,117 @@ TEST_P(MvnectlTest, QuarantineReleaseAfterTheFix) {
   EXPECT_EQ(ctl({"quarantine", "list"}).out, "(none)\n");
   auto audit = ctl({"--json", "audit", "verify"});
   EXPECT_EQ(audit.exit_code, 0) << audit.out;
+}
+
+// One `line end --line` retires a whole SIM (MSISDN, IMSI, ICCID) at a past time; the
+// records it covered go to quarantine (counted and audited), and the exposure report lists
+// them with what the earlier holder was sent while it could read them.
+TEST_P(MvnectlTest, BackdatedLineEndIsCountedAndReported) {
+  seed();
+  ok({"line", "assign", "--tenant", "acme", "--account", "u1", "--msisdn", "09077770000", "--imsi",
+      "440100000000077", "--iccid", "8981100000000000002", "--from", "2026-04-01"});
+  records::RecordStore store(test_db_.db(), {});
+  records::KindDef kind = cdr_kind(store);
+  auto counts = store.submit(kind,
+                             {cdr("c1", "2026-05-01", "09077770000", "440100000000077"),
+                              cdr("c2", "2026-06-02", "09077770000", "440100000000077"),
+                              cdr("c3", "2026-06-03", "09077770000", "")},
+                             "file.csv");
+  ASSERT_TRUE(counts.ok() && counts->stored == 3);
+  audit::Entry sent;
+  sent.principal = "tenant:acme";
+  sent.plugin = "voice";
+  sent.action = "http_response";
+  sent.record_kind = "cdr";
+  sent.row_count = 3;
+  ASSERT_TRUE(platform::Services::on(test_db_.db(), {})->audit->append(sent).ok());
+
+  auto end = ctl({"--json", "line", "end", "--msisdn", "090-7777-0000", "--line", "--at",
+                  "2026-06-01"});
+  ASSERT_EQ(end.exit_code, 0) << end.err;
+  auto done = nlohmann::json::parse(end.out);
+  EXPECT_EQ(done["assignments_ended"], 3);
+  EXPECT_EQ(done["records_quarantined"], 2);
+  auto history = nlohmann::json::parse(ctl({"--json", "line", "history", "--iccid",
+                                            "8981100000000000002"})
+                                           .out);
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0]["to"], "2026-06-01T00:00:00Z");
+
+  auto report = ctl({"--json", "audit", "exposure", "--corrections", "--from", "2026-01-01",
+                     "--to", "2100-01-01", "--tenant", "acme"});
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  auto rows = nlohmann::json::parse(report.out);
+  ASSERT_EQ(rows.size(), 1u) << report.out;
+  EXPECT_EQ(rows[0]["records"], 2);
+  EXPECT_EQ(rows[0]["earlier_holder"], "acme/u1");
+  EXPECT_EQ(rows[0]["now"], "quarantine");
+  EXPECT_EQ(rows[0]["deliveries_to_earlier_holder"], 1);
+  EXPECT_EQ(rows[0]["rows_in_them"], 3);
+  auto audit = nlohmann::json::parse(
+      ctl({"--json", "audit", "exposure", "--from", "2026-01-01", "--to", "2100-01-01"}).out);
+  EXPECT_EQ(audit.size(), 1u) << "operator actions are not deliveries";
+}
+
+// `quarantine list --json` carries each record's values (escaped); `quarantine show` reads
+// one item by id.
+TEST_P(MvnectlTest, QuarantineListCarriesTheRecord) {
+  seed();
+  records::RecordStore store(test_db_.db(), {});
+  records::KindDef kind = cdr_kind(store);
+  ASSERT_TRUE(
+      store.submit(kind, {cdr("c\x1b[2J", "2026-05-01", "09077770000", "")}, "file.csv").ok());
+  auto list = ctl({"--json", "quarantine", "list"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_EQ(list.out.find('\x1b'), std::string::npos) << "escaped in JSON";
+  auto items = nlohmann::json::parse(list.out);
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0]["record"][0], "c\x1b[2J");
+  auto show = ctl({"--json", "quarantine", "show", "--id",
+                   std::to_string(items[0]["id"].get<int64_t>())});
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_EQ(nlohmann::json::parse(show.out)["record"][2], "+819077770000");
+  auto missing = ctl({"quarantine", "show", "--id", "999"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(missing.err, "mvnectl: no quarantined record #999\n");
+}
+
+// Small operator paths: `tenant plugins --plugins` works (--set is the global override); a
+// merged account is listed with the account it went into; `audit exposure --tenant` matches
+// the code exactly ('_' is no wildcard).
+TEST_P(MvnectlTest, PluginsMergedAccountsAndExactTenantCodes) {
+  seed();
+  ok({"tenant", "plugins", "--code", "acme", "--plugins", "voice_cdr,sms"});
+  auto tenants = nlohmann::json::parse(ctl({"--json", "tenant", "list"}).out);
+  EXPECT_EQ(tenants[0]["plugins"], "voice_cdr,sms");
+
+  ok({"subscriber", "add", "--tenant", "acme", "--account", "u1b", "--service-code", "s", "--plan",
+      "basic", "--email", "u1@acme.example"});
+  ok({"subscriber", "merge", "--tenant", "acme", "--from", "u1b", "--into", "u1"});
+  auto subscribers =
+      nlohmann::json::parse(ctl({"--json", "subscriber", "list", "--tenant", "acme"}).out);
+  ASSERT_EQ(subscribers.size(), 2u);
+  EXPECT_EQ(subscribers[0]["account"], "u1");
+  EXPECT_EQ(subscribers[0]["merged_into"], "");
+  EXPECT_EQ(subscribers[1]["account"], "u1b");
+  EXPECT_EQ(subscribers[1]["merged_into"], "u1");
+
+  auto services = platform::Services::on(test_db_.db(), {});
+  audit::Entry sent;
+  sent.principal = "consumer:abc/u1";
+  sent.plugin = "voice";
+  sent.action = "http_response";
+  sent.record_kind = "cdr";
+  sent.row_count = 1;
+  ASSERT_TRUE(services->audit->append(sent).ok());
+  auto other = nlohmann::json::parse(ctl({"--json", "audit", "exposure", "--from", "2026-01-01",
+                                          "--to", "2100-01-01", "--tenant", "a_c"})
+                                         .out);
+  EXPECT_TRUE(other.empty()) << other.dump();
+  auto own = nlohmann::json::parse(ctl({"--json", "audit", "exposure", "--from", "2026-01-01",
+                                        "--to", "2100-01-01", "--tenant", "abc"})
+                                       .out);
+  EXPECT_EQ(own.size(), 1u);
 }
 
 TEST_P(MvnectlTest, AuditVerifyFailsOnTampering) {

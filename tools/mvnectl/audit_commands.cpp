@@ -1,11 +1,51 @@
 // audit commands: verify the keyed hash chain, rotate its key; size an exposure window.
 #include "core/common/time.h"
+#include "core/records/reattribution.h"
 #include "tools/mvnectl/command.h"
 
 namespace mvne::ctl {
 
 namespace po = boost::program_options;
 using json = nlohmann::ordered_json;
+
+namespace {
+
+// The corrections of assignment history made in [from, to): the records each one took from
+// an earlier holder, and what that holder's principals were sent of that record kind while
+// they could read them (from the first one's ingest to the correction). The audit log
+// counts deliveries, not records: these are the deliveries that may have included them.
+StatusOr<json> corrections_report(Session& s, int64_t from, int64_t to, const std::string& tenant) {
+  auto rows = records::corrections(s.db(), from, to, tenant);
+  if (!rows.ok()) return rows.status();
+  json out = json::array();
+  for (const auto& c : rows.value()) {
+    auto sent = s.audit().exposure(c.first_ingested, c.at, c.from_tenant);
+    if (!sent.ok()) return sent.status();
+    int64_t deliveries = 0, delivered_rows = 0;
+    for (const auto& line : sent.value()) {
+      bool holder = line.principal == "tenant:" + c.from_tenant ||
+                    line.principal == "consumer:" + c.from_tenant + "/" + c.from_account;
+      if (!holder || line.record_kind != c.kind) continue;
+      deliveries += line.deliveries;
+      delivered_rows += line.rows;
+    }
+    out.push_back({{"corrected", format_time_us(c.at)},
+                   {"change", c.change},
+                   {"plugin", c.plugin},
+                   {"record_kind", c.kind},
+                   {"records", c.records},
+                   {"earlier_holder", c.from_tenant + "/" + c.from_account},
+                   {"now", c.to_tenant.empty() ? "quarantine" : c.to_tenant + "/" + c.to_account},
+                   {"events_from", format_time_us(c.first_event)},
+                   {"events_to", format_time_us(c.last_event)},
+                   {"readable_since", format_time_us(c.first_ingested)},
+                   {"deliveries_to_earlier_holder", deliveries},
+                   {"rows_in_them", delivered_rows}});
+  }
+  return out;
+}
+
+}  // namespace
 
 std::vector<Command> audit_commands() {
   return {
@@ -36,13 +76,22 @@ std::vector<Command> audit_commands() {
          o.add_options()("from", po::value<std::string>()->required(), "start, e.g. 2026-11-01")(
              "to", po::value<std::string>()->required(), "end, exclusive")(
              "tenant", po::value<std::string>()->default_value(""),
-             "only this tenant's principals");
+             "only this tenant's principals")(
+             "corrections",
+             "instead: records that corrections of assignment history in the window took "
+             "from an earlier holder, and what that holder was sent of them meanwhile");
        },
        [](Session& s, const po::variables_map& vm) {
          auto from = parse_time_us(arg(vm, "from"));
          auto to = parse_time_us(arg(vm, "to"));
          if (!from.ok()) return refuse(Status::Invalid("--from: " + from.status().message()));
          if (!to.ok()) return refuse(Status::Invalid("--to: " + to.status().message()));
+         if (vm.count("corrections")) {
+           auto report = corrections_report(s, from.value(), to.value(), arg(vm, "tenant"));
+           if (!report.ok()) return refuse(report.status());
+           s.print(report.value());
+           return kOk;
+         }
          auto lines = s.audit().exposure(from.value(), to.value(), arg(vm, "tenant"));
          if (!lines.ok()) return refuse(lines.status());
          json out = json::array();

@@ -16,8 +16,9 @@ json item_json(const records::QuarantineItem& q, bool with_payload) {
               {"source", q.source},
               {"reason", q.reason},
               {"quarantined", format_time_us(q.created_at)},
-              {"released", q.released_at ? format_time_us(q.released_at) : ""}};
-  if (with_payload) out["record"] = json::parse(q.payload);
+              {"released", q.released_at ? format_time_us(q.released_at) : ""},
+              {"resolution", q.resolution}};
+  if (with_payload) out["record"] = json::parse(q.payload, nullptr, false);
   return out;
 }
 
@@ -31,7 +32,8 @@ std::vector<Command> quarantine_commands() {
          auto items = s.records().quarantine(vm.count("all") > 0);
          if (!items.ok()) return refuse(items.status());
          json out = json::array();
-         for (const auto& q : items.value()) out.push_back(item_json(q, false));
+         // The record's values in JSON (escaped there); the text table stays one line each.
+         for (const auto& q : items.value()) out.push_back(item_json(q, s.json()));
          s.print(out);
          return kOk;
        }},
@@ -40,7 +42,7 @@ std::vector<Command> quarantine_commands() {
          o.add_options()("id", po::value<int64_t>()->required(), "quarantine id");
        },
        [](Session& s, const po::variables_map& vm) {
-         auto item = s.records().quarantined(vm["id"].as<int64_t>());
+         auto item = s.records().quarantined(vm["id"].as<int64_t>());  // that item alone
          if (!item.ok()) return refuse(item.status());
          s.print(item_json(item.value(), true));
          return kOk;
@@ -53,7 +55,11 @@ std::vector<Command> quarantine_commands() {
          int64_t id = vm["id"].as<int64_t>();
          auto counts = s.records().release(id);
          if (!counts.ok()) return refuse(counts.status());
-         if (Status st = s.audit_action("quarantine_release", "#" + std::to_string(id)); !st.ok()) {
+         if (Status st = s.audit_action("quarantine_release",
+                                        "#" + std::to_string(id) +
+                                            " stored=" + std::to_string(counts->stored) +
+                                            " duplicate=" + std::to_string(counts->duplicates));
+             !st.ok()) {
            return refuse(st);
          }
          s.print(

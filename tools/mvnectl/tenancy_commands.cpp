@@ -37,6 +37,14 @@ json assignment_json(const tenancy::AssignmentRow& a) {
           {"to", a.valid_to == kForever ? "open" : format_time_us(a.valid_to)}};
 }
 
+// What a correction of assignment history did to the records it covered.
+json correction_json(const tenancy::Correction& c) {
+  return {{"assignments_ended", c.ended},
+          {"records_covered", c.records.examined},
+          {"records_reattributed", c.records.moved},
+          {"records_quarantined", c.records.quarantined}};
+}
+
 // Reads the period options into `line`; returns the problem, if any.
 Status read_period(const po::variables_map& vm, const char* from_name,
                    tenancy::LineAssignment& line) {
@@ -174,41 +182,45 @@ std::vector<Command> tenancy_commands() {
        }},
       {"tenant", "plugins", "set the plugins enabled for a tenant",
        [](po::options_description& o) {
+         // Not --set: that is the global configuration override.
          o.add_options()("code", po::value<std::string>()->required(), "tenant code")(
-             "set", po::value<std::string>()->required(), "plugins, comma-separated (empty: none)");
+             "plugins", po::value<std::string>()->required(),
+             "plugins, comma-separated (empty: none)");
        },
        [](Session& s, const po::variables_map& vm) {
-         Status st = s.directory().set_tenant_plugins(arg(vm, "code"), split(arg(vm, "set")));
+         Status st = s.directory().set_tenant_plugins(arg(vm, "code"), split(arg(vm, "plugins")));
          if (!st.ok()) return refuse(st);
-         if (Status a = s.audit_action("tenant_plugins", arg(vm, "code") + ": " + arg(vm, "set"));
+         if (Status a =
+                 s.audit_action("tenant_plugins", arg(vm, "code") + ": " + arg(vm, "plugins"));
              !a.ok()) {
            return refuse(a);
          }
-         s.print(json{{"tenant", arg(vm, "code")}, {"plugins", arg(vm, "set")}});
+         s.print(json{{"tenant", arg(vm, "code")}, {"plugins", arg(vm, "plugins")}});
          return kOk;
        }},
-      {"line", "end", "end an identifier's assignment at a time (no new holder)",
+      {"line", "end", "end a line's assignment at a time (no new holder)",
        [](po::options_description& o) {
          o.add_options()("msisdn", po::value<std::string>(), "phone number")(
              "imsi", po::value<std::string>(), "IMSI")("iccid", po::value<std::string>(), "ICCID")(
+             "line", "also end every identifier assigned with the given one (the whole SIM)")(
              "at", po::value<std::string>()->required(), "when it ends");
        },
        [](Session& s, const po::variables_map& vm) {
          auto at = parse_time_us(arg(vm, "at"));
          if (!at.ok()) return refuse(Status::Invalid("--at: " + at.status().message()));
+         std::vector<std::pair<tenancy::IdKind, std::string>> ids;
          for (const char* kind : {"msisdn", "imsi", "iccid"}) {
-           if (!vm.count(kind)) continue;
-           Status st =
-               s.directory().end(tenancy::parse_id_kind(kind).value(), arg(vm, kind), at.value());
-           if (!st.ok()) return refuse(st);
-           if (Status a = s.audit_action("line_end", std::string(kind) + " at " + arg(vm, "at"));
-               !a.ok()) {
-             return refuse(a);
-           }
-           s.print(json{{"ended", arg(vm, kind)}, {"at", format_time_us(at.value())}});
-           return kOk;
+           if (vm.count(kind)) ids.emplace_back(tenancy::parse_id_kind(kind).value(), arg(vm, kind));
          }
-         return refuse(Status::Invalid("give --msisdn, --imsi or --iccid"));
+         if (ids.empty()) return refuse(Status::Invalid("give --msisdn, --imsi or --iccid"));
+         auto done = s.directory().end(ids, at.value(), vm.count("line") > 0);
+         if (!done.ok()) return refuse(done.status());
+         json out = correction_json(done.value());
+         out["at"] = format_time_us(at.value());
+         if (Status a = s.audit_action("line_end", out.dump(), done->records.examined); !a.ok())
+           return refuse(a);
+         s.print(out);
+         return kOk;
        }},
       {"plan", "add", "add a plan to a tenant",
        [](po::options_description& o) {
@@ -295,12 +307,17 @@ std::vector<Command> tenancy_commands() {
        [](Session& s, const po::variables_map& vm) {
          auto all = s.directory().subscribers(arg(vm, "tenant"));
          if (!all.ok()) return refuse(all.status());
+         auto merged = s.directory().merged_accounts(arg(vm, "tenant"));
+         if (!merged.ok()) return refuse(merged.status());
          json out = json::array();
          for (const auto& sub : all.value()) {
            out.push_back({{"account", sub.account_id},
                           {"service_code", sub.service_code},
                           {"plan", sub.plan_code},
-                          {"email", sub.email}});
+                          {"email", sub.email},
+                          {"merged_into", merged->count(sub.account_id)
+                                              ? merged->at(sub.account_id)
+                                              : std::string()}});
          }
          s.print(out);
          return kOk;
@@ -356,15 +373,18 @@ std::vector<Command> tenancy_commands() {
                                                   : tenancy::IdKind::kIccid;
          const std::string& id = !l.msisdn.empty() ? l.msisdn : !l.imsi.empty() ? l.imsi : l.iccid;
          if (id.empty()) return refuse(Status::Invalid("give --msisdn, --imsi or --iccid"));
-         auto ref = s.directory().move(kind, id, l);
-         if (!ref.ok()) return refuse(ref.status());
-         if (Status st =
-                 s.audit_action("line_move", std::string(tenancy::id_kind_name(kind)) + " to " +
-                                                 l.tenant_code + "/" + l.account_id);
+         auto done = s.directory().move(kind, id, l);
+         if (!done.ok()) return refuse(done.status());
+         json out = {{"line", done->line_ref}};
+         out.update(correction_json(done.value()));
+         if (Status st = s.audit_action("line_move",
+                                        std::string(tenancy::id_kind_name(kind)) + " to " +
+                                            l.tenant_code + "/" + l.account_id + " " + out.dump(),
+                                        done->records.examined);
              !st.ok()) {
            return refuse(st);
          }
-         s.print(json{{"line", ref.value()}});
+         s.print(out);
          return kOk;
        }},
       {"line", "history", "every assignment of one identifier",
