@@ -10,8 +10,9 @@ namespace mvne::records {
 namespace {
 
 Candidate to_candidate(const storage::Row& r) {
-  return {storage::as_int(r[0]), storage::as_int(r[1]), storage::as_int(r[2]),
-          storage::as_int(r[3]), storage::as_int(r[4]), storage::as_int(r[5]),
+  return {storage::as_int(r[0]), storage::as_int(r[1]),
+          storage::as_int(r[2]), storage::as_int(r[3]),
+          storage::as_int(r[4]), storage::as_int(r[5]),
           storage::as_int(r[7]), storage::as_text(r[8]) + "/" + storage::as_text(r[9])};
 }
 
@@ -26,10 +27,9 @@ constexpr const char* kCandidateColumns =
 CandidateLookup database_lookup(storage::Connection& c) {
   return [&c](tenancy::IdKind kind, const std::string& id,
               int64_t t) -> StatusOr<std::vector<Candidate>> {
-    auto rows = c.query(
-        std::string(kCandidateColumns) +
-            "a.identifier = ? AND a.valid_from <= ? AND a.valid_to > ?",
-        {tenancy::id_kind_name(kind), id, t, t});
+    auto rows = c.query(std::string(kCandidateColumns) +
+                            "a.identifier = ? AND a.valid_from <= ? AND a.valid_to > ?",
+                        {tenancy::id_kind_name(kind), id, t, t});
     if (!rows.ok()) return rows.status();
     std::vector<Candidate> out;
     for (const auto& r : rows.value()) out.push_back(to_candidate(r));

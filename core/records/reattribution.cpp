@@ -32,7 +32,7 @@ struct CoveredRow {
 // The stored records of `k` attributed to the change's tenant in its window that carry its
 // identifier in any field of its kind.
 StatusOr<std::vector<CoveredRow>> covered(storage::Connection& c, const KindDef& k,
-                                         const HistoryChange& change) {
+                                          const HistoryChange& change) {
   std::string match;
   storage::Params params = {change.tenant_id, change.from, change.to};
   for (const auto& [kind, index] : k.identifiers) {
@@ -170,9 +170,9 @@ StatusOr<std::vector<CorrectionRow>> corrections(storage::Database& db, int64_t 
     params.push_back(tenant_code);
   }
   return db.select<CorrectionRow>(sql + " ORDER BY c.id", params, [](const storage::Row& r) {
-    return CorrectionRow{as_int(r[0]),  as_text(r[1]),  as_text(r[2]), as_text(r[3]),
-                         as_text(r[4]), as_text(r[5]),  as_text(r[6]), as_text(r[7]),
-                         as_int(r[8]),  as_int(r[9]),   as_int(r[10]), as_int(r[11])};
+    return CorrectionRow{as_int(r[0]),  as_text(r[1]), as_text(r[2]), as_text(r[3]),
+                         as_text(r[4]), as_text(r[5]), as_text(r[6]), as_text(r[7]),
+                         as_int(r[8]),  as_int(r[9]),  as_int(r[10]), as_int(r[11])};
   });
 }
 

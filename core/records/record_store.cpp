@@ -139,8 +139,8 @@ Status check_table_unused(storage::Connection& c, const KindDef& k) {
   for (const KindDef& other : kinds.value()) {
     if (other.table == k.table) {
       return Status::Invalid("record kind '" + k.kind + "' of plugin '" + k.plugin +
-                             "' would share table " + k.table + " with record kind '" +
-                             other.kind + "' of plugin '" + other.plugin +
+                             "' would share table " + k.table + " with record kind '" + other.kind +
+                             "' of plugin '" + other.plugin +
                              "'; rename the kind (names are plugin + '_' + kind)");
     }
   }
@@ -171,8 +171,9 @@ Status upgrade_keys(storage::Connection& c, const KindDef& k) {
     storage::Row record = row_from_payload(as_text(item[1]));
     if (!shape_problem(k, record).empty()) continue;
     const std::string key = content_key(k, record);
-    auto taken = c.query("SELECT id FROM quarantine WHERE plugin = ? AND kind = ? AND dedup_key = ?",
-                         {k.plugin, k.kind, key});
+    auto taken =
+        c.query("SELECT id FROM quarantine WHERE plugin = ? AND kind = ? AND dedup_key = ?",
+                {k.plugin, k.kind, key});
     if (!taken.ok()) return taken.status();
     if (!taken->empty()) continue;
     st = c.execute("UPDATE quarantine SET dedup_key = ? WHERE id = ?", {key, item[0]});
@@ -186,9 +187,9 @@ Status upgrade_keys(storage::Connection& c, const KindDef& k) {
 
 Status RecordStore::ensure(const KindDef& k) {
   return db_->transaction([&](storage::Connection& c) {
-    auto existing = c.query(
-        "SELECT fields, key_version FROM record_kinds WHERE plugin = ? AND kind = ?",
-        {k.plugin, k.kind});
+    auto existing =
+        c.query("SELECT fields, key_version FROM record_kinds WHERE plugin = ? AND kind = ?",
+                {k.plugin, k.kind});
     if (!existing.ok()) return existing.status();
     if (existing->empty()) {
       if (Status st = check_table_unused(c, k); !st.ok()) return st;

@@ -113,11 +113,11 @@ StatusOr<std::map<std::string, StoredRow>> find_by_keys(storage::Connection& c, 
     storage::Params params(keys.begin() + static_cast<std::ptrdiff_t>(i),
                            keys.begin() + static_cast<std::ptrdiff_t>(i + n));
     storage::pad_rows(params, n, shape);
-    auto rows = c.query("SELECT dedup_key, id, content_hash, tenant_id, subscriber_id, "
-                        "assignment_id FROM " +
-                            k.table + " WHERE dedup_key IN (" + storage::placeholders(shape, 1) +
-                            ")",
-                        params);
+    auto rows = c.query(
+        "SELECT dedup_key, id, content_hash, tenant_id, subscriber_id, "
+        "assignment_id FROM " +
+            k.table + " WHERE dedup_key IN (" + storage::placeholders(shape, 1) + ")",
+        params);
     if (!rows.ok()) return rows.status();
     for (const auto& r : rows.value()) {
       out[as_text(r[0])] =

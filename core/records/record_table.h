@@ -45,10 +45,10 @@ StatusOr<std::map<std::string, StoredRow>> find_by_keys(storage::Connection& c, 
                                                         const std::vector<std::string>& keys);
 
 enum class Placement {
-  kStored,      // inserted
-  kDuplicate,   // the same record is stored, visible to the same holder
-  kRefreshed,   // the same record was stored under a holder that no longer covers it: moved
-  kConflict,    // another record holds the key: nothing written
+  kStored,     // inserted
+  kDuplicate,  // the same record is stored, visible to the same holder
+  kRefreshed,  // the same record was stored under a holder that no longer covers it: moved
+  kConflict,   // another record holds the key: nothing written
 };
 
 // Settles `record` (rated, attributed by `a`) against `existing`, the row holding its key.

@@ -390,7 +390,7 @@ StatusOr<int> Directory::import_assignments(const std::vector<LineAssignment>& l
 }
 
 StatusOr<records::HistoryChange> Directory::close_at(Connection& c, IdKind kind,
-                                                    const std::string& id, int64_t at) {
+                                                     const std::string& id, int64_t at) {
   auto current = c.query(std::string(kAssignmentColumns) +
                              "WHERE a.id_kind = ? AND a.identifier = ? AND a.valid_from <= ? "
                              "AND a.valid_to > ?",
@@ -459,8 +459,8 @@ StatusOr<Correction> Directory::move(IdKind kind, const std::string& identifier,
     if (!ref.ok()) return ref.status();
     done.line_ref = ref.value();
     done.ended = static_cast<int>(changes.size());
-    auto moved = records::reattribute(c, numbering_, changes,
-                                      describe("line move", changes, to.valid_from));
+    auto moved =
+        records::reattribute(c, numbering_, changes, describe("line move", changes, to.valid_from));
     if (!moved.ok()) return moved.status();
     done.records = moved.value();
     return Status::Ok();

@@ -104,8 +104,8 @@ class Directory {
 
   // Closes the open assignment of `identifier` at `at` and assigns it to `to` from `at`;
   // `to`'s other identifiers that are assigned at `at` (the SIM handed over with the
-  // number) are closed there too. Records already attributed through it from `at` on go to the new holder (or to
-  // quarantine when their other identifiers disagree), in the same transaction.
+  // number) are closed there too. Records already attributed through it from `at` on go to the new
+  // holder (or to quarantine when their other identifiers disagree), in the same transaction.
   StatusOr<Correction> move(IdKind kind, const std::string& identifier, const LineAssignment& to);
 
   // Ends the assignment of `identifier` that covers `at` (e.g. a contract terminated);

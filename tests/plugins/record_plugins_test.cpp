@@ -95,9 +95,16 @@ TEST_P(RecordPluginsTest, EightTenantsSeeExactlyTheirOwnRecords) {
     int64_t duplicates = static_cast<int64_t>(m.ingest_records(plugin, "duplicate"));
     int64_t quarantined = static_cast<int64_t>(m.ingest_records(plugin, "quarantined"));
     EXPECT_EQ(stored + duplicates + quarantined, lines) << plugin;
-    int64_t mistaken = static_cast<int64_t>(s.quarantined_ids(records).size());
-    EXPECT_EQ(quarantined, malformed + mistaken) << plugin;
-    EXPECT_EQ(duplicates, repeats) << plugin;
+    const std::set<std::string> held = s.quarantined_ids(records);
+    int64_t mistaken = static_cast<int64_t>(held.size());
+    // A repeated line of a quarantined record counts as quarantined again, not as a
+    // duplicate: nobody sees it.
+    int64_t repeats_held = 0;
+    for (const auto& f : files) {
+      for (const auto& id : f.repeated_ids) repeats_held += static_cast<int64_t>(held.count(id));
+    }
+    EXPECT_EQ(quarantined, malformed + mistaken + repeats_held) << plugin;
+    EXPECT_EQ(duplicates, repeats - repeats_held) << plugin;
     EXPECT_EQ(stored, static_cast<int64_t>(records.size()) - mistaken) << plugin;
   };
   check_counts("voice_cdr", s.voice_files, s.voice, s.voice_repeats);
@@ -163,7 +170,9 @@ TEST_P(RecordPluginsTest, BackdatedCorrectionsLoseNoRecord) {
     std::set<std::string> out;
     for (const auto& q : host.services().records->quarantine(false).value()) {
       json payload = json::parse(q.payload);
-      if (payload.is_array()) EXPECT_TRUE(out.insert(payload[0].get<std::string>()).second);
+      if (payload.is_array()) {
+        EXPECT_TRUE(out.insert(payload[0].get<std::string>()).second);
+      }
     }
     return out;
   };
@@ -220,9 +229,9 @@ TEST_P(RecordPluginsTest, BackdatedCorrectionsLoseNoRecord) {
   check_tenant_views(s, probe);
 
   // The SIM follows the number; the quarantined records are released to delta.
-  auto sim = directory.move(
-      tenancy::IdKind::kImsi, "440101002000001",
-      {"delta", "s1", "", "", "440101002000001", "", charlie_moved, kForever});
+  auto sim =
+      directory.move(tenancy::IdKind::kImsi, "440101002000001",
+                     {"delta", "s1", "", "", "440101002000001", "", charlie_moved, kForever});
   ASSERT_TRUE(sim.ok()) << sim.status().message();
   for (const auto& q : host.services().records->quarantine(false).value()) {
     if (q.reason.find("after line move") == std::string::npos) continue;

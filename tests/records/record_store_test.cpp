@@ -352,13 +352,12 @@ TEST_P(RecordStoreTest, MultiFieldDedupKeysAreUnambiguous) {
               {"msisdn", MVNE_FIELD_TEXT, MVNE_ROLE_MSISDN}};
   ASSERT_TRUE(validate(k).ok());
   ASSERT_TRUE(store_.ensure(k).ok());
-  auto counts = store_.submit(
-      k,
-      {Row{std::string("x\x1f"), std::string("y"), at("2026-01-15T00:00:00Z"),
-           std::string("09022220000")},
-       Row{std::string("x"), std::string("\x1fy"), at("2026-01-15T00:00:00Z"),
-           std::string("09022220000")}},
-      "s");
+  auto counts = store_.submit(k,
+                              {Row{std::string("x\x1f"), std::string("y"),
+                                   at("2026-01-15T00:00:00Z"), std::string("09022220000")},
+                               Row{std::string("x"), std::string("\x1fy"),
+                                   at("2026-01-15T00:00:00Z"), std::string("09022220000")}},
+                              "s");
   ASSERT_TRUE(counts.ok()) << counts.status().message();
   EXPECT_EQ(counts->stored, 2);
 }

@@ -91,6 +91,7 @@ std::vector<SpoolFile> files(const std::string& prefix, const std::string& heade
     if (f == 1) {
       for (size_t i = 0; i < 3; ++i) {
         file.content += lines[i] + "\n";
+        file.repeated_ids.push_back(lines[i].substr(0, lines[i].find(',')));
         ++file.data_lines;
         ++repeats;
       }

@@ -36,6 +36,7 @@ struct SpoolFile {
   std::string content;
   int64_t data_lines = 0;  // non-blank lines after the header
   std::vector<int64_t> malformed_lines;
+  std::vector<std::string> repeated_ids;  // records whose line appears a second time
 };
 
 struct CdrScenario {

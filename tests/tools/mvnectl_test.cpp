@@ -178,20 +178,19 @@ TEST_P(MvnectlTest, BackdatedLineEndIsCountedAndReported) {
   sent.row_count = 3;
   ASSERT_TRUE(platform::Services::on(test_db_.db(), {})->audit->append(sent).ok());
 
-  auto end = ctl({"--json", "line", "end", "--msisdn", "090-7777-0000", "--line", "--at",
-                  "2026-06-01"});
+  auto end =
+      ctl({"--json", "line", "end", "--msisdn", "090-7777-0000", "--line", "--at", "2026-06-01"});
   ASSERT_EQ(end.exit_code, 0) << end.err;
   auto done = nlohmann::json::parse(end.out);
   EXPECT_EQ(done["assignments_ended"], 3);
   EXPECT_EQ(done["records_quarantined"], 2);
-  auto history = nlohmann::json::parse(ctl({"--json", "line", "history", "--iccid",
-                                            "8981100000000000002"})
-                                           .out);
+  auto history = nlohmann::json::parse(
+      ctl({"--json", "line", "history", "--iccid", "8981100000000000002"}).out);
   ASSERT_EQ(history.size(), 1u);
   EXPECT_EQ(history[0]["to"], "2026-06-01T00:00:00Z");
 
-  auto report = ctl({"--json", "audit", "exposure", "--corrections", "--from", "2026-01-01",
-                     "--to", "2100-01-01", "--tenant", "acme"});
+  auto report = ctl({"--json", "audit", "exposure", "--corrections", "--from", "2026-01-01", "--to",
+                     "2100-01-01", "--tenant", "acme"});
   ASSERT_EQ(report.exit_code, 0) << report.err;
   auto rows = nlohmann::json::parse(report.out);
   ASSERT_EQ(rows.size(), 1u) << report.out;
@@ -219,8 +218,8 @@ TEST_P(MvnectlTest, QuarantineListCarriesTheRecord) {
   auto items = nlohmann::json::parse(list.out);
   ASSERT_EQ(items.size(), 1u);
   EXPECT_EQ(items[0]["record"][0], "c\x1b[2J");
-  auto show = ctl({"--json", "quarantine", "show", "--id",
-                   std::to_string(items[0]["id"].get<int64_t>())});
+  auto show =
+      ctl({"--json", "quarantine", "show", "--id", std::to_string(items[0]["id"].get<int64_t>())});
   ASSERT_EQ(show.exit_code, 0) << show.err;
   EXPECT_EQ(nlohmann::json::parse(show.out)["record"][2], "+819077770000");
   auto missing = ctl({"quarantine", "show", "--id", "999"});

@@ -245,6 +245,7 @@ HostRun measure_host(const Options& o, const std::string& name,
              "[host]\nshutdown_timeout_ms = 5000\n[log]\nlevel = warn\n[http]\nlisten = "
              "127.0.0.1:" +
                  std::to_string(port) + "\n" + storage_lines +
+                 "pool_size = " + std::to_string(std::min(o.connections, 256)) + "\n" +
                  "[audit]\nkey_file = audit.key\n[plugins]\ndir = " MVNE_PLUGIN_DIR
                  "\nenabled = voice_cdr\n[plugin.voice_cdr]\nspool_dir = spool\n");
   std::filesystem::create_directories(scratch.path() + "/spool");
@@ -364,9 +365,9 @@ int main(int argc, char** argv) {
 
   std::printf(
       "tenant_api: %d keep-alive connections, %d s per run, %d tenants' keys, a page of "
-      "%d records (%zu bytes), %u cores\n",
+      "%d records (%zu bytes), %u cores, storage.pool_size %d\n",
       o.connections, o.seconds, o.tenants, o.page, hosts.front().second.page.size(),
-      std::thread::hardware_concurrency());
+      std::thread::hardware_concurrency(), std::min(o.connections, 256));
   std::printf("  %-22s %11s %9s %9s %9s   %s\n", "", "requests/s", "p50 ms", "p99 ms", "non-2xx",
               "of nginx");
   print("nginx (static file)", nginx, nullptr);

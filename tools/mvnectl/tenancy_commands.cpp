@@ -210,7 +210,8 @@ std::vector<Command> tenancy_commands() {
          if (!at.ok()) return refuse(Status::Invalid("--at: " + at.status().message()));
          std::vector<std::pair<tenancy::IdKind, std::string>> ids;
          for (const char* kind : {"msisdn", "imsi", "iccid"}) {
-           if (vm.count(kind)) ids.emplace_back(tenancy::parse_id_kind(kind).value(), arg(vm, kind));
+           if (vm.count(kind))
+             ids.emplace_back(tenancy::parse_id_kind(kind).value(), arg(vm, kind));
          }
          if (ids.empty()) return refuse(Status::Invalid("give --msisdn, --imsi or --iccid"));
          auto done = s.directory().end(ids, at.value(), vm.count("line") > 0);
@@ -315,9 +316,8 @@ std::vector<Command> tenancy_commands() {
                           {"service_code", sub.service_code},
                           {"plan", sub.plan_code},
                           {"email", sub.email},
-                          {"merged_into", merged->count(sub.account_id)
-                                              ? merged->at(sub.account_id)
-                                              : std::string()}});
+                          {"merged_into", merged->count(sub.account_id) ? merged->at(sub.account_id)
+                                                                        : std::string()}});
          }
          s.print(out);
          return kOk;
