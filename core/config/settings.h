@@ -38,6 +38,10 @@ struct PluginSettings {
   std::string dir;
   std::vector<std::string> enabled;  // in start order
   std::vector<std::string> required;
+  // What one plugin callback may hold, and keys per (plugin, tenant) key-value store.
+  int max_open_cursors = 16;
+  int max_callback_mib = 64;
+  int kv_max_keys = 100000;
 };
 
 struct StorageConfig {

@@ -28,8 +28,14 @@ Reply metrics_text(const metrics::Metrics& metrics, int in_flight) {
   reply.body = metrics.render();
   reply.body +=
       "# HELP mvne_stale_context_uses_total Calls made with a context handle outside its "
-      "callback.\n# TYPE mvne_stale_context_uses_total counter\nmvne_stale_context_uses_total " +
+      "callback, or on a thread it was not shared with.\n# TYPE mvne_stale_context_uses_total "
+      "counter\nmvne_stale_context_uses_total " +
       std::to_string(plugin::ContextTable::instance().stale_uses()) + "\n" +
+      "# HELP mvne_context_other_thread_uses_total Calls made with a context handle from a "
+      "thread it was not shared with (also counted as stale uses).\n"
+      "# TYPE mvne_context_other_thread_uses_total counter\n"
+      "mvne_context_other_thread_uses_total " +
+      std::to_string(plugin::ContextTable::instance().other_thread_uses()) + "\n" +
       "# HELP mvne_http_requests_in_flight Requests being served, this one included.\n"
       "# TYPE mvne_http_requests_in_flight gauge\nmvne_http_requests_in_flight " +
       std::to_string(in_flight) + "\n";

@@ -72,12 +72,21 @@ struct Registrations {
   std::vector<ExportRegistration> exports;
 };
 
-// An open cursor over rows read in this call; the plugin holds a pointer to it.
+// An open cursor over rows read in this call; the plugin holds its id, which no other
+// cursor of the call ever has. Closing it frees it.
 struct Cursor {
   records::QueryResult result;
   size_t next = 0;
   std::vector<mvne_value> current;  // the row last handed out, pointing into `result`
-  bool closed = false;
+  size_t bytes = 0;                 // what it counts towards CallScope::bytes_held
+};
+
+// What one callback may hold at once ([plugins] max_open_cursors, max_callback_bytes,
+// kv_max_keys in the configuration).
+struct CallLimits {
+  size_t max_open_cursors = 16;
+  size_t max_bytes = size_t{64} << 20;  // rows of open cursors plus strings handed out
+  size_t kv_max_keys = 100000;          // keys per (plugin, tenant) store
 };
 
 // One HTTP exchange as a route handler sees it.
@@ -118,9 +127,11 @@ struct CallScope {
   HttpExchange* http = nullptr;            // kRequest only
   Registrations* registrations = nullptr;  // kStart only
   std::deque<std::string> returned;        // strings handed to the plugin for this call
+  size_t bytes_held = 0;                   // of open cursors and `returned`
 
   // Read path (kRequest, kExport): what was read, for the egress guard and the audit log.
-  std::deque<Cursor> cursors;
+  std::map<uint64_t, Cursor> cursors;  // open ones, by id
+  uint64_t last_cursor_id = 0;
   int64_t rows_read = 0;
   std::string record_kind_read;
   std::set<std::string> read_values;  // text values of rows read: allowed in the output

@@ -1,6 +1,9 @@
 #include "core/plugin/context_table.h"
 
+#include <string>
+
 #include "core/log/log.h"
+#include "core/plugin/plugin_instance.h"
 
 namespace mvne::plugin {
 
@@ -27,7 +30,7 @@ ContextTable::Binding::~Binding() {
 }
 
 mvne_context* ContextTable::Binding::handle() const {
-  uintptr_t value = (static_cast<uintptr_t>(generation_) << kIndexBits) | index_;
+  uintptr_t value = (static_cast<uintptr_t>(generation_) << kGenerationShift) | index_;
   return reinterpret_cast<mvne_context*>(value);
 }
 
@@ -42,17 +45,38 @@ std::optional<ContextTable::Binding> ContextTable::bind(CallScope* scope) {
   Slot& slot = slots_[index];
   std::lock_guard lock(slot.mu);
   // Generations only grow, so no handle ever names a later scope of the same slot.
-  slot.generation = (slot.generation + 1) & ((uint64_t{1} << (64 - kIndexBits)) - 1);
+  slot.generation = (slot.generation + 1) & ((uint64_t{1} << (64 - kGenerationShift)) - 1);
   if (slot.generation == 0) slot.generation = 1;
   slot.scope = scope;
+  slot.owner = std::this_thread::get_id();
+  slot.shared = false;
   return Binding(this, index, slot.generation);
+}
+
+mvne_status ContextTable::share(mvne_context* handle, mvne_context** out_shared) {
+  if (out_shared != nullptr) *out_shared = nullptr;
+  Slot* slot = lookup(handle);
+  if (slot == nullptr) return stale();
+  std::lock_guard lock(slot->mu);
+  if (slot->scope == nullptr || slot->generation != generation_of(handle)) return stale();
+  // Only the callback itself hands its context on; a helper cannot pass it further.
+  if (is_shared(handle) || slot->owner != std::this_thread::get_id()) {
+    return other_thread(*slot->scope);
+  }
+  if (out_shared == nullptr) return MVNE_ERR_INVALID_ARGUMENT;
+  slot->shared = true;
+  *out_shared = reinterpret_cast<mvne_context*>(reinterpret_cast<uintptr_t>(handle) | kSharedBit);
+  return MVNE_OK;
 }
 
 void ContextTable::release(uint32_t index, uint64_t generation) {
   Slot& slot = slots_[index];
   {
     std::lock_guard lock(slot.mu);
-    if (slot.generation == generation) slot.scope = nullptr;
+    if (slot.generation == generation) {
+      slot.scope = nullptr;
+      slot.shared = false;
+    }
   }
   std::lock_guard lock(free_mu_);
   free_.push_back(index);
@@ -66,15 +90,52 @@ ContextTable::Slot* ContextTable::lookup(mvne_context* handle) {
 }
 
 uint64_t ContextTable::generation_of(mvne_context* handle) {
-  return reinterpret_cast<uintptr_t>(handle) >> kIndexBits;
+  return reinterpret_cast<uintptr_t>(handle) >> kGenerationShift;
+}
+
+bool ContextTable::is_shared(mvne_context* handle) {
+  return (reinterpret_cast<uintptr_t>(handle) & kSharedBit) != 0;
+}
+
+bool ContextTable::usable_here(const Slot& slot, mvne_context* handle) {
+  if (is_shared(handle)) return slot.shared;
+  return slot.owner == std::this_thread::get_id();
 }
 
 mvne_status ContextTable::stale() {
   stale_uses_.fetch_add(1);
-  log::error("host",
-             "a plugin used a context handle outside its callback (stale or forged); "
-             "the call was refused");
+  log_refusal("a plugin used a context handle outside its callback (stale or forged)");
   return MVNE_ERR_STALE_CONTEXT;
+}
+
+mvne_status ContextTable::other_thread(const CallScope& scope) {
+  stale_uses_.fetch_add(1);
+  other_thread_uses_.fetch_add(1);
+  std::string plugin =
+      scope.plugin != nullptr ? "plugin '" + scope.plugin->name() + "'" : "a plugin";
+  log_refusal(plugin + " used the context of a " + phase_name(scope.phase) +
+              " from a thread the context was not shared with");
+  return MVNE_ERR_STALE_CONTEXT;
+}
+
+void ContextTable::log_refusal(const std::string& what) {
+  uint64_t unlogged;
+  {
+    std::lock_guard lock(log_mu_);
+    auto now = std::chrono::steady_clock::now();
+    if (last_log_.time_since_epoch().count() != 0 && now - last_log_ < kLogEvery) {
+      ++unlogged_;
+      return;
+    }
+    last_log_ = now;
+    unlogged = unlogged_;
+    unlogged_ = 0;
+  }
+  log::error("host", what + "; the call was refused" +
+                         (unlogged == 0 ? std::string()
+                                        : " (" + std::to_string(unlogged) +
+                                              " more refusal(s) since the last line, "
+                                              "counted in mvne_stale_context_uses_total)"));
 }
 
 }  // namespace mvne::plugin

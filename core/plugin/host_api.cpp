@@ -53,8 +53,27 @@ mvne_status require_phase(CallScope& scope, Phase phase, const char* function) {
                 std::string(function) + " is only allowed in " + phase_name(phase));
 }
 
+// Refuses a call that would take the callback past one of its limits; counted as a plugin
+// error under `reason`.
+mvne_status over_limit(CallScope& scope, const char* reason, const std::string& why) {
+  scope.plugin->metrics().count_plugin_error(scope.plugin->name(), reason);
+  return refuse(scope, MVNE_ERR_UNAVAILABLE, why);
+}
+
+// Refuses handing out `bytes` more when the callback already holds its limit.
+mvne_status check_bytes(CallScope& scope, size_t bytes, const char* function) {
+  const size_t max = scope.plugin->limits().max_bytes;
+  if (scope.bytes_held + bytes <= max) return MVNE_OK;
+  return over_limit(scope, "limit_callback_bytes",
+                    std::string(function) + ": the callback would hold " +
+                        std::to_string(scope.bytes_held + bytes) + " bytes, over its limit of " +
+                        std::to_string(max) +
+                        " ([plugins] max_callback_mib); close cursors to read more");
+}
+
 // Hands a string to the plugin that stays valid until the callback returns.
 mvne_str hand_out(CallScope& scope, std::string value) {
+  scope.bytes_held += value.size();
   const std::string& kept = scope.returned.emplace_back(std::move(value));
   return mvne_str{kept.data(), kept.size()};
 }
@@ -131,6 +150,18 @@ mvne_status register_job(mvne_context* ctx, const mvne_job_spec* spec) {
                                          spec->job_data});
     return MVNE_OK;
   });
+}
+
+// What the rows of a query result hold in memory, about.
+size_t result_bytes(const records::QueryResult& result) {
+  size_t bytes = result.next_cursor.size();
+  for (const auto& row : result.rows) {
+    bytes += row.size() * sizeof(storage::Value);
+    for (const auto& v : row) {
+      if (auto* text = std::get_if<std::string>(&v)) bytes += text->size();
+    }
+  }
+  return bytes;
 }
 
 bool valid_value(const mvne_value& v) {
@@ -338,6 +369,13 @@ mvne_status query_open(mvne_context* ctx, const mvne_query* query, mvne_cursor**
     mvne_status status = MVNE_OK;
     const records::KindDef* kind = own_kind(scope, query->kind, status);
     if (kind == nullptr) return status;
+    const size_t max_cursors = scope.plugin->limits().max_open_cursors;
+    if (scope.cursors.size() >= max_cursors) {
+      return over_limit(scope, "limit_open_cursors",
+                        "query_open: the callback already has " + std::to_string(max_cursors) +
+                            " open cursors, its limit ([plugins] max_open_cursors); close one "
+                            "first");
+    }
     records::QuerySpec spec;
     spec.from = query->from_us;
     spec.to = query->to_us;
@@ -364,6 +402,8 @@ mvne_status query_open(mvne_context* ctx, const mvne_query* query, mvne_cursor**
                                                                      : MVNE_ERR_INTERNAL,
                     "query_open: " + result.status().message());
     }
+    const size_t bytes = result_bytes(result.value());
+    if (mvne_status st = check_bytes(scope, bytes, "query_open")) return st;
     // Egress check (a): every row read must be the principal's.
     for (const auto& [tenant, subscriber] : result->owners) {
       bool mine =
@@ -382,19 +422,20 @@ mvne_status query_open(mvne_context* ctx, const mvne_query* query, mvne_cursor**
     }
     scope.rows_read += static_cast<int64_t>(result->rows.size());
     scope.record_kind_read = kind->kind;
-    Cursor& cursor = scope.cursors.emplace_back();
+    const uint64_t id = ++scope.last_cursor_id;
+    Cursor& cursor = scope.cursors[id];
     cursor.result = std::move(result).value();
-    *out = reinterpret_cast<mvne_cursor*>(&cursor);
+    cursor.bytes = bytes;
+    scope.bytes_held += bytes;
+    *out = reinterpret_cast<mvne_cursor*>(static_cast<uintptr_t>(id));
     return MVNE_OK;
   });
 }
 
-// The scope's cursor behind `handle`, or nullptr when it is not one of this call's.
+// The scope's open cursor behind `handle`, or nullptr when it is not one of this call's.
 Cursor* own_cursor(CallScope& scope, mvne_cursor* handle) {
-  for (Cursor& c : scope.cursors) {
-    if (reinterpret_cast<mvne_cursor*>(&c) == handle && !c.closed) return &c;
-  }
-  return nullptr;
+  auto it = scope.cursors.find(reinterpret_cast<uintptr_t>(handle));
+  return it == scope.cursors.end() ? nullptr : &it->second;
 }
 
 mvne_status cursor_next(mvne_context* ctx, mvne_cursor* handle, mvne_record* out_row,
@@ -438,15 +479,32 @@ mvne_status cursor_token(mvne_context* ctx, mvne_cursor* handle, mvne_str* out) 
 
 void cursor_close(mvne_context* ctx, mvne_cursor* handle) {
   with_scope(ctx, [&](CallScope& scope) -> mvne_status {
-    Cursor* cursor = own_cursor(scope, handle);
-    if (cursor != nullptr) cursor->closed = true;
+    auto it = scope.cursors.find(reinterpret_cast<uintptr_t>(handle));
+    if (it == scope.cursors.end()) return MVNE_OK;
+    scope.bytes_held -= it->second.bytes;
+    scope.cursors.erase(it);  // its rows are freed now, not when the callback ends
     return MVNE_OK;
   });
 }
 
-// Plugin state is kept per (plugin, tenant); calls without a principal use the plugin's
-// own row (tenant 0), which no tenant can read.
-int64_t kv_tenant(const CallScope& scope) { return scope.principal.tenant_id; }
+// Plugin state is kept per (plugin, tenant). Calls without a tenant have one store per kind
+// of callback, under ids no tenant has, so that none reads or overwrites another's state:
+// a public route cannot reach what the ingest handlers keep. Ingest keeps 0 (the cached
+// store, written by the group commit).
+constexpr int64_t kIngestStore = 0;
+constexpr int64_t kJobStore = -1;     // jobs, on_start and on_stop
+constexpr int64_t kPublicStore = -2;  // public routes
+int64_t kv_tenant(const CallScope& scope) {
+  if (scope.principal.tenant_id > 0) return scope.principal.tenant_id;
+  switch (scope.phase) {
+    case Phase::kIngest:
+      return kIngestStore;
+    case Phase::kRequest:
+      return kPublicStore;
+    default:
+      return kJobStore;
+  }
+}
 
 mvne_status kv_get(mvne_context* ctx, mvne_str key, mvne_str* out) {
   return with_scope(ctx, [&](CallScope& scope) -> mvne_status {
@@ -457,6 +515,7 @@ mvne_status kv_get(mvne_context* ctx, mvne_str key, mvne_str* out) {
                                                    std::string(view(key)));
     if (!value.ok()) return refuse(scope, MVNE_ERR_INTERNAL, value.status().message());
     if (!value->has_value()) return MVNE_ERR_NOT_FOUND;
+    if (mvne_status st = check_bytes(scope, (*value)->size(), "kv_get")) return st;
     *out = hand_out(scope, **value);
     return MVNE_OK;
   });
@@ -467,7 +526,15 @@ mvne_status kv_put(mvne_context* ctx, mvne_str key, mvne_str value) {
     if (!valid(key) || key.len == 0 || key.len > 190 || !valid(value) || value.len > (1u << 20)) {
       return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "kv_put: bad key or value");
     }
-    if (scope.deferred != nullptr && kv_tenant(scope) == 0) {  // with the group commit
+    Status counted = scope.plugin->services()->kv->count_write(
+        scope.plugin->name(), kv_tenant(scope), std::string(view(key)), value.len == 0,
+        scope.plugin->limits().kv_max_keys);
+    if (counted.code() == Code::kFailedPrecondition) {
+      return over_limit(scope, "limit_kv_keys",
+                        "kv_put: " + counted.message() + " ([plugins] kv_max_keys)");
+    }
+    if (!counted.ok()) return refuse(scope, MVNE_ERR_INTERNAL, "kv_put: " + counted.message());
+    if (scope.deferred != nullptr && kv_tenant(scope) == kIngestStore) {  // with the group commit
       scope.deferred->kv.emplace_back(std::string(view(key)), std::string(view(value)));
       return MVNE_OK;
     }
@@ -658,6 +725,14 @@ mvne_status local_period(mvne_context* ctx, mvne_str period, int64_t* out_from, 
   });
 }
 
+mvne_status context_share(mvne_context* ctx, mvne_context** out_shared) noexcept {
+  try {
+    return ContextTable::instance().share(ctx, out_shared);
+  } catch (...) {
+    return MVNE_ERR_INTERNAL;
+  }
+}
+
 const mvne_host_api kHostApi = {
     sizeof(mvne_host_api),
     MVNE_ABI_MAJOR,
@@ -687,6 +762,7 @@ const mvne_host_api kHostApi = {
     &register_export,
     &export_write,
     &local_period,
+    &context_share,
 };
 
 }  // namespace

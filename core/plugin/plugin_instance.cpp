@@ -55,13 +55,15 @@ const char* phase_name(Phase phase) {
 
 PluginInstance::PluginInstance(std::string name, std::shared_ptr<PluginLibrary> library,
                                config::Section config, metrics::Metrics* metrics,
-                               platform::Services* services, std::string base_dir)
+                               platform::Services* services, std::string base_dir,
+                               CallLimits limits)
     : name_(std::move(name)),
       library_(std::move(library)),
       config_(std::move(config)),
       metrics_(metrics),
       services_(services),
-      base_dir_(std::move(base_dir)) {}
+      base_dir_(std::move(base_dir)),
+      limits_(limits) {}
 
 PluginInstance::~PluginInstance() = default;
 

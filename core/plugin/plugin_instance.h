@@ -25,7 +25,7 @@ class PluginInstance {
   // Relative directories the plugin registers resolve against `base_dir`.
   PluginInstance(std::string name, std::shared_ptr<PluginLibrary> library, config::Section config,
                  metrics::Metrics* metrics, platform::Services* services = nullptr,
-                 std::string base_dir = {});
+                 std::string base_dir = {}, CallLimits limits = {});
   ~PluginInstance();
   PluginInstance(const PluginInstance&) = delete;
   PluginInstance& operator=(const PluginInstance&) = delete;
@@ -49,6 +49,7 @@ class PluginInstance {
   platform::Services* services() const { return services_; }
   const std::string& base_dir() const { return base_dir_; }
   metrics::Metrics& metrics() const { return *metrics_; }
+  const CallLimits& limits() const { return limits_; }
   // A record kind this plugin declared, or nullptr.
   const records::KindDef* kind(const std::string& name) const;
 
@@ -66,6 +67,7 @@ class PluginInstance {
   metrics::Metrics* const metrics_;
   platform::Services* const services_;
   const std::string base_dir_;
+  const CallLimits limits_;
   Registrations registrations_;  // written once by start(), read-only afterwards
   void* state_ = nullptr;
   bool started_ = false;

@@ -29,8 +29,12 @@ StatusOr<std::shared_ptr<PluginInstance>> load_and_start(const std::string& name
   std::string path = plugin_path(settings.plugins.dir, name);
   auto library = PluginLibrary::open(path, name, host_api());
   if (!library.ok()) return library.status();
+  const config::PluginSettings& p = settings.plugins;
+  CallLimits limits{static_cast<size_t>(p.max_open_cursors),
+                    static_cast<size_t>(p.max_callback_mib) << 20,
+                    static_cast<size_t>(p.kv_max_keys)};
   auto plugin = std::make_shared<PluginInstance>(name, library.value(), section_of(settings, name),
-                                                 metrics, services, settings.base_dir);
+                                                 metrics, services, settings.base_dir, limits);
   Status started = plugin->start();
   if (!started.ok()) return started;
   return plugin;

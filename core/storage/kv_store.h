@@ -9,9 +9,16 @@
 // follows the commit order; a write settled as failed forgets its keys. Clearing the cache
 // is safe at any time, which is how it is kept bounded. It assumes that this process is the
 // only writer of a plugin's own rows (one host per database; mvnectl does not write them).
+//
+// A store is one (plugin, tenant) pair; the host gives calls without a tenant stores of
+// their own under tenant ids of 0 and below (0 is the cached one). An empty value deletes
+// its key. The number of keys of a store is bounded by count_write(), with a count kept in
+// memory and recounted from the table now and then, so the bound is exact within one
+// process and may be overshot by one key per concurrent writer.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -37,9 +44,14 @@ class KvStore {
 
   explicit KvStore(std::shared_ptr<Database> db, size_t max_cached = 200000);
 
-  // The value of `key`, nullopt when there is none.
+  // The value of `key`, nullopt when there is none (or it was deleted).
   StatusOr<std::optional<std::string>> get(const std::string& plugin, int64_t tenant,
                                            const std::string& key);
+  // Before a write of `key` (a deletion when `deleting`): admits it when it changes nothing
+  // in the number of keys or the store stays within `max_keys`, and counts it; refuses with
+  // kFailedPrecondition, naming the store, when the key would be one too many.
+  Status count_write(const std::string& plugin, int64_t tenant, const std::string& key,
+                     bool deleting, size_t max_keys);
   // Writes in the caller's open transaction (the last write of a key wins).
   StatusOr<Ticket> put_in(Connection& c, const std::string& plugin, int64_t tenant,
                           const Writes& writes);
@@ -57,12 +69,22 @@ class KvStore {
     bool committed = false;
   };
   static std::string cache_key(const std::string& plugin, const std::string& key);
+  StatusOr<int64_t> count_keys(const std::string& plugin, int64_t tenant);
+
+  struct KeyCount {
+    int64_t keys = 0;
+    int64_t changes = 0;  // counted since the last recount
+    bool loaded = false;
+  };
+  // Counted changes after which the count is taken from the table again.
+  static constexpr int64_t kRecountEvery = 10000;
 
   std::shared_ptr<Database> db_;
   const size_t max_cached_;
   std::mutex mu_;
-  std::unordered_map<std::string, Entry> cache_;  // guarded by mu_
-  uint64_t next_ticket_ = 0;                      // guarded by mu_
+  std::unordered_map<std::string, Entry> cache_;                // guarded by mu_
+  uint64_t next_ticket_ = 0;                                    // guarded by mu_
+  std::map<std::pair<std::string, int64_t>, KeyCount> counts_;  // guarded by mu_
 };
 
 }  // namespace mvne::storage

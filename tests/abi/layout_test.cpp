@@ -1,6 +1,6 @@
 // Pins the size and every field offset of the v1 structs (x86-64 / LP64). A change here is
 // an ABI break: fields may only be appended, with a minor version bump. Fields added in 1.1
-// are pinned after the 1.0 ones, which keep their offsets.
+// and 1.2 are pinned after the 1.0 ones, which keep their offsets.
 #include <mvne/plugin.h>
 
 #include <gtest/gtest.h>
@@ -11,9 +11,9 @@ namespace {
 
 #define EXPECT_FIELD(type, field, offset) EXPECT_EQ(offsetof(type, field), size_t{offset}) << #field
 
-TEST(AbiLayout, VersionIsOnePointOne) {
+TEST(AbiLayout, VersionIsOnePointTwo) {
   EXPECT_EQ(MVNE_ABI_MAJOR, 1);
-  EXPECT_EQ(MVNE_ABI_MINOR, 1);
+  EXPECT_EQ(MVNE_ABI_MINOR, 2);
   EXPECT_STREQ(MVNE_PLUGIN_ENTRY_SYMBOL, "mvne_plugin_entry");
 }
 
@@ -51,7 +51,7 @@ TEST(AbiLayout, PluginDescriptor) {
 }
 
 TEST(AbiLayout, HostApi) {
-  EXPECT_EQ(sizeof(mvne_host_api), 8u + 25u * 8u);
+  EXPECT_EQ(sizeof(mvne_host_api), 8u + 26u * 8u);
   EXPECT_FIELD(mvne_host_api, struct_size, 0);
   EXPECT_FIELD(mvne_host_api, abi_major, 4);
   EXPECT_FIELD(mvne_host_api, abi_minor, 6);
@@ -81,6 +81,8 @@ TEST(AbiLayout, HostApi) {
   EXPECT_FIELD(mvne_host_api, register_export, 184);
   EXPECT_FIELD(mvne_host_api, export_write, 192);
   EXPECT_FIELD(mvne_host_api, local_period, 200);
+  // 1.2
+  EXPECT_FIELD(mvne_host_api, context_share, 208);
 }
 
 TEST(AbiLayout, ExportSpecAndRatingSince11) {

@@ -25,7 +25,7 @@ void expect_config_error(const ExitResult& r, const std::string& expected) {
 TEST(Cli, VersionAndHelp) {
   auto v = run_host({"--version"});
   EXPECT_EQ(v.exit_code, 0);
-  EXPECT_NE(v.out.find("plugin ABI 1.1"), std::string::npos);
+  EXPECT_NE(v.out.find("plugin ABI 1.2"), std::string::npos);
   auto h = run_host({"--help"});
   EXPECT_EQ(h.exit_code, 0);
   for (const char* opt : {"--config", "--set", "--check-config", "--version", "SIGHUP"}) {

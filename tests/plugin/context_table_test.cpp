@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 namespace mvne::plugin {
 namespace {
 
@@ -68,6 +70,67 @@ TEST(ContextTable, FullTableRefusesToBind) {
   auto held = table.bind(&a);
   ASSERT_TRUE(held);
   EXPECT_FALSE(table.bind(&a));
+}
+
+// A live handle is refused, and counted as used from another thread, on any thread but
+// the one that bound it.
+TEST(ContextTable, HandleBelongsToTheBindingThread) {
+  ContextTable table(2);
+  CallScope scope{Phase::kRequest, nullptr, "r"};
+  auto binding = table.bind(&scope);
+  ASSERT_TRUE(binding);
+  mvne_status elsewhere = MVNE_OK;
+  std::thread([&] { elsewhere = touch(table, binding->handle()); }).join();
+  EXPECT_EQ(elsewhere, MVNE_ERR_STALE_CONTEXT);
+  EXPECT_EQ(table.other_thread_uses(), 1u);
+  EXPECT_EQ(touch(table, binding->handle()), MVNE_OK);
+}
+
+// The shared handle works on other threads until the binding ends; only the binding
+// thread can share, and a shared bit set by hand on a handle never shared is refused.
+TEST(ContextTable, SharedHandleWorksAnywhereUntilTheBindingEnds) {
+  ContextTable table(2);
+  CallScope scope{Phase::kRequest, nullptr, "r"};
+  mvne_context* shared = nullptr;
+  {
+    auto binding = table.bind(&scope);
+    ASSERT_TRUE(binding);
+    auto forged = reinterpret_cast<mvne_context*>(reinterpret_cast<uintptr_t>(binding->handle()) |
+                                                  (uintptr_t{1} << 20));
+    mvne_status forged_use = MVNE_OK, foreign_share = MVNE_OK;
+    std::thread([&] {
+      forged_use = touch(table, forged);
+      mvne_context* out = nullptr;
+      foreign_share = table.share(binding->handle(), &out);
+    }).join();
+    EXPECT_EQ(forged_use, MVNE_ERR_STALE_CONTEXT);
+    EXPECT_EQ(foreign_share, MVNE_ERR_STALE_CONTEXT);
+    ASSERT_EQ(table.share(binding->handle(), &shared), MVNE_OK);
+    EXPECT_EQ(shared, forged);
+    mvne_status from_helper = MVNE_ERR_INTERNAL;
+    std::thread([&] { from_helper = touch(table, shared); }).join();
+    EXPECT_EQ(from_helper, MVNE_OK);
+  }
+  mvne_status after = MVNE_OK;
+  std::thread([&] { after = touch(table, shared); }).join();
+  EXPECT_EQ(after, MVNE_ERR_STALE_CONTEXT);
+  EXPECT_EQ(touch(table, shared), MVNE_ERR_STALE_CONTEXT);
+}
+
+// The next callback in the same slot starts unshared: an old shared handle stays dead.
+TEST(ContextTable, ReusedSlotStartsUnshared) {
+  ContextTable table(1);
+  CallScope first{Phase::kRequest, nullptr, "first"};
+  CallScope second{Phase::kRequest, nullptr, "second"};
+  mvne_context* shared = nullptr;
+  {
+    auto binding = table.bind(&first);
+    ASSERT_EQ(table.share(binding->handle(), &shared), MVNE_OK);
+  }
+  auto binding = table.bind(&second);
+  mvne_status use = MVNE_OK;
+  std::thread([&] { use = touch(table, shared); }).join();
+  EXPECT_EQ(use, MVNE_ERR_STALE_CONTEXT);
 }
 
 }  // namespace

@@ -20,7 +20,7 @@ TEST(PluginLibrary, RefusesNewerMajor) {
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.message().find("mvne_abi_major2.so"), std::string::npos) << st.message();
   EXPECT_NE(st.message().find("plugin declares ABI 2.0"), std::string::npos) << st.message();
-  EXPECT_NE(st.message().find("host supports ABI major 1 (1.0 to 1.1)"), std::string::npos)
+  EXPECT_NE(st.message().find("host supports ABI major 1 (1.0 to 1.2)"), std::string::npos)
       << st.message();
 }
 
@@ -29,7 +29,7 @@ TEST(PluginLibrary, RefusesNewerMinor) {
   Status st = open_fixture("abi_minor_newer");
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.message().find("mvne_abi_minor_newer.so"), std::string::npos);
-  EXPECT_NE(st.message().find("plugin declares ABI 1.99, newer than the host's 1.1"),
+  EXPECT_NE(st.message().find("plugin declares ABI 1.99, newer than the host's 1.2"),
             std::string::npos)
       << st.message();
 }
@@ -39,7 +39,7 @@ TEST(PluginLibrary, RefusesTruncatedDescriptor) {
   Status st = open_fixture("truncated");
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.message().find("mvne_truncated.so"), std::string::npos);
-  EXPECT_NE(st.message().find("descriptor struct_size is 12 bytes, ABI 1.1 needs at least " +
+  EXPECT_NE(st.message().find("descriptor struct_size is 12 bytes, ABI 1.2 needs at least " +
                               std::to_string(sizeof(mvne_plugin_descriptor))),
             std::string::npos)
       << st.message();

@@ -129,6 +129,49 @@ TEST_P(KvStoreTest, CacheIsBounded) {
   for (int i = 0; i < 10; ++i) EXPECT_EQ(read(small, "k" + std::to_string(i)), "v");
 }
 
+// An empty value deletes its key, through the cache and in the table, alone or in a batch.
+TEST_P(KvStoreTest, EmptyValueDeletesTheKey) {
+  ASSERT_TRUE(kv_.put("p", 0, "a", "1").ok());
+  ASSERT_TRUE(kv_.put("p", 0, "a", "").ok());
+  EXPECT_EQ(read(kv_, "a"), "<none>");
+  EXPECT_EQ(stored("a"), "<none>");
+  KvStore::Ticket ticket;
+  Status st = test_db_.db()->transaction([&](Connection& c) {
+    auto t = kv_.put_in(c, "p", 0, {{"b", "1"}, {"c", "1"}, {"d", "1"}, {"c", ""}, {"d", ""}});
+    if (t.ok()) ticket = t.value();
+    return t.status();
+  });
+  ASSERT_TRUE(st.ok()) << st.message();
+  kv_.settle(ticket, true);
+  EXPECT_EQ(read(kv_, "b"), "1");
+  EXPECT_EQ(read(kv_, "c"), "<none>");
+  EXPECT_EQ(stored("d"), "<none>");
+  ASSERT_TRUE(kv_.put("p", 7, "t", "x").ok());
+  ASSERT_TRUE(kv_.put("p", 7, "t", "").ok());
+  EXPECT_EQ(read(kv_, "t", 7), "<none>");
+}
+
+// count_write admits updates and deletions always, new keys up to the limit of each
+// (plugin, tenant) store, and takes the count from the table when it starts or is full.
+TEST_P(KvStoreTest, NewKeysAreBoundedPerStore) {
+  auto write = [&](int64_t tenant, const std::string& key, const std::string& value) {
+    Status st = kv_.count_write("p", tenant, key, value.empty(), 2);
+    if (st.ok()) st = kv_.put("p", tenant, key, value);
+    return st;
+  };
+  ASSERT_TRUE(kv_.put("p", 3, "before", "x").ok());  // written before the count was taken
+  EXPECT_TRUE(write(3, "a", "1").ok());
+  Status full = write(3, "b", "1");
+  EXPECT_EQ(full.code(), Code::kFailedPrecondition);
+  EXPECT_NE(full.message().find("plugin 'p' (tenant 3) already holds 2 keys"), std::string::npos)
+      << full.message();
+  EXPECT_TRUE(write(3, "a", "2").ok()) << "an update adds no key";
+  EXPECT_TRUE(write(4, "b", "1").ok()) << "another tenant's store is counted apart";
+  EXPECT_TRUE(write(-2, "b", "1").ok()) << "so is each store without a tenant";
+  EXPECT_TRUE(write(3, "before", "").ok());
+  EXPECT_TRUE(write(3, "b", "1").ok()) << "a deletion makes room";
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, KvStoreTest, ::testing::ValuesIn(testing::test_backends()),
                          [](const auto& info) { return info.param; });
 

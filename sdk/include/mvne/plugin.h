@@ -1,5 +1,5 @@
 /*
- * mvne/plugin.h: the stable C ABI between mvne-host and its plugins (ABI 1.1).
+ * mvne/plugin.h: the stable C ABI between mvne-host and its plugins (ABI 1.2).
  *
  * A plugin is a shared library that exports exactly one symbol, `mvne_plugin_entry`.
  * The host calls it once after loading, passing its function table; the plugin returns
@@ -13,12 +13,16 @@
  *    `struct_size` it was given as absent.
  *  - Whoever allocates frees. Each declaration carries an OWNERSHIP line.
  *  - A context handle (mvne_context*) is opaque and valid only during the callback that
- *    received it. Using it afterwards fails with MVNE_ERR_STALE_CONTEXT.
+ *    received it, and only on the thread that runs that callback. Using it afterwards, or
+ *    from another thread, fails with MVNE_ERR_STALE_CONTEXT (logged and counted), unless the
+ *    callback handed it to helper threads with context_share (since 1.2).
  *  - Nothing here takes a tenant or subscriber id: the principal of a call is a property
  *    of its context, set by the host.
  *
- * Thread safety: the host may call a plugin's callbacks from several threads at once.
- * Host functions may be called from any thread, with the context of the current callback.
+ * Thread safety: the host may call a plugin's callbacks from several threads at once, so
+ * a plugin never keeps "the current context" in a global. Host functions are called on the
+ * callback's thread with that callback's context, or on a helper thread with a handle the
+ * callback shared (context_share). Calls on one context are serialised by the host.
  */
 #ifndef MVNE_PLUGIN_H_
 #define MVNE_PLUGIN_H_
@@ -27,7 +31,7 @@
 #include <stdint.h>
 
 #define MVNE_ABI_MAJOR 1
-#define MVNE_ABI_MINOR 1
+#define MVNE_ABI_MINOR 2
 
 #if defined(__GNUC__) || defined(__clang__)
 #define MVNE_PLUGIN_EXPORT __attribute__((visibility("default")))
@@ -49,7 +53,8 @@ enum {
   MVNE_ERR_INVALID_ARGUMENT = 1,  /* an argument is malformed or out of range */
   MVNE_ERR_NOT_FOUND = 2,         /* the key, field or item does not exist */
   MVNE_ERR_PERMISSION_DENIED = 3, /* the context's principal may not do this */
-  MVNE_ERR_STALE_CONTEXT = 4,     /* the context handle is outside its callback, or forged */
+  MVNE_ERR_STALE_CONTEXT = 4,     /* the context handle is outside its callback, used from a
+                                     thread it was not shared with, or forged */
   MVNE_ERR_WRONG_PHASE = 5,       /* the call is not allowed in this kind of callback */
   MVNE_ERR_UNAVAILABLE = 6,       /* the host offers no such service in this configuration */
   MVNE_ERR_EGRESS_BLOCKED = 7,    /* the output was stopped by the egress guard */
@@ -321,14 +326,22 @@ typedef struct mvne_host_api {
   /* Scoped reads: the host adds the context's principal to every query.
    * OWNERSHIP: *out_cursor is host-owned; release it with cursor_close before the
    * callback returns (the host closes any left open). Rows from cursor_next are valid
-   * until the next call on the same cursor. */
+   * until the next call on the same cursor, and until cursor_close, which frees them.
+   * A callback holds a bounded number of open cursors and bytes (rows of open cursors
+   * plus strings the host handed out, [plugins] max_open_cursors and max_callback_mib):
+   * past either, query_open fails with MVNE_ERR_UNAVAILABLE and the plugin error is
+   * counted; close cursors to read more. */
   mvne_status (*query_open)(mvne_context* ctx, const mvne_query* query, mvne_cursor** out_cursor);
   mvne_status (*cursor_next)(mvne_context* ctx, mvne_cursor* cursor, mvne_record* out_row,
                              int32_t* out_has_row);
   mvne_status (*cursor_token)(mvne_context* ctx, mvne_cursor* cursor, mvne_str* out_token);
   void (*cursor_close)(mvne_context* ctx, mvne_cursor* cursor);
 
-  /* A key-value store private to (plugin, principal's tenant).
+  /* A key-value store private to (plugin, principal's tenant). Calls without a tenant have
+   * one store per kind of callback, none visible to another: ingest handlers (spool and
+   * datagram), jobs (and on_start/on_stop), public routes. Keys are 1 to 190 bytes; an empty
+   * value deletes the key (kv_get then answers MVNE_ERR_NOT_FOUND). A store holds at most
+   * [plugins] kv_max_keys keys: a kv_put adding one more fails with MVNE_ERR_UNAVAILABLE.
    * kv_get sees committed values only. In a datagram callback, kv_put is stored in the
    * same transaction as the callback's records (the group commit) and is seen by kv_get
    * once that transaction committed; if it fails, the value of before is seen again.
@@ -356,6 +369,16 @@ typedef struct mvne_host_api {
    * [*out_from_us, *out_to_us) in its time zone. Needs a tenant or consumer principal. */
   mvne_status (*local_period)(mvne_context* ctx, mvne_str period, int64_t* out_from_us,
                               int64_t* out_to_us);
+
+  /* ---- Since ABI 1.2 ---- */
+
+  /* Hands the current callback to helper threads: *out_shared names the same callback
+   * (same principal, same response, same cursors) and works from any thread until the
+   * callback returns; then it fails with MVNE_ERR_STALE_CONTEXT like the callback's own.
+   * Only the callback's own thread, with the callback's own handle, may call it (else
+   * MVNE_ERR_STALE_CONTEXT). Join the helpers before returning: what they do later fails.
+   * OWNERSHIP: *out_shared is host-owned; nothing to free. */
+  mvne_status (*context_share)(mvne_context* ctx, mvne_context** out_shared);
 } mvne_host_api;
 
 /* ---- The plugin descriptor ------------------------------------------------------------

@@ -52,10 +52,23 @@ inline const mvne_host_api*& host_table() {
 }
 }  // namespace detail
 
-// A borrowed view of one callback's context; never keep it past the callback.
+// A borrowed view of one callback's context; never keep it past the callback, and use it
+// on the callback's thread only (helper threads get a shared() copy).
 class Context {
  public:
   explicit Context(mvne_context* ctx) : ctx_(ctx), host_(detail::host_table()) {}
+
+  // A copy of this context for helper threads of this callback (ABI 1.2): it works from
+  // any thread until the callback returns. Call it on the callback's own thread; join the
+  // helpers before the callback returns.
+  Status share(Context& out) const {
+    mvne_context* shared = nullptr;
+    if (mvne_status code = share_handle(shared); code != MVNE_OK) {
+      return Status(code, "context_share refused");
+    }
+    out = Context(shared);
+    return Status::Ok();
+  }
 
   mvne_context* raw() const { return ctx_; }
   const mvne_host_api& host() const { return *host_; }
@@ -73,6 +86,13 @@ class Context {
       return Status::Error("local_period needs ABI 1.1", MVNE_ERR_UNAVAILABLE);
     mvne_status code = host_->local_period(ctx_, to_str(period), &from, &to);
     return code == MVNE_OK ? Status::Ok() : Status(code, "local_period refused");
+  }
+
+  // The raw handle of a shared copy (ABI 1.2), for the wrappers' own share() functions.
+  mvne_status share_handle(mvne_context*& out) const {
+    out = nullptr;
+    if (host_->abi_minor < 2) return MVNE_ERR_UNAVAILABLE;
+    return host_->context_share(ctx_, &out);
   }
 
   // The plugin's own [plugin.NAME] key, or nullopt when it is not set.
@@ -98,6 +118,17 @@ class RequestContext : public Context {
   std::string_view query() const { return to_view(request_->query); }
   std::string_view body() const { return to_view(request_->body); }
   std::string_view request_id() const { return to_view(request_->request_id); }
+
+  // A copy for helper threads of this request (ABI 1.2); see Context::share. It writes to
+  // this request's response.
+  Status share(RequestContext& out) const {
+    mvne_context* shared = nullptr;
+    if (mvne_status code = share_handle(shared); code != MVNE_OK) {
+      return Status(code, "context_share refused");
+    }
+    out = RequestContext(shared, request_);
+    return Status::Ok();
+  }
 
   std::optional<std::string> header(std::string_view name) const {
     return lookup(host().request_header, name);
