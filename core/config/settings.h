@@ -34,10 +34,18 @@ struct HttpSettings {
   int max_keep_alive_requests = 1000;
 };
 
+// A plugin the operator lets serve routes at `prefix` (and below) although they lie
+// inside, or around, another plugin's route prefix.
+struct NestedRoute {
+  std::string plugin;
+  std::string prefix;
+};
+
 struct PluginSettings {
   std::string dir;
   std::vector<std::string> enabled;  // in start order
   std::vector<std::string> required;
+  std::vector<NestedRoute> nested_routes;
 };
 
 struct StorageConfig {
