@@ -83,6 +83,36 @@ std::string parse_plugin_list(const std::string& value, std::vector<std::string>
   return {};
 }
 
+// "NAME:/prefix, ..."
+std::string parse_nested_routes(const std::string& value, std::vector<NestedRoute>& out) {
+  std::vector<NestedRoute> parsed;
+  for (const auto& item : split_list(value)) {
+    size_t colon = item.find(':');
+    if (colon == std::string::npos) return "expected plugin:/prefix, got '" + item + "'";
+    std::vector<std::string> name;
+    std::string reason = parse_plugin_list(item.substr(0, colon), name);
+    if (!reason.empty()) return reason;
+    if (name.size() != 1) return "expected plugin:/prefix, got '" + item + "'";
+    std::string prefix = item.substr(colon + 1);
+    if (prefix.size() < 2 || prefix[0] != '/' ||
+        prefix.find_first_of(" \t?#") != std::string::npos) {
+      return "'" + item + "': the prefix must be a path such as /api/name";
+    }
+    for (const auto& p : parsed) {
+      if (p.plugin == name[0] && p.prefix == prefix) return "'" + item + "' is listed twice";
+    }
+    parsed.push_back({name[0], prefix});
+  }
+  out = std::move(parsed);
+  return {};
+}
+
+std::string show_nested_routes(const std::vector<NestedRoute>& nested) {
+  std::vector<std::string> items;
+  for (const auto& n : nested) items.push_back(n.plugin + ":" + n.prefix);
+  return join(items);
+}
+
 std::string parse_listen(const std::string& value, std::string& address, uint16_t& port) {
   size_t colon = value.rfind(':');
   if (colon == std::string::npos || colon == 0) {
@@ -224,6 +254,11 @@ const std::vector<Key>& schema() {
          return parse_plugin_list(v, s.plugins.required);
        },
        [](const Settings& s) { return join(s.plugins.required); }},
+      {"plugins", "nested_routes",
+       [](Settings& s, const std::string& v, const std::string&) {
+         return parse_nested_routes(v, s.plugins.nested_routes);
+       },
+       [](const Settings& s) { return show_nested_routes(s.plugins.nested_routes); }},
   };
   return keys;
 }
@@ -277,6 +312,14 @@ Status validate(const Settings& s) {
     for (const auto& e : s.plugins.enabled) enabled = enabled || e == name;
     if (!enabled) {
       return Status::Invalid("plugins.required: '" + name + "' is not in plugins.enabled");
+    }
+  }
+  for (const auto& nested : s.plugins.nested_routes) {
+    bool enabled = false;
+    for (const auto& e : s.plugins.enabled) enabled = enabled || e == nested.plugin;
+    if (!enabled) {
+      return Status::Invalid("plugins.nested_routes: '" + nested.plugin +
+                             "' is not in plugins.enabled");
     }
   }
   if (!s.plugins.enabled.empty() && s.plugins.dir.empty()) {

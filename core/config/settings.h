@@ -34,6 +34,13 @@ struct HttpSettings {
   int max_keep_alive_requests = 1000;
 };
 
+// A plugin the operator lets serve routes at `prefix` (and below) although they lie
+// inside, or around, another plugin's route prefix.
+struct NestedRoute {
+  std::string plugin;
+  std::string prefix;
+};
+
 struct PluginSettings {
   std::string dir;
   std::vector<std::string> enabled;  // in start order
@@ -42,6 +49,7 @@ struct PluginSettings {
   int max_open_cursors = 16;
   int max_callback_mib = 64;
   int kv_max_keys = 100000;
+  std::vector<NestedRoute> nested_routes;
 };
 
 struct StorageConfig {

@@ -5,23 +5,30 @@
 
 namespace mvne::egress {
 
-IdentifierIndex::IdentifierIndex(std::shared_ptr<storage::Database> db)
-    : db_(std::move(db)),
-      index_(std::make_shared<std::unordered_map<std::string, std::vector<Owner>>>()) {}
+bool IdentifierSnapshot::belongs(const auth::Principal& p, const std::string& token) const {
+  auto it = owners.find(token);
+  if (it == owners.end()) return true;  // not an identifier the platform knows
+  for (const Owner& o : it->second) {
+    if (p.kind == auth::Principal::Kind::kTenant && o.tenant_id == p.tenant_id) return true;
+    if (p.kind == auth::Principal::Kind::kConsumer && o.subscriber_id == p.subscriber_id)
+      return true;
+  }
+  return false;
+}
 
-Status IdentifierIndex::refresh() {
-  auto lease = db_->acquire();
+IdentifierIndex::IdentifierIndex(std::shared_ptr<storage::Database> db)
+    : db_(std::move(db)), current_(std::make_shared<IdentifierSnapshot>()) {}
+
+StatusOr<std::shared_ptr<const IdentifierSnapshot>> IdentifierIndex::load(storage::Database& db) {
+  auto lease = db.acquire();
   if (!lease.ok()) return lease.status();
   auto version = (*lease)->query("SELECT version FROM directory_version WHERE id = 1");
   if (!version.ok()) return version.status();
-  int64_t current = storage::as_int(version.value().at(0)[0]);
-  {
-    std::lock_guard lock(mu_);
-    if (current == version_) return Status::Ok();
-  }
-  auto index = std::make_shared<std::unordered_map<std::string, std::vector<Owner>>>();
+  if (version->empty()) return Status::Internal("directory_version has no row");
+  auto snapshot = std::make_shared<IdentifierSnapshot>();
+  snapshot->version = storage::as_int(version.value().at(0)[0]);
   auto add = [&](std::string token, int64_t tenant, int64_t subscriber) {
-    auto& owners = (*index)[std::move(token)];
+    auto& owners = snapshot->owners[std::move(token)];
     for (const auto& o : owners) {
       if (o.tenant_id == tenant && o.subscriber_id == subscriber) return;
     }
@@ -42,20 +49,34 @@ Status IdentifierIndex::refresh() {
       add(account, storage::as_int(r[2]), storage::as_int(r[3]));
     add(email, storage::as_int(r[2]), storage::as_int(r[3]));
   }
-  std::lock_guard lock(mu_);
-  index_ = index;
-  version_ = current;
+  return std::shared_ptr<const IdentifierSnapshot>(std::move(snapshot));
+}
+
+Status IdentifierIndex::refresh() {
+  {
+    auto lease = db_->acquire();
+    if (!lease.ok()) return lease.status();
+    auto version = (*lease)->query("SELECT version FROM directory_version WHERE id = 1");
+    if (!version.ok()) return version.status();
+    if (version->empty()) return Status::Internal("directory_version has no row");
+    if (storage::as_int(version.value().at(0)[0]) <= snapshot()->version) return Status::Ok();
+  }
+  auto loaded = load(*db_);
+  if (!loaded.ok()) return loaded.status();
+  install(std::move(loaded).value());
   return Status::Ok();
 }
 
-std::vector<Owner> IdentifierIndex::owners(const std::string& token) const {
-  std::shared_ptr<const std::unordered_map<std::string, std::vector<Owner>>> index;
-  {
-    std::lock_guard lock(mu_);
-    index = index_;
-  }
-  auto it = index->find(token);
-  return it == index->end() ? std::vector<Owner>{} : it->second;
+std::shared_ptr<const IdentifierSnapshot> IdentifierIndex::snapshot() const {
+  std::lock_guard lock(mu_);
+  return current_;
+}
+
+bool IdentifierIndex::install(std::shared_ptr<const IdentifierSnapshot> snapshot) {
+  std::lock_guard lock(mu_);
+  if (snapshot->version <= current_->version) return false;
+  current_ = std::move(snapshot);
+  return true;
 }
 
 }  // namespace mvne::egress

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/auth/principal.h"
 #include "core/common/status.h"
 #include "core/storage/database.h"
 
@@ -20,6 +21,17 @@ struct Owner {
   int64_t subscriber_id;
 };
 
+// One load of the directory, immutable once built; `version` is the directory_version it
+// was loaded at.
+struct IdentifierSnapshot {
+  int64_t version = -1;
+  std::unordered_map<std::string, std::vector<Owner>> owners;
+
+  // False when `token` is a known identifier of which `principal` was never a holder
+  // (a principal of kind kNone holds nothing); true for tokens nobody holds.
+  bool belongs(const auth::Principal& principal, const std::string& token) const;
+};
+
 class IdentifierIndex {
  public:
   // Account ids shorter than this are not indexed: they would match ordinary words.
@@ -27,17 +39,22 @@ class IdentifierIndex {
 
   explicit IdentifierIndex(std::shared_ptr<storage::Database> db);
 
-  // Reloads when the directory changed since the last load.
+  // Reloads when the directory changed since the last load. Fails (storage errors) when
+  // the directory cannot be read; the index in use then stays as it was.
   Status refresh();
-  // Every holder `token` ever had; empty when it is not a known identifier.
-  std::vector<Owner> owners(const std::string& token) const;
+  // The index in use; never null (empty before the first load).
+  std::shared_ptr<const IdentifierSnapshot> snapshot() const;
+
+  // Reads the whole directory as it is now.
+  static StatusOr<std::shared_ptr<const IdentifierSnapshot>> load(storage::Database& db);
+  // Puts `snapshot` in use unless one of the same or a newer version already is (a slower
+  // load that started earlier never replaces a newer one). True when it was put in use.
+  bool install(std::shared_ptr<const IdentifierSnapshot> snapshot);
 
  private:
   std::shared_ptr<storage::Database> db_;
   mutable std::mutex mu_;
-  int64_t version_ = -1;  // guarded by mu_
-  std::shared_ptr<const std::unordered_map<std::string, std::vector<Owner>>>
-      index_;  // guarded by mu_
+  std::shared_ptr<const IdentifierSnapshot> current_;  // guarded by mu_
 };
 
 }  // namespace mvne::egress

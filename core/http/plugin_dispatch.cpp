@@ -4,10 +4,15 @@
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
+#include <set>
+#include <string_view>
+#include <vector>
+
 #include "core/http/authenticate.h"
 #include "core/log/log.h"
 #include "core/platform/services.h"
 #include "core/plugin/call_scope.h"
+#include "core/plugin/header_policy.h"
 
 namespace mvne::http {
 namespace {
@@ -24,6 +29,22 @@ std::multimap<std::string, std::string> parse_query(const std::string& query) {
     // A malformed escape leaves the parameter out; the plugin sees it as absent.
   }
   return params;
+}
+
+// What the requester itself sent, which its response may repeat: path, query (raw and
+// decoded), body and the headers a plugin may read.
+egress::Allowance sent_by_requester(const IncomingRequest& request,
+                                    const plugin::HttpExchange& exchange,
+                                    const std::set<std::string>& read_values) {
+  egress::Allowance allowance;
+  allowance.read_values = &read_values;
+  allowance.sent = {request.path, request.query, request.body};
+  for (const auto& [name, value] : exchange.query_params) {
+    allowance.sent.push_back(name);
+    allowance.sent.push_back(value);
+  }
+  for (const auto& [name, value] : exchange.headers) allowance.sent.push_back(value);
+  return allowance;
 }
 
 }  // namespace
@@ -61,7 +82,9 @@ Reply dispatch_to_plugin(const plugin::RouteTable& routes, const IncomingRequest
   }
 
   plugin::HttpExchange exchange;
-  exchange.headers = request.headers;
+  for (const auto& [name, value] : request.headers) {
+    if (!plugin::is_credential_header(name)) exchange.headers.emplace(name, value);
+  }
   exchange.query_params = parse_query(request.query);
   exchange.principal_scoped = reg.access != MVNE_ROUTE_PUBLIC;
   mvne_http_request c_request{sizeof(mvne_http_request), to_str(request.method),
@@ -104,12 +127,29 @@ Reply dispatch_to_plugin(const plugin::RouteTable& routes, const IncomingRequest
                         std::move(detail)};
   };
 
-  // Egress guard: the rows read must have been the principal's, and the bytes may name
-  // no identifier of another principal. A violation withholds the whole response.
+  // Egress guard: the rows read must have been the principal's, and the headers and body
+  // may name no identifier of another principal that the requester did not send itself.
+  // A violation withholds the whole response.
   std::string violation = scope.blocked;
   if (violation.empty() && services != nullptr) {
-    Status checked = services->guard->check(principal, reply.body, scope.read_values);
-    if (!checked.ok()) violation = checked.message();
+    std::vector<std::string> header_lines;
+    header_lines.reserve(reply.headers.size() + 1);
+    header_lines.push_back("Content-Type: " + reply.content_type);
+    for (const auto& [name, value] : reply.headers) header_lines.push_back(name + ": " + value);
+    std::vector<std::string_view> parts(header_lines.begin(), header_lines.end());
+    parts.push_back(reply.body);
+    Status checked = services->guard->check(
+        principal, parts, sent_by_requester(request, exchange, scope.read_values));
+    if (checked.code() == Code::kFailedPrecondition) {
+      violation = checked.message();
+    } else if (!checked.ok()) {
+      log::write(log::Level::kError, "egress", request.request_id,
+                 "response withheld, not checked: " + checked.message());
+      Reply unavailable =
+          Reply::error(503, "unavailable", "the response could not be checked", request.request_id);
+      unavailable.headers.emplace_back("Retry-After", "1");
+      return unavailable;
+    }
   }
   if (!violation.empty()) {
     std::string incident = "inc-" + request.request_id;

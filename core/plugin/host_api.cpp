@@ -1,5 +1,6 @@
 #include "core/plugin/host_api.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstddef>
 #include <filesystem>
@@ -12,6 +13,7 @@
 #include "core/log/log.h"
 #include "core/platform/services.h"
 #include "core/plugin/context_table.h"
+#include "core/plugin/header_policy.h"
 #include "core/plugin/plugin_instance.h"
 
 namespace mvne::plugin {
@@ -563,6 +565,14 @@ mvne_status lookup(mvne_context* ctx, mvne_str name, mvne_str* out, const char* 
 }
 
 mvne_status request_header(mvne_context* ctx, mvne_str name, mvne_str* out) {
+  if (valid(name) && is_credential_header(view(name))) {
+    // Refused whether or not the request carries it: its presence is not the plugin's either.
+    return with_scope(ctx, [&](CallScope& scope) -> mvne_status {
+      return refuse(scope, MVNE_ERR_PERMISSION_DENIED,
+                    "request_header: '" + std::string(view(name)) +
+                        "' carries credentials, which never reach a plugin");
+    });
+  }
   return lookup(ctx, name, out, "request_header", &HttpExchange::headers, true);
 }
 mvne_status request_query_param(mvne_context* ctx, mvne_str name, mvne_str* out) {
@@ -581,38 +591,29 @@ mvne_status response_set_status(mvne_context* ctx, int32_t status) {
   });
 }
 
-bool is_token(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) return false;
-  }
-  return true;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 mvne_status response_set_header(mvne_context* ctx, mvne_str name, mvne_str value) {
   return with_scope(ctx, [&](CallScope& scope) -> mvne_status {
     if (mvne_status st = require_phase(scope, Phase::kRequest, "response_set_header")) return st;
-    if (!valid(name) || !valid(value) || !is_token(view(name)) ||
-        view(value).find_first_of("\r\n") != std::string_view::npos) {
+    if (!valid(name) || !valid(value) || !malformed_header(view(name), view(value)).empty()) {
       return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "response_set_header: malformed header");
     }
-    std::string key = lower(view(name));
-    // The host owns framing, and the cache headers of principal-scoped responses.
-    bool framing = key == "content-length" || key == "transfer-encoding" || key == "connection" ||
-                   key == "x-request-id";
-    bool caching = key == "cache-control" || key == "vary" || key == "expires" || key == "pragma" ||
-                   key == "age";
-    if (framing || (caching && scope.http->principal_scoped)) {
+    // An allow-list: the host owns framing, caching and everything proxies act on.
+    std::string why = unsettable_header(view(name), view(value));
+    if (!why.empty()) {
       return refuse(scope, MVNE_ERR_PERMISSION_DENIED,
-                    "response_set_header: '" + std::string(view(name)) + "' is set by the host");
+                    "response_set_header: '" + std::string(view(name)) + "': " + why);
     }
-    scope.http->response_headers.emplace_back(std::string(view(name)), std::string(view(value)));
+    auto& headers = scope.http->response_headers;
+    auto same = std::find_if(headers.begin(), headers.end(),
+                             [&](const auto& h) { return same_header_name(h.first, view(name)); });
+    if (same != headers.end()) {
+      same->second.assign(view(value));  // set, not add: the last value wins
+      return MVNE_OK;
+    }
+    if (headers.size() >= kMaxResponseHeaders) {
+      return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "response_set_header: too many headers");
+    }
+    headers.emplace_back(std::string(view(name)), std::string(view(value)));
     return MVNE_OK;
   });
 }

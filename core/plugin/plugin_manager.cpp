@@ -94,12 +94,18 @@ void PluginManager::start_one(const std::string& name, const config::Settings& s
   }
   std::shared_ptr<PluginInstance> plugin = loaded.value();
   for (const auto& route : plugin->registrations().routes) {
-    const Route* clash = routes()->conflict(route);
+    const Route* clash = routes()->conflict(route, name, settings.plugins.nested_routes);
     if (clash != nullptr) {
       plugin->stop(std::chrono::milliseconds(0));
+      const RouteRegistration& other = clash->registration;
       set_status(name, "failed",
-                 "route " + route.method + " " + route.prefix + " is already served by plugin '" +
-                     clash->plugin->name() + "'");
+                 "route " + route.method + " " + route.prefix +
+                     (other.prefix == route.prefix
+                          ? " is already served by plugin '" + clash->plugin->name() + "'"
+                          : " clashes with plugin '" + clash->plugin->name() + "' route " +
+                                other.method + " " + other.prefix +
+                                " (one lies inside the other; [plugins] nested_routes can "
+                                "allow it)"));
       return;
     }
   }

@@ -79,6 +79,28 @@ TEST(Settings, RenderHidesSecrets) {
   EXPECT_NE(text.find("listen = 127.0.0.1:8080"), std::string::npos);
 }
 
+// nested_routes maps enabled plugins to route prefixes; a malformed or unknown entry is
+// refused naming it.
+TEST(Settings, NestedRoutesAreValidated) {
+  auto s = parse(
+      "[plugins]\ndir = x\nenabled = voice, extra\n"
+      "nested_routes = extra:/api/v1/voice/extra, extra:/api/v1/voice/more\n");
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  ASSERT_EQ(s->plugins.nested_routes.size(), 2u);
+  EXPECT_EQ(s->plugins.nested_routes[0].plugin, "extra");
+  EXPECT_EQ(s->plugins.nested_routes[1].prefix, "/api/v1/voice/more");
+  const std::string head = "[plugins]\ndir = x\nenabled = extra\nnested_routes = ";
+  EXPECT_EQ(parse(head + "extra /api/x\n").status().message(),
+            "t.conf:4: plugins.nested_routes: expected plugin:/prefix, got 'extra /api/x'");
+  EXPECT_EQ(parse(head + "extra:api\n").status().message(),
+            "t.conf:4: plugins.nested_routes: 'extra:api': the prefix must be a path such as "
+            "/api/name");
+  EXPECT_EQ(parse(head + "Extra:/api/x\n").status().message(),
+            "t.conf:4: plugins.nested_routes: plugin name 'Extra' may only use a-z, 0-9 and _");
+  EXPECT_EQ(parse(head + "other:/api/x\n").status().message(),
+            "plugins.nested_routes: 'other' is not in plugins.enabled");
+}
+
 // Every key the host knows is documented in config/mvne.conf, and that file is valid.
 TEST(Settings, ShippedConfigDocumentsEveryKey) {
   std::ifstream in(std::string(MVNE_SOURCE_DIR) + "/config/mvne.conf");

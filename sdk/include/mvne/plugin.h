@@ -304,12 +304,18 @@ typedef struct mvne_host_api {
   mvne_status (*declare_record_kind)(mvne_context* ctx, const mvne_record_kind_spec* spec);
 
   /* Request details, allowed only in a route handler. MVNE_ERR_NOT_FOUND if absent.
+   * Credential headers (Authorization, Proxy-Authorization, Cookie, X-Api-Key, ...) are
+   * MVNE_ERR_PERMISSION_DENIED, present or not: the host authenticates, never the plugin.
    * OWNERSHIP: *out_value is host-owned, valid until the callback returns. */
   mvne_status (*request_header)(mvne_context* ctx, mvne_str name, mvne_str* out_value);
   mvne_status (*request_query_param)(mvne_context* ctx, mvne_str name, mvne_str* out_value);
 
   /* Builds the response, allowed only in a route handler. The host owns the final
-   * headers: it refuses hop-by-hop and cache headers on principal-scoped routes.
+   * headers: a plugin sets only Content-Type, Content-Disposition, Content-Language,
+   * Retry-After, Location (a path on this host), X-Next-Cursor and X-Mvne-* headers (a
+   * second set replaces the first); any other name is MVNE_ERR_PERMISSION_DENIED. Headers
+   * and body are checked by the egress guard, which withholds the whole response when
+   * either names another principal's identifier.
    * OWNERSHIP: name, value and bytes are copied. */
   mvne_status (*response_set_status)(mvne_context* ctx, int32_t http_status);
   mvne_status (*response_set_header)(mvne_context* ctx, mvne_str name, mvne_str value);
