@@ -29,7 +29,8 @@ std::multimap<std::string, std::string> parse_query(const std::string& query) {
 }  // namespace
 
 Reply dispatch_to_plugin(const plugin::RouteTable& routes, const IncomingRequest& request,
-                         platform::Services* services, std::string& route_label) {
+                         platform::Services* services, std::string& route_label,
+                         const BeforePlugin& before_plugin) {
   const plugin::Route* route = routes.match(request.method, request.path);
   if (route == nullptr) {
     route_label = "unmatched";
@@ -59,6 +60,9 @@ Reply dispatch_to_plugin(const plugin::RouteTable& routes, const IncomingRequest
     }
     principal = std::move(who).value();
   }
+  if (before_plugin) {
+    if (auto refused = before_plugin(*route)) return *std::move(refused);
+  }
 
   plugin::HttpExchange exchange;
   exchange.headers = request.headers;
@@ -76,7 +80,8 @@ Reply dispatch_to_plugin(const plugin::RouteTable& routes, const IncomingRequest
   if (!st.ok() && scope.blocked.empty()) {
     int status = st.code() == Code::kUnavailable ? 503 : 500;
     return Reply::error(status, status == 503 ? "unavailable" : "plugin_error",
-                        status == 503 ? "the plugin is stopping" : "the plugin failed to answer",
+                        status == 503 ? "the service is over capacity or stopping; retry later"
+                                      : "the plugin failed to answer",
                         request.request_id);
   }
   Reply reply;
@@ -109,6 +114,10 @@ Reply dispatch_to_plugin(const plugin::RouteTable& routes, const IncomingRequest
   std::string violation = scope.blocked;
   if (violation.empty() && services != nullptr) {
     Status checked = services->guard->check(principal, reply.body, scope.read_values);
+    if (checked.code() == Code::kUnavailable) {  // the guard could not look: shed, not a leak
+      return Reply::error(503, "unavailable", "the response could not be checked; retry later",
+                          request.request_id);
+    }
     if (!checked.ok()) violation = checked.message();
   }
   if (!violation.empty()) {
