@@ -126,6 +126,21 @@ std::string parse_listen(const std::string& value, std::string& address, uint16_
   return {};
 }
 
+// "PREFIX=BYTES, ..." (route prefixes and their body limits).
+std::string parse_body_limits(const std::string& value, std::map<std::string, int>& out) {
+  std::map<std::string, int> limits;
+  for (const auto& item : split_list(value)) {
+    size_t eq = item.rfind('=');
+    if (eq == std::string::npos || item[0] != '/') {
+      return "expected /route/prefix=bytes, got '" + item + "'";
+    }
+    std::string reason = parse_int(item.substr(eq + 1), 0, 1 << 30, limits[item.substr(0, eq)]);
+    if (!reason.empty()) return item.substr(0, eq) + ": " + reason;
+  }
+  out = std::move(limits);
+  return {};
+}
+
 std::string parse_digits(const std::string& value, size_t max_len, bool allow_empty,
                          std::string& out) {
   if ((value.empty() && !allow_empty) || value.size() > max_len ||
@@ -213,6 +228,20 @@ const std::vector<Key>& schema() {
               1, 3600),
       int_key("http", "max_keep_alive_requests", &Settings::http,
               &HttpSettings::max_keep_alive_requests, 1, 1000000),
+      int_key("http", "max_body_bytes", &Settings::http, &HttpSettings::max_body_bytes, 0, 1 << 30),
+      {"http", "body_limits",
+       [](Settings& s, const std::string& v, const std::string&) {
+         return parse_body_limits(v, s.http.body_limits);
+       },
+       [](const Settings& s) {
+         std::vector<std::string> items;
+         for (const auto& [prefix, n] : s.http.body_limits) {
+           items.push_back(prefix + "=" + std::to_string(n));
+         }
+         return join(items);
+       }},
+      int_key("http", "body_timeout_ms", &Settings::http, &HttpSettings::body_timeout_ms, 100,
+              600000),
       {"storage", "backend",
        [](Settings& s, const std::string& v, const std::string&) {
          return parse_choice(v, {"sqlite", "mysql"}, s.storage.backend);
@@ -232,6 +261,10 @@ const std::vector<Key>& schema() {
               1, 2047),
       int_key("plugins", "kv_max_keys", &Settings::plugins, &PluginSettings::kv_max_keys, 1,
               100000000),
+      int_key("storage", "max_connections", &Settings::storage, &StorageConfig::max_connections, 1,
+              4096),
+      int_key("storage", "acquire_timeout_ms", &Settings::storage,
+              &StorageConfig::acquire_timeout_ms, 0, 600000),
       digits_key("numbering", "country_code", &Settings::numbering, &NumberingConfig::country_code,
                  3, false),
       digits_key("numbering", "national_prefix", &Settings::numbering,
@@ -306,6 +339,11 @@ Status validate(const Settings& s) {
     return Status::Invalid("http.min_threads (" + std::to_string(s.http.min_threads) +
                            ") exceeds http.max_threads (" + std::to_string(s.http.max_threads) +
                            ")");
+  }
+  if (s.storage.pool_size > s.storage.max_connections) {
+    return Status::Invalid("storage.pool_size (" + std::to_string(s.storage.pool_size) +
+                           ") exceeds storage.max_connections (" +
+                           std::to_string(s.storage.max_connections) + ")");
   }
   for (const auto& name : s.plugins.required) {
     bool enabled = false;

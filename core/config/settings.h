@@ -32,6 +32,9 @@ struct HttpSettings {
   int max_queued = 1024;
   int keep_alive_timeout_s = 15;
   int max_keep_alive_requests = 1000;
+  int max_body_bytes = 1 << 20;            // request body limit of a route without its own
+  std::map<std::string, int> body_limits;  // route prefix -> its body limit in bytes
+  int body_timeout_ms = 10000;             // a body must arrive whole within this
 };
 
 // A plugin the operator lets serve routes at `prefix` (and below) although they lie
@@ -61,6 +64,8 @@ struct StorageConfig {
   std::string user = "mvne";
   std::string password_file;  // the password is read from here, never from the config
   int pool_size = 8;
+  int max_connections = 32;       // open at once, in use or idle; more callers wait
+  int acquire_timeout_ms = 2000;  // how long a caller waits for one before 503
 };
 
 struct NumberingConfig {

@@ -7,7 +7,7 @@
 namespace mvne::http {
 namespace {
 
-Reply readiness(const plugin::PluginManager& plugins, bool draining) {
+Reply readiness(const plugin::PluginManager& plugins, bool draining, ReadinessProbe* probe) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& st : plugins.statuses()) {
     nlohmann::json item = {{"name", st.name}, {"state", st.state}};
@@ -16,13 +16,28 @@ Reply readiness(const plugin::PluginManager& plugins, bool draining) {
     list.push_back(item);
   }
   bool ready = !draining && plugins.all_running();
+  nlohmann::json checks = nlohmann::json::array();
+  if (probe != nullptr) {
+    for (const auto& check : probe->run()) {
+      nlohmann::json item = {{"name", check.name}, {"ok", check.ok}};
+      if (!check.ok) item["reason"] = check.reason;
+      checks.push_back(item);
+      ready = ready && check.ok;
+    }
+  }
   Reply reply;
   reply.status = ready ? 200 : 503;
-  reply.body = nlohmann::json{{"ready", ready}, {"draining", draining}, {"plugins", list}}.dump();
+  reply.body = nlohmann::json{
+      {"ready", ready},
+      {"draining", draining},
+      {"checks", checks},
+      {"plugins",
+       list}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  ensure_retry_after(reply);
   return reply;
 }
 
-Reply metrics_text(const metrics::Metrics& metrics, int in_flight) {
+Reply metrics_text(const metrics::Metrics& metrics, const FrontEndState& state) {
   Reply reply;
   reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
   reply.body = metrics.render();
@@ -38,11 +53,19 @@ Reply metrics_text(const metrics::Metrics& metrics, int in_flight) {
       std::to_string(plugin::ContextTable::instance().other_thread_uses()) + "\n" +
       "# HELP mvne_http_requests_in_flight Requests being served, this one included.\n"
       "# TYPE mvne_http_requests_in_flight gauge\nmvne_http_requests_in_flight " +
-      std::to_string(in_flight) + "\n";
+      std::to_string(state.in_flight) + "\n" +
+      "# HELP mvne_http_shed_connections_total Connections answered 503 at accept time, past "
+      "http.max_queued.\n# TYPE mvne_http_shed_connections_total counter\n"
+      "mvne_http_shed_connections_total " +
+      std::to_string(state.shed_connections) + "\n";
   return reply;
 }
 
 }  // namespace
+
+bool is_builtin_path(std::string_view path) {
+  return path == "/healthz" || path == "/readyz" || path == "/metrics";
+}
 
 std::optional<Reply> builtin_endpoint(std::string_view path, const plugin::PluginManager& plugins,
                                       const metrics::Metrics& metrics, FrontEndState state) {
@@ -51,8 +74,8 @@ std::optional<Reply> builtin_endpoint(std::string_view path, const plugin::Plugi
     reply.body = R"({"status":"ok"})";
     return reply;
   }
-  if (path == "/readyz") return readiness(plugins, state.draining);
-  if (path == "/metrics") return metrics_text(metrics, state.in_flight);
+  if (path == "/readyz") return readiness(plugins, state.draining, state.readiness);
+  if (path == "/metrics") return metrics_text(metrics, state);
   return std::nullopt;
 }
 

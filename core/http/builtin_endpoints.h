@@ -1,10 +1,13 @@
 // The host's own endpoints: /healthz (the process answers), /readyz (every enabled plugin
-// is running and the host is not draining) and /metrics (Prometheus text).
+// is running, the database answers and the host is not draining) and /metrics (Prometheus
+// text). They answer GET and HEAD.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
+#include "core/http/readiness_probe.h"
 #include "core/http/reply.h"
 #include "core/metrics/metrics.h"
 #include "core/plugin/plugin_manager.h"
@@ -14,8 +17,13 @@ namespace mvne::http {
 // What the built-in endpoints report about the front end itself.
 struct FrontEndState {
   bool draining = false;
-  int in_flight = 0;  // requests being served, this one included
+  int in_flight = 0;                    // requests being served, this one included
+  uint64_t shed_connections = 0;        // answered 503 at accept time, past http.max_queued
+  ReadinessProbe* readiness = nullptr;  // null: no storage to check
 };
+
+// Whether `path` is a built-in endpoint.
+bool is_builtin_path(std::string_view path);
 
 // The reply for a built-in path, or nullopt when `path` is not one.
 std::optional<Reply> builtin_endpoint(std::string_view path, const plugin::PluginManager& plugins,

@@ -50,7 +50,8 @@ egress::Allowance sent_by_requester(const IncomingRequest& request,
 }  // namespace
 
 Reply dispatch_to_plugin(const plugin::RouteTable& routes, const IncomingRequest& request,
-                         platform::Services* services, std::string& route_label) {
+                         platform::Services* services, std::string& route_label,
+                         const BeforePlugin& before_plugin) {
   const plugin::Route* route = routes.match(request.method, request.path);
   if (route == nullptr) {
     route_label = "unmatched";
@@ -80,6 +81,9 @@ Reply dispatch_to_plugin(const plugin::RouteTable& routes, const IncomingRequest
     }
     principal = std::move(who).value();
   }
+  if (before_plugin) {
+    if (auto refused = before_plugin(*route)) return *std::move(refused);
+  }
 
   plugin::HttpExchange exchange;
   for (const auto& [name, value] : request.headers) {
@@ -99,7 +103,8 @@ Reply dispatch_to_plugin(const plugin::RouteTable& routes, const IncomingRequest
   if (!st.ok() && scope.blocked.empty()) {
     int status = st.code() == Code::kUnavailable ? 503 : 500;
     return Reply::error(status, status == 503 ? "unavailable" : "plugin_error",
-                        status == 503 ? "the plugin is stopping" : "the plugin failed to answer",
+                        status == 503 ? "the service is over capacity or stopping; retry later"
+                                      : "the plugin failed to answer",
                         request.request_id);
   }
   Reply reply;
@@ -145,10 +150,8 @@ Reply dispatch_to_plugin(const plugin::RouteTable& routes, const IncomingRequest
     } else if (!checked.ok()) {
       log::write(log::Level::kError, "egress", request.request_id,
                  "response withheld, not checked: " + checked.message());
-      Reply unavailable =
-          Reply::error(503, "unavailable", "the response could not be checked", request.request_id);
-      unavailable.headers.emplace_back("Retry-After", "1");
-      return unavailable;
+      return Reply::error(503, "unavailable", "the response could not be checked; retry later",
+                          request.request_id);
     }
   }
   if (!violation.empty()) {
@@ -176,10 +179,8 @@ Reply dispatch_to_plugin(const plugin::RouteTable& routes, const IncomingRequest
     if (!audited.ok()) {
       log::write(log::Level::kError, "http", request.request_id,
                  "response withheld: audit failed: " + audited.message());
-      Reply withheld =
-          Reply::error(503, "unavailable", "the response could not be audited", request.request_id);
-      withheld.headers.emplace_back("Retry-After", "1");
-      return withheld;
+      return Reply::error(503, "unavailable", "the response could not be audited",
+                          request.request_id);
     }
   }
   return reply;

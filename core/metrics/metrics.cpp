@@ -1,5 +1,6 @@
 #include "core/metrics/metrics.h"
 
+#include <charconv>
 #include <sstream>
 
 namespace mvne::metrics {
@@ -17,6 +18,14 @@ std::string label(std::string_view value) {
     out += c;
   }
   return out;
+}
+
+// The shortest fixed-point text that reads back as exactly `value`: a stream's default 6
+// significant digits would turn a growing sum into steps (1.23457e+06) and break rate().
+std::string number(double value) {
+  char buf[400];  // the longest fixed form of a double
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed);
+  return ec == std::errc() ? std::string(buf, end) : "NaN";
 }
 
 // One counter family labelled by plugin and one more label.
@@ -139,12 +148,12 @@ std::string Metrics::render() const {
   for (const auto& [route, h] : latency_) {
     std::string r = label(route);
     for (size_t i = 0; i < kBuckets.size(); ++i) {
-      out << "mvne_http_request_duration_seconds_bucket{route=\"" << r << "\",le=\"" << kBuckets[i]
-          << "\"} " << h.counts[i] << "\n";
+      out << "mvne_http_request_duration_seconds_bucket{route=\"" << r << "\",le=\""
+          << number(kBuckets[i]) << "\"} " << h.counts[i] << "\n";
     }
     out << "mvne_http_request_duration_seconds_bucket{route=\"" << r << "\",le=\"+Inf\"} "
         << h.count << "\n"
-        << "mvne_http_request_duration_seconds_sum{route=\"" << r << "\"} " << h.sum << "\n"
+        << "mvne_http_request_duration_seconds_sum{route=\"" << r << "\"} " << number(h.sum) << "\n"
         << "mvne_http_request_duration_seconds_count{route=\"" << r << "\"} " << h.count << "\n";
   }
   return out.str();

@@ -144,6 +144,10 @@ struct CallScope {
   records::IngestCounts ingested;
 
   ExportSink* export_sink = nullptr;  // kExport only
+
+  // A host service failed for want of capacity (pool exhausted, database busy): the request
+  // is shed with 503 rather than the plugin blamed.
+  bool host_busy = false;
 };
 
 }  // namespace mvne::plugin

@@ -49,6 +49,17 @@ mvne_status refuse(CallScope& scope, mvne_status code, const std::string& why) {
   return code;
 }
 
+// A host service failed. Over capacity (kUnavailable: pool exhausted, database busy) is
+// marked on the scope, so the request is shed with 503 rather than blamed on the plugin.
+mvne_status service_failed(CallScope& scope, const Status& st, const std::string& what) {
+  if (st.code() == Code::kUnavailable) scope.host_busy = true;
+  return refuse(scope,
+                st.code() == Code::kUnavailable       ? MVNE_ERR_UNAVAILABLE
+                : st.code() == Code::kInvalidArgument ? MVNE_ERR_INVALID_ARGUMENT
+                                                      : MVNE_ERR_INTERNAL,
+                what + st.message());
+}
+
 mvne_status require_phase(CallScope& scope, Phase phase, const char* function) {
   if (scope.phase == phase) return MVNE_OK;
   return refuse(scope, MVNE_ERR_WRONG_PHASE,
@@ -399,10 +410,7 @@ mvne_status query_open(mvne_context* ctx, const mvne_query* query, mvne_cursor**
     auto result = scope.plugin->services()->records->query(*kind, scope.principal, spec);
     if (!result.ok()) {
       scope.error = result.status().message();
-      return refuse(scope,
-                    result.status().code() == Code::kInvalidArgument ? MVNE_ERR_INVALID_ARGUMENT
-                                                                     : MVNE_ERR_INTERNAL,
-                    "query_open: " + result.status().message());
+      return service_failed(scope, result.status(), "query_open: ");
     }
     const size_t bytes = result_bytes(result.value());
     if (mvne_status st = check_bytes(scope, bytes, "query_open")) return st;
@@ -515,7 +523,7 @@ mvne_status kv_get(mvne_context* ctx, mvne_str key, mvne_str* out) {
     }
     auto value = scope.plugin->services()->kv->get(scope.plugin->name(), kv_tenant(scope),
                                                    std::string(view(key)));
-    if (!value.ok()) return refuse(scope, MVNE_ERR_INTERNAL, value.status().message());
+    if (!value.ok()) return service_failed(scope, value.status(), "kv_get: ");
     if (!value->has_value()) return MVNE_ERR_NOT_FOUND;
     if (mvne_status st = check_bytes(scope, (*value)->size(), "kv_get")) return st;
     *out = hand_out(scope, **value);
@@ -542,7 +550,7 @@ mvne_status kv_put(mvne_context* ctx, mvne_str key, mvne_str value) {
     }
     Status st = scope.plugin->services()->kv->put(scope.plugin->name(), kv_tenant(scope),
                                                   std::string(view(key)), std::string(view(value)));
-    if (!st.ok()) return refuse(scope, MVNE_ERR_INTERNAL, "kv_put: " + st.message());
+    if (!st.ok()) return service_failed(scope, st, "kv_put: ");
     return MVNE_OK;
   });
 }

@@ -171,6 +171,10 @@ Status PluginInstance::invoke(CallScope& scope, const RawCall& raw) {
   }
   if (reason == nullptr) return Status::Ok();
   std::string message = std::string(phase_name(scope.phase)) + " " + failure;
+  if (scope.host_busy && code != MVNE_OK) {  // the host was over capacity, not the plugin
+    log::write(log::Level::kWarn, "plugin:" + name_, scope.request_id, message);
+    return Status::Unavailable(message);
+  }
   // A datagram handler refusing its input is a deliberate drop (counted by the hub), not a
   // fault of the plugin.
   if (scope.replies != nullptr && code == MVNE_ERR_INVALID_ARGUMENT) {

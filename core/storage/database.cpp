@@ -1,5 +1,6 @@
 #include "core/storage/database.h"
 
+#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <regex>
@@ -32,19 +33,62 @@ std::string expand_sql(std::string_view sql, Dialect dialect) {
   return out;
 }
 
+namespace {
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Decodes %XX escapes; false on a malformed one. Never echoes the text (it may be a password).
+bool percent_decode(std::string_view text, std::string& out) {
+  out.clear();
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    int high = i + 1 < text.size() ? hex_digit(text[i + 1]) : -1;
+    int low = i + 2 < text.size() ? hex_digit(text[i + 2]) : -1;
+    if (high < 0 || low < 0) return false;
+    out += static_cast<char>(high * 16 + low);
+    i += 2;
+  }
+  return true;
+}
+
+}  // namespace
+
 StatusOr<StorageSettings> settings_from_url(const std::string& url) {
-  static const std::regex kUrl(R"(mysql://([^:@/]+):([^@/]*)@([^:/]+):([0-9]+)/([A-Za-z0-9_]+))");
+  static const std::regex kHostPart(R"(([^:/@]+):([0-9]{1,5})/([A-Za-z0-9_]+))");
+  const std::string shape =
+      "expected mysql://user:password@host:port/database (user and password percent-encoded, "
+      "port 1 to 65535)";
+  const std::string scheme = "mysql://";
+  if (url.rfind(scheme, 0) != 0) return Status::Invalid(shape);
+  std::string_view rest(url);
+  rest.remove_prefix(scheme.size());
+  size_t at = rest.rfind('@');
+  if (at == std::string_view::npos) return Status::Invalid(shape);
+  std::string_view userinfo = rest.substr(0, at);
+  std::string host_part(rest.substr(at + 1));
+  size_t colon = userinfo.find(':');
   std::smatch m;
-  if (!std::regex_match(url, m, kUrl)) {
-    return Status::Invalid("expected mysql://user:password@host:port/database");
+  if (colon == std::string_view::npos || colon == 0 || !std::regex_match(host_part, m, kHostPart)) {
+    return Status::Invalid(shape);
   }
   StorageSettings s;
   s.backend = "mysql";
-  s.user = m[1];
-  s.password = m[2];
-  s.host = m[3];
-  s.port = std::stoi(m[4]);
-  s.database = m[5];
+  if (!percent_decode(userinfo.substr(0, colon), s.user) ||
+      !percent_decode(userinfo.substr(colon + 1), s.password)) {
+    return Status::Invalid("malformed %-escape in the user or password of the mysql:// URL");
+  }
+  s.host = m[1];
+  s.port = std::stoi(m[2]);  // at most five digits: no overflow
+  if (s.port < 1 || s.port > 65535) return Status::Invalid(shape);
+  s.database = m[3];
   return s;
 }
 
@@ -57,6 +101,8 @@ StatusOr<StorageSettings> settings_from_config(const config::StorageConfig& conf
   s.database = config.database;
   s.user = config.user;
   s.pool_size = config.pool_size;
+  s.max_connections = config.max_connections;
+  s.acquire_timeout_ms = config.acquire_timeout_ms;
   if (config.backend == "mysql" && !config.password_file.empty()) {
     std::ifstream in(config.password_file);
     if (!in) {
@@ -109,18 +155,40 @@ Database::Database(StorageSettings settings, Dialect dialect)
     : settings_(std::move(settings)), dialect_(dialect) {}
 
 StatusOr<Lease> Database::acquire() {
-  {
-    std::lock_guard lock(mu_);
-    if (!idle_.empty()) {
-      auto connection = std::move(idle_.back());
-      idle_.pop_back();
-      return Lease(this, std::move(connection));
+  std::unique_lock lock(mu_);
+  auto waited_since = std::chrono::steady_clock::now();
+  auto deadline = waited_since + std::chrono::milliseconds(settings_.acquire_timeout_ms);
+  while (idle_.empty() && open_ >= settings_.max_connections) {
+    if (returned_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
+        open_ >= settings_.max_connections) {
+      return Status::Unavailable("storage: all " + std::to_string(settings_.max_connections) +
+                                 " connections (storage.max_connections) stayed in use for " +
+                                 std::to_string(settings_.acquire_timeout_ms) + " ms");
     }
   }
+  if (!idle_.empty()) {
+    auto connection = std::move(idle_.back());
+    idle_.pop_back();
+    return Lease(this, std::move(connection));
+  }
+  ++open_;  // reserved before connecting, so concurrent callers never exceed the bound
+  lock.unlock();
   auto connection = connect();
-  if (!connection.ok()) return connection.status();
+  if (!connection.ok()) {
+    lock.lock();
+    --open_;
+    returned_.notify_one();
+    return connection.status();
+  }
   opened_.fetch_add(1);
   return Lease(this, std::move(connection).value());
+}
+
+Status Database::probe() {
+  auto connection = connect();
+  if (!connection.ok()) return connection.status();
+  auto rows = connection.value()->query("SELECT MAX(version) FROM schema_version");
+  return rows.ok() ? Status::Ok() : rows.status();
 }
 
 size_t Database::idle_connections() {
@@ -128,10 +196,24 @@ size_t Database::idle_connections() {
   return idle_.size();
 }
 
-void Database::give_back(std::unique_ptr<Connection> connection) {
-  if (connection->broken()) return;  // never reused after an error or time-out
+int Database::open_connections() {
   std::lock_guard lock(mu_);
-  if (static_cast<int>(idle_.size()) < settings_.pool_size) idle_.push_back(std::move(connection));
+  return open_;
+}
+
+void Database::give_back(std::unique_ptr<Connection> connection) {
+  {
+    std::lock_guard lock(mu_);
+    // A broken connection is never reused after an error or time-out; beyond pool_size
+    // idle ones, a connection is closed rather than kept.
+    if (!connection->broken() && static_cast<int>(idle_.size()) < settings_.pool_size) {
+      idle_.push_back(std::move(connection));
+    } else {
+      --open_;
+    }
+  }
+  returned_.notify_one();
+  connection.reset();  // closed outside the lock
 }
 
 Status Database::transaction(const std::function<Status(Connection&)>& body) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -70,8 +71,10 @@ struct StorageSettings {
   int port = 3306;
   std::string database = "mvne";
   std::string user = "mvne";
-  std::string password;  // read from the password file, never logged
-  int pool_size = 8;
+  std::string password;           // read from the password file, never logged
+  int pool_size = 8;              // idle connections kept for reuse
+  int max_connections = 32;       // open at once, in use or idle
+  int acquire_timeout_ms = 2000;  // how long acquire() waits when all are in use
 };
 
 // Parses mysql://user:password@host:port/database (used by tests and tools).
@@ -86,6 +89,9 @@ class Database {
   static StatusOr<std::shared_ptr<Database>> open(const StorageSettings& settings);
   virtual ~Database() = default;
 
+  // A connection: an idle one, or a new one while fewer than max_connections are open;
+  // otherwise waits up to acquire_timeout_ms for one to come back. Fails with kUnavailable
+  // when none came back in time or the backend cannot be reached (the caller sheds: 503).
   StatusOr<Lease> acquire();
   Dialect dialect() const { return dialect_; }
   // How many threads writing at once are worth running: SQLite has one writer, so one.
@@ -94,6 +100,13 @@ class Database {
   // Connections opened so far (a discarded one is replaced by a new one).
   int64_t connections_opened() const { return opened_.load(); }
   size_t idle_connections();
+  // Connections open now, in use or idle (at most max_connections).
+  int open_connections();
+
+  // Whether the database works now: opens a connection of its own (outside the pool, so a
+  // SQLite file replaced or damaged under the host is seen), reads the schema version and
+  // closes it. kUnavailable when it cannot connect, another code when the read fails.
+  Status probe();
 
   // One statement on a pooled connection, for callers that need no transaction.
   StatusOr<std::vector<Row>> query(std::string_view sql, const Params& params = {});
@@ -124,7 +137,9 @@ class Database {
   const StorageSettings settings_;
   const Dialect dialect_;
   std::mutex mu_;
+  std::condition_variable returned_;               // a connection came back or closed
   std::vector<std::unique_ptr<Connection>> idle_;  // guarded by mu_
+  int open_ = 0;                                   // guarded by mu_; in use + idle
   std::atomic<int64_t> opened_{0};
 };
 

@@ -15,6 +15,24 @@ namespace {
 
 constexpr int kDuplicateKey = 1062;
 
+// Errors that say the server is busy or gone, not that the statement is wrong: the request
+// is shed with 503 and may be retried.
+bool server_busy_or_gone(int code) {
+  switch (code) {
+    case 1040:  // ER_CON_COUNT_ERROR: too many connections
+    case 1203:  // ER_TOO_MANY_USER_CONNECTIONS
+    case 1205:  // ER_LOCK_WAIT_TIMEOUT
+    case 1213:  // ER_LOCK_DEADLOCK
+    case 2002:  // CR_CONNECTION_ERROR
+    case 2003:  // CR_CONN_HOST_ERROR
+    case 2006:  // CR_SERVER_GONE_ERROR
+    case 2013:  // CR_SERVER_LOST
+      return true;
+    default:
+      return false;
+  }
+}
+
 sql::mysql::MySQL_Driver* driver() {
   // The first call is not thread-safe in Connector/C++; a function-local static is.
   static sql::mysql::MySQL_Driver* instance = sql::mysql::get_mysql_driver_instance();
@@ -103,8 +121,9 @@ class MysqlConnection : public Connection {
       }
       broken_ = true;  // a connection that saw an error is not reused
       cache_.clear();
-      return Status::Internal(std::string("mysql error ") + std::to_string(e.getErrorCode()) +
-                              ": " + e.what());
+      return Status(
+          server_busy_or_gone(e.getErrorCode()) ? Code::kUnavailable : Code::kInternal,
+          std::string("mysql error ") + std::to_string(e.getErrorCode()) + ": " + e.what());
     }
   }
 

@@ -93,7 +93,11 @@ class SqliteConnection : public Connection {
     int code = sqlite3_extended_errcode(db_);
     // Constraint violations are answers about the data; anything else taints the connection.
     if ((code & 0xff) != SQLITE_CONSTRAINT) broken_ = true;
-    Code kind = (code & 0xff) == SQLITE_CONSTRAINT ? Code::kFailedPrecondition : Code::kInternal;
+    // A busy or locked database is over capacity, not broken: the request is shed (503).
+    Code kind = (code & 0xff) == SQLITE_CONSTRAINT ? Code::kFailedPrecondition
+                : (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED
+                    ? Code::kUnavailable
+                    : Code::kInternal;
     return Status(kind, std::string("sqlite ") + what + ": " + sqlite3_errmsg(db_));
   }
 

@@ -58,6 +58,18 @@ TEST(Settings, RefusesBadValuesWithReason) {
             "plugins.required: 'b' is not in plugins.enabled");
 }
 
+// Per-route body limits and the connection bound are parsed and checked, naming the key.
+TEST(Settings, BodyLimitsAndPoolBound) {
+  auto s = parse("[http]\nbody_limits = /api/up=16777216, /portal/x=10\n");
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->http.body_limits.at("/api/up"), 16777216);
+  EXPECT_EQ(s->http.body_limits.at("/portal/x"), 10);
+  EXPECT_EQ(parse("[http]\nbody_limits = api=5\n").status().message(),
+            "t.conf:2: http.body_limits: expected /route/prefix=bytes, got 'api=5'");
+  EXPECT_EQ(parse("[storage]\npool_size = 9\nmax_connections = 8\n").status().message(),
+            "storage.pool_size (9) exceeds storage.max_connections (8)");
+}
+
 // --set overrides the file's value and is itself validated.
 TEST(Settings, OverridesReplaceFileValues) {
   auto s = parse("[http]\nmax_threads = 64\n", {"http.max_threads=128", "plugin.x.k=v"});

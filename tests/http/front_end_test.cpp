@@ -75,6 +75,17 @@ TEST(FrontEnd, MetricsInPrometheusFormat) {
   EXPECT_NE(m.find("mvne_stale_context_uses_total "), std::string::npos);
 }
 
+// Histogram sums are printed in full, so rate() sees every increment (not 1.23457e+06).
+TEST(FrontEnd, MetricsPrintSumsAtFullPrecision) {
+  metrics::Metrics m;
+  m.observe_request("/api/x", 200, 1234567.891);
+  std::string text = m.render();
+  EXPECT_NE(text.find(R"(mvne_http_request_duration_seconds_sum{route="/api/x"} 1234567.891)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find(R"(le="0.0005"} 0)"), std::string::npos) << text;
+}
+
 // Plugin jobs run on their schedule.
 TEST(FrontEnd, JobsRunOnSchedule) {
   config::Settings settings = fixture_settings({"fixture"});

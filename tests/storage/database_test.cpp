@@ -120,5 +120,27 @@ TEST(Database, UnreachableServerIsAClearError) {
   EXPECT_FALSE(settings_from_url("postgres://x").ok());
 }
 
+// A password with reserved characters is given percent-encoded and arrives decoded.
+TEST(DatabaseUrl, PercentEncodedPasswordIsDecoded) {
+  auto s = settings_from_url("mysql://app%2Buser:p%40ss%3Aw%2Fo%25rd@db.local:3307/mvne_1");
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->user, "app+user");
+  EXPECT_EQ(s->password, "p@ss:w/o%rd");
+  EXPECT_EQ(s->host, "db.local");
+  EXPECT_EQ(s->port, 3307);
+  EXPECT_EQ(s->database, "mvne_1");
+}
+
+// Ports out of range, however long, and broken escapes are errors that never echo the password.
+TEST(DatabaseUrl, BadPortsAndEscapesAreClearErrors) {
+  for (const char* url : {"mysql://u:secret-pw@h:99999999999999999999/db",
+                          "mysql://u:secret-pw@h:65536/db", "mysql://u:secret-pw@h:0/db",
+                          "mysql://u:secret%zzpw@h:3306/db", "mysql://u:secret-pw%4@h:3306/db"}) {
+    auto s = settings_from_url(url);
+    ASSERT_FALSE(s.ok()) << url;
+    EXPECT_EQ(s.status().message().find("secret"), std::string::npos) << s.status().message();
+  }
+}
+
 }  // namespace
 }  // namespace mvne::storage

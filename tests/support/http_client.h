@@ -17,4 +17,9 @@ struct HttpResult {
 HttpResult http_get(uint16_t port, const std::string& target,
                     const std::map<std::string, std::string>& headers = {}, int timeout_s = 30);
 
+// Sends `request` as raw bytes (what a normal client would not send: odd methods, duplicate
+// headers, a declared body never sent) and reads one reply; throws on a reset, a close
+// before the reply, or no reply within `timeout_s` (a hang).
+HttpResult raw_http(uint16_t port, const std::string& request, int timeout_s = 10);
+
 }  // namespace mvne::testing

@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "core/storage/mysql_connection.h"
+#include "tests/support/host_process.h"
 
 namespace mvne::testing {
 namespace {
@@ -61,6 +62,30 @@ TestDatabase::TestDatabase(const std::string& backend) {
 TestDatabase::~TestDatabase() {
   db_.reset();
   if (settings_.backend == "mysql") (void)admin_execute("DROP DATABASE " + settings_.database);
+}
+
+ThrowawayMariaDb::ThrowawayMariaDb() : server_dir_(dir_.path() + "/server") { start(); }
+
+void ThrowawayMariaDb::start() {
+  std::string testdb = std::string(MVNE_SOURCE_DIR) + "/tools/testdb";
+  ExitResult started = run_binary(testdb, {"start", server_dir_}, 120);
+  ASSERT_EQ(started.exit_code, 0) << started.err;
+  running_ = true;
+  std::string url = started.out.substr(0, started.out.find_last_not_of("\n") + 1);
+  url = url.substr(url.rfind('\n') == std::string::npos ? 0 : url.rfind('\n') + 1);
+  auto parsed = storage::settings_from_url(url);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  settings_ = parsed.value();
+}
+
+ThrowawayMariaDb::~ThrowawayMariaDb() { stop(); }
+
+void ThrowawayMariaDb::stop() {
+  if (!running_) return;
+  running_ = false;
+  ExitResult stopped =
+      run_binary(std::string(MVNE_SOURCE_DIR) + "/tools/testdb", {"stop", server_dir_}, 60);
+  EXPECT_EQ(stopped.exit_code, 0) << stopped.err;
 }
 
 }  // namespace mvne::testing

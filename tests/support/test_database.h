@@ -29,4 +29,26 @@ class TestDatabase {
   std::shared_ptr<storage::Database> db_;
 };
 
+// A MariaDB server of its own (tools/testdb), for a test that stops the server under a
+// running host. Starting one takes seconds: use it only where a shared server will not do.
+class ThrowawayMariaDb {
+ public:
+  ThrowawayMariaDb();   // fails the test when the server does not start
+  ~ThrowawayMariaDb();  // stops it if still running and removes its files
+  ThrowawayMariaDb(const ThrowawayMariaDb&) = delete;
+  ThrowawayMariaDb& operator=(const ThrowawayMariaDb&) = delete;
+
+  // Its settings (database mvne_test, migrated on first open).
+  const storage::StorageSettings& settings() const { return settings_; }
+  void stop();
+
+ private:
+  void start();
+
+  TempDir dir_;
+  std::string server_dir_;
+  bool running_ = false;
+  storage::StorageSettings settings_;
+};
+
 }  // namespace mvne::testing
