@@ -1,6 +1,7 @@
 // audit commands: verify the hash chain; size an exposure window.
 #include "core/common/time.h"
 #include "tools/mvnectl/command.h"
+#include "tools/mvnectl/operator_time.h"
 
 namespace mvne::ctl {
 
@@ -26,11 +27,12 @@ std::vector<Command> audit_commands() {
              "only this tenant's principals");
        },
        [](Session& s, const po::variables_map& vm) {
-         auto from = parse_time_us(arg(vm, "from"));
-         auto to = parse_time_us(arg(vm, "to"));
-         if (!from.ok()) return refuse(Status::Invalid("--from: " + from.status().message()));
-         if (!to.ok()) return refuse(Status::Invalid("--to: " + to.status().message()));
-         auto lines = s.audit().exposure(from.value(), to.value(), arg(vm, "tenant"));
+         const std::string zone = s.time_zone_of(arg(vm, "tenant"));
+         auto from = read_operator_time("--from", arg(vm, "from"), zone);
+         auto to = read_operator_time("--to", arg(vm, "to"), zone);
+         if (!from.ok()) return refuse(from.status());
+         if (!to.ok()) return refuse(to.status());
+         auto lines = s.audit().exposure(from->us, to->us, arg(vm, "tenant"));
          if (!lines.ok()) return refuse(lines.status());
          json out = json::array();
          for (const auto& l : lines.value()) {
