@@ -109,6 +109,7 @@ int Spooler::poll() {
   };
   std::vector<Work> work;
   for (const auto& plugin : plugins_->running()) {
+    if (plugin->services() == nullptr) continue;  // no storage: its files wait in the spool
     for (const auto& spool : plugin->registrations().spools) {
       recover(*plugin, spool);
       for (const fs::path& file : ready_files(*plugin, spool))
