@@ -1,6 +1,8 @@
-// RFC 4180 CSV: fields separated by commas, optionally quoted with "" for a quote inside.
+// CSV for the host and mvnectl: the SDK toolkit's reader (mvne/toolkit/csv.hpp, the one
+// parser of the platform; dialect in docs/input.md) with Status errors.
 #pragma once
 
+#include <mvne/toolkit/csv.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -9,7 +11,8 @@
 
 namespace mvne {
 
-// Splits one line into fields; fails on an unterminated quote.
+// Splits one record's text into fields; fails on an unclosed quote or text after a
+// closing quote, saying which field.
 StatusOr<std::vector<std::string>> parse_csv_line(std::string_view line);
 
 // Quotes a field when it needs it.

@@ -55,6 +55,25 @@ StatusOr<std::pair<int64_t, int64_t>> local_period(const std::string& zone,
   return std::make_pair(local_midnight_us(tz.value(), start), local_midnight_us(tz.value(), end));
 }
 
+StatusOr<int64_t> local_to_utc(const std::string& zone, int64_t local_us) {
+  auto tz = find_zone(zone);
+  if (!tz.ok()) return tz.status();
+  int64_t whole = local_us / 1000000 - (local_us % 1000000 < 0 ? 1 : 0);
+  date::local_seconds local{std::chrono::seconds{whole}};
+  auto info = tz.value()->get_info(local);
+  date::sys_seconds at = info.result == date::local_info::nonexistent
+                             ? info.first.end
+                             : date::sys_seconds{local.time_since_epoch() - info.first.offset};
+  return int64_t{at.time_since_epoch().count()} * 1000000 + (local_us - whole * 1000000);
+}
+
+StatusOr<int32_t> utc_offset_at(const std::string& zone, int64_t us) {
+  auto tz = find_zone(zone);
+  if (!tz.ok()) return tz.status();
+  date::sys_seconds at{std::chrono::seconds{us / 1000000 - (us % 1000000 < 0 ? 1 : 0)}};
+  return static_cast<int32_t>(tz.value()->get_info(at).offset.count());
+}
+
 StatusOr<std::string> local_date(const std::string& zone, int64_t us) {
   auto tz = find_zone(zone);
   if (!tz.ok()) return tz.status();

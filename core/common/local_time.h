@@ -15,6 +15,14 @@ namespace mvne {
 StatusOr<std::pair<int64_t, int64_t>> local_period(const std::string& zone,
                                                    std::string_view period);
 
+// The instant of the local wall-clock time `local_us` (microseconds since 1970-01-01T00:00
+// local) in `zone`; a time in a DST gap is the first instant after the gap, an ambiguous one
+// the earlier of the two.
+StatusOr<int64_t> local_to_utc(const std::string& zone, int64_t local_us);
+
+// The offset from UTC of `zone` at the instant `us`, in seconds east.
+StatusOr<int32_t> utc_offset_at(const std::string& zone, int64_t us);
+
 // The local date ("YYYY-MM-DD") in `zone` of the instant `us`.
 StatusOr<std::string> local_date(const std::string& zone, int64_t us);
 

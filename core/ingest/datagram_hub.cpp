@@ -7,7 +7,9 @@
 #include <future>
 #include <vector>
 
+#include "core/common/time.h"
 #include "core/http/request_id.h"
+#include "core/ingest/log_sampler.h"
 #include "core/ingest/write_batcher.h"
 #include "core/log/log.h"
 #include "core/plugin/plugin_instance.h"
@@ -111,6 +113,20 @@ class DatagramHub::Listener : public std::enable_shared_from_this<DatagramHub::L
     }
   }
 
+  // A refused datagram is counted always, logged as a sample: a flood of them (an unknown
+  // client retransmitting) must not flood the log.
+  void log_drop(const std::string& reason, const plugin::CallScope& scope) {
+    auto unlogged = drop_log_.admit(reason, now_us());
+    if (!unlogged) return;
+    std::string note = *unlogged == 0
+                           ? ""
+                           : " (" + std::to_string(*unlogged) + " more dropped for " + reason +
+                                 " since the last such line, not logged; all are counted in "
+                                 "mvne_datagrams_total)";
+    log::write(log::Level::kWarn, "plugin:" + plugin_->name(), scope.request_id,
+               "dropped a datagram: " + scope.error + note);
+  }
+
   void deliver_now(const std::string& payload, const udp::endpoint& from) {
     plugin::CallScope scope{plugin::Phase::kIngest, plugin_, http::next_request_id()};
     std::string peer = from.address().to_string() + ":" + std::to_string(from.port());
@@ -124,7 +140,9 @@ class DatagramHub::Listener : public std::enable_shared_from_this<DatagramHub::L
                       mvne_str{peer.data(), peer.size()});
     });
     if (!st.ok()) {  // no reply: the sender retransmits
-      plugin_->metrics().count_datagram(plugin_->name(), drop_reason(st, scope.error));
+      std::string reason = drop_reason(st, scope.error);
+      plugin_->metrics().count_datagram(plugin_->name(), reason);
+      if (st.code() == Code::kInvalidArgument) log_drop(reason, scope);
       return;
     }
     if (writes.records.empty() && writes.kv.empty()) {
@@ -161,6 +179,7 @@ class DatagramHub::Listener : public std::enable_shared_from_this<DatagramHub::L
   void* data_;
   std::array<char, 65536> buffer_{};  // only touched by the one pending receive
   udp::endpoint peer_;
+  LogSampler drop_log_{10 * 1000000LL};  // a line per drop reason per 10 s at most
   std::mutex busy_mu_;
   std::condition_variable idle_;
   int busy_ = 0;         // guarded by busy_mu_

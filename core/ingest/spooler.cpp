@@ -1,16 +1,21 @@
 #include "core/ingest/spooler.h"
 
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <thread>
 
 #include "core/common/time.h"
 #include "core/http/request_id.h"
+#include "core/ingest/spool_claims.h"
 #include "core/log/log.h"
 
 namespace mvne::ingest {
@@ -23,23 +28,31 @@ fs::path move_into(const fs::path& from, const fs::path& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   fs::path to = dir / from.filename();
-  for (int n = 1; fs::exists(to, ec); ++n) {
+  for (int n = 1; fs::exists(fs::symlink_status(to, ec)); ++n) {
     to = dir / (from.filename().string() + "." + std::to_string(n));
   }
   fs::rename(from, to, ec);
   return to;
 }
 
+// Hashes the file at `path`, which must be a regular file (a link is refused, not followed).
 StatusOr<std::string> sha256_of(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Unavailable(path + ": cannot read");
+  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return Status::Unavailable(path + ": cannot read (" + std::strerror(errno) + ")");
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return Status::Invalid(path + ": not a regular file");
+  }
   crypto_hash_sha256_state state;
   crypto_hash_sha256_init(&state);
-  char buf[1 << 16];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(buf),
-                              static_cast<unsigned long long>(in.gcount()));
+  unsigned char buf[1 << 16];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) {
+    crypto_hash_sha256_update(&state, buf, static_cast<unsigned long long>(n));
   }
+  ::close(fd);
+  if (n < 0) return Status::Unavailable(path + ": read error");
   unsigned char out[crypto_hash_sha256_BYTES];
   crypto_hash_sha256_final(&state, out);
   char hex[crypto_hash_sha256_BYTES * 2 + 1];
@@ -47,12 +60,46 @@ StatusOr<std::string> sha256_of(const std::string& path) {
   return std::string(hex);
 }
 
+// Writes the report of a failed file beside it: created exclusively, never through a link
+// (a name already taken gets a numbered one).
+std::string write_report(const fs::path& failed, const std::string& text) {
+  for (int n = 0; n < 1000; ++n) {
+    std::string path = failed.string() + ".err" + (n == 0 ? "" : "." + std::to_string(n));
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
+    if (fd < 0) {
+      if (errno == EEXIST) continue;
+      return "";
+    }
+    ssize_t written = ::write(fd, text.data(), text.size());
+    ::close(fd);
+    return written == static_cast<ssize_t>(text.size()) ? fs::path(path).filename().string() : "";
+  }
+  return "";
+}
+
+constexpr int64_t kLeaseUs = 60 * 1000000LL;  // a claim's lease, renewed every third of it
+
 }  // namespace
 
 Spooler::Spooler(plugin::PluginManager* plugins, int workers)
     : plugins_(plugins), workers_(std::max(1, workers)) {}
 
 Spooler::~Spooler() { stop(); }
+
+void Spooler::start() {
+  worker_.start();
+  renewer_.start();
+}
+
+void Spooler::stop() {
+  worker_.stop();
+  renewer_.stop();
+}
+
+void Spooler::renew_claims() {
+  std::lock_guard lock(mu_);
+  for (const auto& [dir, name] : active_) SpoolClaims(dir).renew(name, now_us() + kLeaseUs);
+}
 
 int Spooler::poll() {
   struct Work {
@@ -62,8 +109,11 @@ int Spooler::poll() {
   };
   std::vector<Work> work;
   for (const auto& plugin : plugins_->running()) {
+    if (plugin->services() == nullptr) continue;  // no storage: its files wait in the spool
     for (const auto& spool : plugin->registrations().spools) {
-      for (const fs::path& file : ready_files(spool)) work.push_back({plugin, &spool, file});
+      recover(*plugin, spool);
+      for (const fs::path& file : ready_files(*plugin, spool))
+        work.push_back({plugin, &spool, file});
     }
   }
   std::atomic<size_t> next{0};
@@ -71,10 +121,20 @@ int Spooler::poll() {
   auto worker = [&] {
     for (size_t i = next++; i < work.size(); i = next++) {
       const Work& w = work[i];
-      fs::path claimed = move_into(w.file, fs::path(w.spool->dir) / ".processing");
-      std::error_code ec;
-      if (!fs::exists(claimed, ec)) continue;  // another host took it
-      handle(*w.plugin, *w.spool, w.file.filename().string(), claimed);
+      const std::string name = w.file.filename().string();
+      SpoolClaims claims(w.spool->dir);
+      fs::path claimed = claims.claim(name, now_us() + kLeaseUs);
+      if (claimed.empty()) continue;  // another host (or worker) has it
+      {
+        std::lock_guard lock(mu_);
+        active_.emplace(w.spool->dir, name);
+      }
+      handle(*w.plugin, *w.spool, name, claimed);
+      {
+        std::lock_guard lock(mu_);
+        active_.erase({w.spool->dir, name});
+      }
+      claims.release(name);
       ++handled;
     }
   };
@@ -86,17 +146,47 @@ int Spooler::poll() {
   return handled;
 }
 
-std::vector<fs::path> Spooler::ready_files(const plugin::SpoolRegistration& spool) {
+void Spooler::recover(plugin::PluginInstance& plugin, const plugin::SpoolRegistration& spool) {
+  int returned = SpoolClaims(spool.dir).recover(now_us());
+  if (returned > 0) {
+    log::write(log::Level::kWarn, "plugin:" + plugin.name(), "",
+               "took back " + std::to_string(returned) + " file(s) from " + spool.dir +
+                   "/.processing/ whose claimant stopped before finishing; they are read "
+                   "again (records stored before are counted as duplicates)");
+  }
+}
+
+std::vector<fs::path> Spooler::ready_files(plugin::PluginInstance& plugin,
+                                           const plugin::SpoolRegistration& spool) {
   std::vector<fs::path> ready;
   std::error_code ec;
   if (!fs::is_directory(spool.dir, ec)) return ready;
   for (const auto& entry : fs::directory_iterator(spool.dir, ec)) {
     std::string name = entry.path().filename().string();
-    if (!entry.is_regular_file(ec) || name.ends_with(".part") || name.front() == '.') continue;
-    if (fnmatch(spool.pattern.c_str(), name.c_str(), 0) == 0) ready.push_back(entry.path());
+    if (name.ends_with(".part") || name.front() == '.') continue;
+    if (fnmatch(spool.pattern.c_str(), name.c_str(), 0) != 0) continue;
+    auto type = entry.symlink_status(ec).type();
+    if (type == fs::file_type::regular) {
+      ready.push_back(entry.path());
+    } else if (type == fs::file_type::symlink) {
+      refuse_link(plugin, spool, entry.path());
+    }
   }
   std::sort(ready.begin(), ready.end());
   return ready;
+}
+
+void Spooler::refuse_link(plugin::PluginInstance& plugin, const plugin::SpoolRegistration& spool,
+                          const fs::path& link) {
+  const std::string name = link.filename().string();
+  fs::path failed = move_into(link, fs::path(spool.dir) / "failed");  // moves the link itself
+  std::string report = write_report(
+      failed, name +
+                  ": a symbolic link, not a regular file: refused unread (spool files must "
+                  "be regular files renamed into place)\n");
+  plugin.metrics().count_ingest_file(plugin.name(), "failed");
+  log::write(log::Level::kError, "plugin:" + plugin.name(), "",
+             "refused " + name + ": a symbolic link (moved to failed/, report in " + report + ")");
 }
 
 void Spooler::handle(plugin::PluginInstance& plugin, const plugin::SpoolRegistration& spool,
@@ -155,11 +245,11 @@ void Spooler::handle(plugin::PluginInstance& plugin, const plugin::SpoolRegistra
     log::write(log::Level::kInfo, component, scope.request_id, "done " + name + ": " + counts);
   } else {
     fs::path failed = move_into(claimed, dir / "failed");
-    std::ofstream(failed.string() + ".err") << st.message() << "\n" << counts << "\n";
+    std::string report = write_report(failed, st.message() + "\n" + counts + "\n");
     metrics.count_ingest_file(plugin.name(), "failed");
     log::write(log::Level::kError, component, scope.request_id,
-               "failed " + name + " (moved to failed/, report in " + failed.filename().string() +
-                   ".err): " + st.message() + "; " + counts);
+               "failed " + name + " (moved to failed/, report in " + report + "): " + st.message() +
+                   "; " + counts);
   }
 }
 

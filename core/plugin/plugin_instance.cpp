@@ -175,11 +175,9 @@ Status PluginInstance::invoke(CallScope& scope, const RawCall& raw) {
     log::write(log::Level::kWarn, "plugin:" + name_, scope.request_id, message);
     return Status::Unavailable(message);
   }
-  // A datagram handler refusing its input is a deliberate drop (counted by the hub), not a
-  // fault of the plugin.
+  // A datagram handler refusing its input is a deliberate drop (counted and logged as a
+  // sample by the hub), not a fault of the plugin.
   if (scope.replies != nullptr && code == MVNE_ERR_INVALID_ARGUMENT) {
-    log::write(log::Level::kWarn, "plugin:" + name_, scope.request_id,
-               "dropped a datagram: " + scope.error);
     return Status::Invalid(message);
   }
   log::write(log::Level::kError, "plugin:" + name_, scope.request_id, message);

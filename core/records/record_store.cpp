@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <mvne/toolkit/utf8.hpp>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -401,6 +402,23 @@ StatusOr<std::vector<IngestCounts>> RecordStore::submit_all_in(
   return all;
 }
 
+namespace {
+
+// {"raw": the line, "line": n}. A line that is not UTF-8 keeps its exact bytes in
+// "raw_base64", and "raw" shows it with each invalid byte as U+FFFD.
+std::string quarantine_payload(const std::string& line, int64_t line_number) {
+  json payload{{"raw", line}, {"line", line_number}};
+  if (toolkit::first_invalid_utf8(line) == std::string::npos) return payload.dump();
+  std::string b64(sodium_base64_ENCODED_LEN(line.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(line.data()),
+                    line.size(), sodium_base64_VARIANT_ORIGINAL);
+  b64.resize(b64.size() - 1);  // the terminating NUL
+  payload["raw_base64"] = b64;
+  return payload.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace
+
 StatusOr<bool> RecordStore::quarantine_line(const KindDef& k, const std::string& source,
                                             int64_t line_number, const std::string& line,
                                             const std::string& reason) {
@@ -411,7 +429,7 @@ StatusOr<bool> RecordStore::quarantine_line(const KindDef& k, const std::string&
       "{insert_ignore} INTO quarantine (plugin, kind, dedup_key, reason, source, payload, "
       "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
       {k.plugin, k.kind, hex_hash(where + '\x1f' + line), reason, where,
-       json{{"raw", line}, {"line", line_number}}.dump(), now_us()});
+       quarantine_payload(line, line_number), now_us()});
   if (!st.ok()) return st;
   return (*lease)->changes() > 0;
 }

@@ -1,5 +1,8 @@
 #include "plugins/common/csv_ingest.h"
 
+#include <mvne/toolkit/csv.hpp>
+#include <mvne/toolkit/utf8.hpp>
+
 #include <fstream>
 
 #include "plugins/common/text.h"
@@ -8,6 +11,8 @@ namespace mvne::plugins {
 namespace {
 
 constexpr size_t kBatch = 20000;
+constexpr size_t kMaxLineBytes = size_t{1} << 20;  // longer lines go to quarantine
+constexpr size_t kKeptBytes = 4096;                // how much of such a line is kept
 
 std::string file_name(std::string_view path) {
   size_t slash = path.rfind('/');
@@ -40,27 +45,25 @@ Status ingest_csv(const IngestContext& ctx, std::string_view path, std::string_v
                   size_t field_count, const CsvFormat& format, const LineParser& parse,
                   IngestSummary* summary) {
   const std::string name = file_name(path);
-  std::ifstream in{std::string(path)};
+  std::ifstream in(std::string(path), std::ios::binary);
   if (!in) return Status::Error(name + ": cannot open");
-  std::vector<char> buffer(1 << 20);
-  in.rdbuf()->pubsetbuf(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+  toolkit::CsvReader reader(in, toolkit::CsvLimits{kMaxLineBytes, kKeptBytes});
+  toolkit::CsvRecord record;
+  auto blank = [&] { return record.error.empty() && trim(record.raw).empty(); };
 
-  std::string text;
-  std::vector<std::string> fields;
   std::vector<int> index;
-  int64_t line_number = 0;
   size_t expected_fields = format.columns.size();
   if (format.has_header) {
-    while (text.empty() && std::getline(in, text)) {
-      ++line_number;
-      if (!text.empty() && text.back() == '\r') text.pop_back();
-    }
-    if (text.empty()) return Status::Error(name + ": no header line");
-    if (!split_csv(text, fields)) return Status::Error(name + ": line 1: malformed header");
-    std::string missing = map_header(fields, format.columns, index);
+    bool found = false;
+    while (!found && reader.next(record)) found = !blank();
+    if (!found) return Status::Error(name + ": no header line");
+    if (!record.error.empty())
+      return Status::Error(name + ": line " + std::to_string(record.line) +
+                           ": malformed header: " + record.error);
+    std::string missing = map_header(record.fields, format.columns, index);
     if (!missing.empty())
       return Status::Error(name + ": the header lacks the column(s) " + missing);
-    expected_fields = fields.size();
+    expected_fields = record.fields.size();
   } else {
     for (size_t c = 0; c < format.columns.size(); ++c) index.push_back(static_cast<int>(c));
   }
@@ -76,23 +79,26 @@ Status ingest_csv(const IngestContext& ctx, std::string_view path, std::string_v
   };
   auto reject = [&](const std::string& reason) -> Status {
     ++counts.quarantined;
-    return ctx.quarantine_line(kind, text, line_number, reason);
+    return ctx.quarantine_line(kind, record.raw, record.line, reason);
   };
-  while (std::getline(in, text)) {
-    ++line_number;
-    if (!text.empty() && text.back() == '\r') text.pop_back();
-    if (trim(text).empty()) continue;
+  while (reader.next(record)) {
+    if (blank()) continue;
     ++counts.lines;
     Status st;
-    if (!split_csv(text, fields)) {
-      st = reject("a quoted field is not closed");
-    } else if (format.has_header ? fields.size() != expected_fields
-                                 : (fields.size() > expected_fields ||
-                                    fields.size() + format.optional_trailing < expected_fields)) {
-      st = reject(std::to_string(fields.size()) + " fields where " +
+    size_t bad_byte = toolkit::first_invalid_utf8(record.raw);
+    if (!record.error.empty()) {
+      st = reject(record.error);
+    } else if (bad_byte != std::string_view::npos) {
+      st = reject("not UTF-8: byte " + std::to_string(bad_byte + 1) +
+                  " does not begin a valid UTF-8 sequence");
+    } else if (format.has_header
+                   ? record.fields.size() != expected_fields
+                   : (record.fields.size() > expected_fields ||
+                      record.fields.size() + format.optional_trailing < expected_fields)) {
+      st = reject(std::to_string(record.fields.size()) + " fields where " +
                   std::to_string(expected_fields) + " were expected");
     } else {
-      std::string reason = parse(Line(&fields, &index), batch);
+      std::string reason = parse(Line(&record.fields, &index), batch);
       if (!reason.empty() || !batch.complete()) {
         batch.rollback();
         st = reject(reason.empty() ? "the parser produced an incomplete record" : reason);
@@ -102,10 +108,10 @@ Status ingest_csv(const IngestContext& ctx, std::string_view path, std::string_v
     }
     if (!st.ok())
       return Status(st.code(),
-                    name + ": line " + std::to_string(line_number) + ": " + st.message());
+                    name + ": line " + std::to_string(record.line) + ": " + st.message());
   }
-  if (in.bad())
-    return Status::Error(name + ": read error after line " + std::to_string(line_number));
+  if (reader.read_error())
+    return Status::Error(name + ": read error after line " + std::to_string(record.line));
   if (Status st = flush(); !st.ok()) return st;
   ctx.info(name + ": read " + std::to_string(counts.lines) +
            " data lines: " + std::to_string(counts.submitted) + " records submitted, " +

@@ -1,7 +1,10 @@
-// Streams a CSV spool file into records: one line at a time, parsed by the plugin's line
-// parser, submitted in batches. A line that cannot be parsed goes to quarantine with its
-// line number and reason and never stops the file; a file that cannot be read at all (no
-// file, no header, required columns missing) fails, and the host moves it to failed/.
+// Streams a CSV spool file into records: one record at a time (the SDK toolkit's CsvReader:
+// RFC 4180, any line ending, a BOM skipped), parsed by the plugin's line parser, submitted
+// in batches. A line that cannot be used goes to quarantine with its bytes as read, its line
+// number and the reason (not CSV, not UTF-8, longer than 1 MiB: then its first 4 KiB are
+// kept, wrong field count, refused by the parser) and never stops the file; memory stays
+// bounded whatever the line lengths. A file that cannot be read at all (no file, no header,
+// required columns missing) fails, and the host moves it to failed/.
 #pragma once
 
 #include <mvne/plugin.hpp>

@@ -310,6 +310,37 @@ TEST_P(MvnectlTest, AuditVerifyNamesTheFirstBadRow) {
   EXPECT_EQ(report["intact"], false);
 }
 
+// A date is the tenant's local day, as in the tenant API; times come back with the offset
+// the operator typed, refusals included; --help says so.
+TEST_P(MvnectlTest, DatesAreTheTenantsLocalDaysAndTimesKeepTheirOffset) {
+  ok({"tenant", "add", "--code", "kumo", "--name", "Kumo", "--time-zone", "Asia/Tokyo",
+      "--export-dir", "/tmp/kumo"});
+  ok({"plan", "add", "--tenant", "kumo", "--code", "basic"});
+  ok({"subscriber", "add", "--tenant", "kumo", "--account", "k1", "--service-code", "s", "--plan",
+      "basic", "--email", "k1@kumo.example"});
+  ok({"line", "assign", "--tenant", "kumo", "--account", "k1", "--msisdn", "09011112222", "--from",
+      "2026-10-01"});
+  auto history = ctl({"--json", "line", "history", "--msisdn", "09011112222"});
+  ASSERT_EQ(history.exit_code, 0) << history.err;
+  EXPECT_EQ(nlohmann::json::parse(history.out)[0]["from"], "2026-09-30T15:00:00Z");
+
+  auto refused = ctl({"line", "assign", "--tenant", "kumo", "--account", "k1", "--msisdn",
+                      "09011112222", "--from", "2026-10-05T00:00:00+09:00"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("2026-10-01T00:00:00+09:00"), std::string::npos) << refused.err;
+  EXPECT_EQ(refused.err.find("T15:00:00Z"), std::string::npos) << refused.err;
+
+  auto ended = ctl({"--json", "line", "end", "--msisdn", "09011112222", "--at", "2026-10-10"});
+  ASSERT_EQ(ended.exit_code, 0) << ended.err;
+  EXPECT_EQ(nlohmann::json::parse(ended.out)["at"], "2026-10-10T00:00:00+09:00");
+  // A '+' that became a space (copied from a query string) still reads as '+'.
+  ok({"audit", "exposure", "--from", "2026-10-01T00:00:00 09:00", "--to", "2026-10-02"});
+
+  auto help = ctl({"line", "assign", "--help"});
+  EXPECT_NE(help.out.find("the start of that day in the tenant's time zone"), std::string::npos)
+      << help.out;
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, MvnectlTest, ::testing::ValuesIn(test_backends()),
                          [](const auto& info) { return info.param; });
 

@@ -2,6 +2,7 @@
 #include "core/common/time.h"
 #include "core/records/reattribution.h"
 #include "tools/mvnectl/command.h"
+#include "tools/mvnectl/operator_time.h"
 
 namespace mvne::ctl {
 
@@ -82,17 +83,18 @@ std::vector<Command> audit_commands() {
              "from an earlier holder, and what that holder was sent of them meanwhile");
        },
        [](Session& s, const po::variables_map& vm) {
-         auto from = parse_time_us(arg(vm, "from"));
-         auto to = parse_time_us(arg(vm, "to"));
-         if (!from.ok()) return refuse(Status::Invalid("--from: " + from.status().message()));
-         if (!to.ok()) return refuse(Status::Invalid("--to: " + to.status().message()));
+         const std::string zone = s.time_zone_of(arg(vm, "tenant"));
+         auto from = read_operator_time("--from", arg(vm, "from"), zone);
+         auto to = read_operator_time("--to", arg(vm, "to"), zone);
+         if (!from.ok()) return refuse(from.status());
+         if (!to.ok()) return refuse(to.status());
          if (vm.count("corrections")) {
-           auto report = corrections_report(s, from.value(), to.value(), arg(vm, "tenant"));
+           auto report = corrections_report(s, from->us, to->us, arg(vm, "tenant"));
            if (!report.ok()) return refuse(report.status());
            s.print(report.value());
            return kOk;
          }
-         auto lines = s.audit().exposure(from.value(), to.value(), arg(vm, "tenant"));
+         auto lines = s.audit().exposure(from->us, to->us, arg(vm, "tenant"));
          if (!lines.ok()) return refuse(lines.status());
          json out = json::array();
          for (const auto& l : lines.value()) {

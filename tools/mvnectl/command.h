@@ -41,6 +41,9 @@ class Session {
   Status audit_action(const std::string& action, const std::string& detail, int64_t rows = 1);
 
   bool json() const { return json_; }
+  // The IANA zone of the tenant `code`; "" (UTC) when there is no such tenant (the command
+  // then fails on the tenant itself, naming it).
+  std::string time_zone_of(const std::string& code);
 
  private:
   config::Settings settings_;

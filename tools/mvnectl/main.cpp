@@ -25,6 +25,15 @@ std::vector<Command> all_commands() {
   return all;
 }
 
+// The rule of tools/mvnectl/operator_time.h, as the operator reads it.
+constexpr const char* kTimes =
+    "Times (--from, --to, --at, valid_from/valid_to in import files) are ISO 8601:\n"
+    "  2026-10-01                  the start of that day in the tenant's time zone\n"
+    "  2026-10-01T09:00            that local time in the tenant's time zone\n"
+    "  2026-10-01T09:00:00+09:00   that instant (also Z, +0900; seconds and fraction optional)\n"
+    "The tenant is the command's (--tenant, the import row's, or the identifier's holder);\n"
+    "without one, UTC. Times are printed back with the offset you gave.\n";
+
 void usage(const po::options_description& global, const std::vector<Command>& commands) {
   std::cout << "Usage: mvnectl [global options] GROUP COMMAND [options]   (COMMAND --help for its "
                "options)\n\n"
@@ -33,7 +42,9 @@ void usage(const po::options_description& global, const std::vector<Command>& co
     std::cout << "  " << c.group << " " << c.name
               << std::string(24 - c.group.size() - c.name.size(), ' ') << c.summary << "\n";
   }
-  std::cout << "\nExit codes: 0 done, 1 refused or failed, 2 bad usage or configuration.\n";
+  std::cout << "\n"
+            << kTimes
+            << "\nExit codes: 0 done, 1 refused or failed, 2 bad usage or configuration.\n";
 }
 
 // The operator as the kernel knows them (the real uid), never an environment variable any
@@ -98,7 +109,8 @@ int main(int argc, char** argv) {
   if (vm.count("help") || std::find(args.begin(), args.end(), "--help") != args.end()) {
     std::cout << "mvnectl " << command->group << " " << command->name << ": " << command->summary
               << "\n\n"
-              << options;
+              << options << "\n"
+              << kTimes;
     return mvne::ctl::kOk;
   }
   po::variables_map command_vm;

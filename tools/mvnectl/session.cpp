@@ -25,6 +25,12 @@ Status Session::audit_action(const std::string& action, const std::string& detai
   return services_->audit->append(e);
 }
 
+std::string Session::time_zone_of(const std::string& code) {
+  if (code.empty()) return "";
+  auto tenant = directory().tenant(code);
+  return tenant.ok() ? tenant->time_zone : "";
+}
+
 namespace {
 
 std::string cell(const nlohmann::ordered_json& v) {

@@ -4,6 +4,7 @@
 #include "core/common/csv.h"
 #include "core/common/time.h"
 #include "tools/mvnectl/command.h"
+#include "tools/mvnectl/operator_time.h"
 
 namespace mvne::ctl {
 namespace {
@@ -45,20 +46,27 @@ json correction_json(const tenancy::Correction& c) {
           {"records_quarantined", c.records.quarantined}};
 }
 
-// Reads the period options into `line`; returns the problem, if any.
-Status read_period(const po::variables_map& vm, const char* from_name,
-                   tenancy::LineAssignment& line) {
-  auto from = parse_time_us(arg(vm, from_name));
-  if (!from.ok())
-    return Status::Invalid(std::string("--") + from_name + ": " + from.status().message());
-  line.valid_from = from.value();
+// Reads the period options into `line`, in the tenant's zone (operator_time.h); `offset`
+// is the one to print times with. Returns the problem, if any.
+Status read_period(Session& s, const po::variables_map& vm, const char* from_name,
+                   tenancy::LineAssignment& line, int32_t& offset) {
+  const std::string zone = s.time_zone_of(line.tenant_code);
+  auto from = read_operator_time(std::string("--") + from_name, arg(vm, from_name), zone);
+  if (!from.ok()) return from.status();
+  line.valid_from = from->us;
+  offset = from->offset_s;
   line.valid_to = kForever;
   if (vm.count("to")) {
-    auto to = parse_time_us(arg(vm, "to"));
-    if (!to.ok()) return Status::Invalid("--to: " + to.status().message());
-    line.valid_to = to.value();
+    auto to = read_operator_time("--to", arg(vm, "to"), zone);
+    if (!to.ok()) return to.status();
+    line.valid_to = to->us;
   }
   return Status::Ok();
+}
+
+// A refusal with its times written at the offset the operator used.
+int refuse_at(const Status& st, int32_t offset) {
+  return refuse(Status(st.code(), times_at_offset(st.message(), offset)));
 }
 
 void line_options(po::options_description& o) {
@@ -83,7 +91,8 @@ tenancy::LineAssignment line_from(const po::variables_map& vm) {
 }
 
 // CSV with a header: tenant,account,plan,msisdn,imsi,iccid,valid_from,valid_to
-StatusOr<std::vector<tenancy::LineAssignment>> read_assignment_csv(const std::string& path) {
+StatusOr<std::vector<tenancy::LineAssignment>> read_assignment_csv(Session& s,
+                                                                   const std::string& path) {
   std::ifstream in(path);
   if (!in) return Status::Invalid(path + ": cannot read");
   const std::vector<std::string> expected = {"tenant", "account", "plan",       "msisdn",
@@ -114,17 +123,18 @@ StatusOr<std::vector<tenancy::LineAssignment>> read_assignment_csv(const std::st
     }
     const auto& f = fields.value();
     tenancy::LineAssignment l{f[0], f[1], f[2], f[3], f[4], f[5], 0, kForever};
-    auto from = parse_time_us(f[6]);
+    const std::string zone = s.time_zone_of(l.tenant_code);
+    auto from = read_operator_time("valid_from", f[6], zone);
     if (!from.ok())
-      problems.push_back(where + "valid_from: " + from.status().message());
+      problems.push_back(where + from.status().message());
     else
-      l.valid_from = from.value();
+      l.valid_from = from->us;
     if (!f[7].empty()) {
-      auto to = parse_time_us(f[7]);
+      auto to = read_operator_time("valid_to", f[7], zone);
       if (!to.ok())
-        problems.push_back(where + "valid_to: " + to.status().message());
+        problems.push_back(where + to.status().message());
       else
-        l.valid_to = to.value();
+        l.valid_to = to->us;
     }
     rows.push_back(l);
   }
@@ -206,18 +216,23 @@ std::vector<Command> tenancy_commands() {
              "at", po::value<std::string>()->required(), "when it ends");
        },
        [](Session& s, const po::variables_map& vm) {
-         auto at = parse_time_us(arg(vm, "at"));
-         if (!at.ok()) return refuse(Status::Invalid("--at: " + at.status().message()));
          std::vector<std::pair<tenancy::IdKind, std::string>> ids;
+         std::string zone;  // the zone of the first identifier's latest holder
          for (const char* kind : {"msisdn", "imsi", "iccid"}) {
-           if (vm.count(kind))
-             ids.emplace_back(tenancy::parse_id_kind(kind).value(), arg(vm, kind));
+           if (!vm.count(kind)) continue;
+           ids.emplace_back(tenancy::parse_id_kind(kind).value(), arg(vm, kind));
+           if (zone.empty()) {
+             auto held = s.directory().history(ids.back().first, ids.back().second);
+             if (held.ok() && !held->empty()) zone = s.time_zone_of(held->back().tenant_code);
+           }
          }
          if (ids.empty()) return refuse(Status::Invalid("give --msisdn, --imsi or --iccid"));
-         auto done = s.directory().end(ids, at.value(), vm.count("line") > 0);
-         if (!done.ok()) return refuse(done.status());
+         auto at = read_operator_time("--at", arg(vm, "at"), zone);
+         if (!at.ok()) return refuse(at.status());
+         auto done = s.directory().end(ids, at->us, vm.count("line") > 0);
+         if (!done.ok()) return refuse_at(done.status(), at->offset_s);
          json out = correction_json(done.value());
-         out["at"] = format_time_us(at.value());
+         out["at"] = format_time_us(at->us, at->offset_s);
          if (Status a = s.audit_action("line_end", out.dump(), done->records.examined); !a.ok())
            return refuse(a);
          s.print(out);
@@ -348,9 +363,10 @@ std::vector<Command> tenancy_commands() {
        },
        [](Session& s, const po::variables_map& vm) {
          tenancy::LineAssignment l = line_from(vm);
-         if (Status st = read_period(vm, "from", l); !st.ok()) return refuse(st);
+         int32_t offset = 0;
+         if (Status st = read_period(s, vm, "from", l, offset); !st.ok()) return refuse(st);
          auto ref = s.directory().assign(l);
-         if (!ref.ok()) return refuse(ref.status());
+         if (!ref.ok()) return refuse_at(ref.status(), offset);
          if (Status st =
                  s.audit_action("line_assign", "line " + std::to_string(ref.value()) + " to " +
                                                    l.tenant_code + "/" + l.account_id);
@@ -367,14 +383,15 @@ std::vector<Command> tenancy_commands() {
        },
        [](Session& s, const po::variables_map& vm) {
          tenancy::LineAssignment l = line_from(vm);
-         if (Status st = read_period(vm, "at", l); !st.ok()) return refuse(st);
+         int32_t offset = 0;
+         if (Status st = read_period(s, vm, "at", l, offset); !st.ok()) return refuse(st);
          tenancy::IdKind kind = !l.msisdn.empty() ? tenancy::IdKind::kMsisdn
                                 : !l.imsi.empty() ? tenancy::IdKind::kImsi
                                                   : tenancy::IdKind::kIccid;
          const std::string& id = !l.msisdn.empty() ? l.msisdn : !l.imsi.empty() ? l.imsi : l.iccid;
          if (id.empty()) return refuse(Status::Invalid("give --msisdn, --imsi or --iccid"));
          auto done = s.directory().move(kind, id, l);
-         if (!done.ok()) return refuse(done.status());
+         if (!done.ok()) return refuse_at(done.status(), offset);
          json out = {{"line", done->line_ref}};
          out.update(correction_json(done.value()));
          if (Status st = s.audit_action("line_move",
@@ -423,7 +440,7 @@ std::vector<Command> tenancy_commands() {
              "CSV with header tenant,account,plan,msisdn,imsi,iccid,valid_from,valid_to");
        },
        [](Session& s, const po::variables_map& vm) {
-         auto rows = read_assignment_csv(arg(vm, "file"));
+         auto rows = read_assignment_csv(s, arg(vm, "file"));
          if (!rows.ok()) return refuse(rows.status());
          auto n = s.directory().import_assignments(rows.value());
          if (!n.ok()) return refuse(n.status());

@@ -1,0 +1,141 @@
+// What a spool file may hold and what the spooler does with it, on SQLite and MariaDB: bad
+// lines are quarantined one by one (bytes kept) while the rest of the file is stored; the CSV
+// dialect of the README (BOM, any line ending, quoted line breaks); links are refused, never
+// followed.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/common/time.h"
+#include "core/ingest/spooler.h"
+#include "tests/support/cdr_scenario.h"
+#include "tests/support/in_process_host.h"
+#include "tests/support/test_database.h"
+
+namespace mvne::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// A native switch line of bravo's number 090-1010-0001 on 2026-11-05.
+std::string call(const std::string& id, const std::string& disposition = "ANSWERED") {
+  return id +
+         ",2026-11-05T10:00:00+09:00,2026-11-05T10:00:04+09:00,2026-11-05T10:01:04+09:00,64,60,"
+         "09010100001,0311112222,outgoing,," +
+         disposition;
+}
+
+const char* kHeader =
+    "record_id,call_start,answer_time,end_time,duration,billable_seconds,calling_number,"
+    "called_number,call_type,imsi,disposition";
+
+class SpoolInputTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  SpoolInputTest()
+      : host_(fixture_settings({"voice_cdr"}, {std::string("plugins.dir=") + MVNE_PLUGIN_DIR,
+                                               "plugin.voice_cdr.spool_dir=" + voice()}),
+              db_.db()) {
+    CdrScenario s = make_cdr_scenario();
+    for (auto& t : s.tenants) t.export_dir = dir_.path() + "/" + t.export_dir;
+    apply_directory(s, *host_.services().directory);
+  }
+  std::string voice() const { return dir_.path() + "/voice"; }
+  uint64_t stored() { return host_.metrics().ingest_records("voice_cdr", "stored"); }
+  uint64_t quarantined() { return host_.metrics().ingest_records("voice_cdr", "quarantined"); }
+  // (reason, payload) of each quarantined line, by line number.
+  std::map<int64_t, std::pair<std::string, nlohmann::json>> quarantine() {
+    auto rows = db_.db()->query("SELECT reason, payload FROM quarantine", {});
+    EXPECT_TRUE(rows.ok());
+    std::map<int64_t, std::pair<std::string, nlohmann::json>> out;
+    for (const auto& row : rows.value()) {
+      auto payload = nlohmann::json::parse(storage::as_text(row[1]));
+      out[payload["line"].get<int64_t>()] = {storage::as_text(row[0]), payload};
+    }
+    return out;
+  }
+
+  TestDatabase db_{GetParam()};
+  TempDir dir_;
+  InProcessHost host_;
+};
+
+// A Shift-JIS line, a line of 2 MiB and an unclosed quote go to quarantine each with its
+// reason and bytes; the good lines around them are stored, the file is done, not failed.
+TEST_P(SpoolInputTest, BadLinesAreQuarantinedAndTheRestStored) {
+  const std::string sjis = "\x93\xfa\x96\x7b";  // "Japan" in Shift-JIS
+  const std::string long_line = call("v3") + "," + std::string(2 << 20, 'x');
+  std::string text = std::string(kHeader) + "\n" + call("v1") + "\n" + call("v2", sjis) + "\n" +
+                     long_line + "\n" + call("v4") + "\n\"v5,unclosed\n" + call("v6") + "\n";
+  dir_.write("voice/bad-lines.csv", text);
+  EXPECT_EQ(ingest::Spooler(&host_.plugins()).poll(), 1);
+  EXPECT_TRUE(fs::exists(voice() + "/done/bad-lines.csv"));
+  EXPECT_EQ(stored(), 3u);  // v1, v4, v6
+  EXPECT_EQ(quarantined(), 3u);
+  auto q = quarantine();
+  ASSERT_EQ(q.size(), 3u);
+  std::string exact = call("v2", sjis);
+  EXPECT_EQ(q[3].first, "not UTF-8: byte " + std::to_string(exact.size() - sjis.size() + 1) +
+                            " does not begin a valid UTF-8 sequence");
+  EXPECT_EQ(q[3].second["raw_base64"].get<std::string>().size(), (exact.size() + 2) / 3 * 4);
+  EXPECT_EQ(q[4].first, "line longer than 1048576 bytes (" + std::to_string(long_line.size()) +
+                            " bytes; the first 4096 are kept)");
+  EXPECT_EQ(q[4].second["raw"].get<std::string>().size(), 4096u);
+  EXPECT_EQ(q[6].first, "a quoted field is not closed");
+  EXPECT_EQ(q[6].second["raw"], "\"v5,unclosed");
+}
+
+// The dialect the README cites: a BOM before the header, CR-only line endings, a quoted field
+// holding line breaks and quotes.
+TEST_P(SpoolInputTest, ReadsBomCrLineEndingsAndQuotedLineBreaks) {
+  std::string text = "\xEF\xBB\xBF" + std::string(kHeader) + "\r" + call("v1") + "\r" +
+                     call("v2", "\"NO\r\nANSWER, \"\"busy\"\"\"") + "\r" + call("v3") + "\r";
+  dir_.write("voice/dialect.csv", text);
+  EXPECT_EQ(ingest::Spooler(&host_.plugins()).poll(), 1);
+  EXPECT_TRUE(fs::exists(voice() + "/done/dialect.csv"))
+      << slurp(voice() + "/failed/dialect.csv.err");
+  EXPECT_EQ(stored(), 3u);
+  EXPECT_EQ(quarantined(), 0u);
+}
+
+// A link in the spool is not read: it goes to failed/ with a report; its target is untouched.
+TEST_P(SpoolInputTest, LinksInTheSpoolAreRefusedUnread) {
+  std::string target = dir_.write("elsewhere.csv", std::string(kHeader) + "\n" + call("v1") + "\n");
+  fs::create_directories(voice());
+  fs::create_symlink(target, voice() + "/link.csv");
+  EXPECT_EQ(ingest::Spooler(&host_.plugins()).poll(), 0);
+  EXPECT_EQ(stored(), 0u);
+  EXPECT_TRUE(fs::is_symlink(voice() + "/failed/link.csv"));
+  EXPECT_NE(slurp(voice() + "/failed/link.csv.err").find("a symbolic link, not a regular file"),
+            std::string::npos);
+  EXPECT_EQ(slurp(target), std::string(kHeader) + "\n" + call("v1") + "\n");
+}
+
+// A report is never written through a link planted where it would go.
+TEST_P(SpoolInputTest, APlantedReportLinkIsNotFollowed) {
+  std::string victim = dir_.write("victim.txt", "precious\n");
+  fs::create_directories(voice() + "/failed");
+  fs::create_symlink(victim, voice() + "/failed/broken.csv.err");
+  dir_.write("voice/broken.csv", "no,such,columns\n");
+  EXPECT_EQ(ingest::Spooler(&host_.plugins()).poll(), 1);
+  EXPECT_EQ(slurp(victim), "precious\n");
+  EXPECT_TRUE(fs::exists(voice() + "/failed/broken.csv"));
+  EXPECT_NE(slurp(voice() + "/failed/broken.csv.err.1").find("the header lacks"),
+            std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, SpoolInputTest, ::testing::ValuesIn(test_backends()),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace mvne::testing
