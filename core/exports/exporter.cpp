@@ -55,6 +55,23 @@ Status check_manifest_owner(const ExportDir& dir, const std::string& name,
                               "', not '" + tenant.code + "': refused to write over it");
 }
 
+// The plugin's directory under the tenant's export directory, created if missing and opened
+// without following a link there; refused when the tenant's export directory is, contains or
+// lies inside another tenant's. `modes` receives the modes its files get.
+StatusOr<ExportDir> open_plugin_dir(plugin::PluginInstance& plugin, const tenancy::Tenant& tenant,
+                                    Modes* modes) {
+  auto tenants = plugin.services()->directory->tenants();
+  if (!tenants.ok()) return tenants.status();
+  if (Status own = tenancy::check_export_dir(tenant, tenants.value(), plugin.base_dir());
+      !own.ok()) {
+    return own;
+  }
+  fs::path dir = tenancy::resolve_export_dir(tenant.export_dir, plugin.base_dir()) / plugin.name();
+  *modes = modes_for(dir);
+  if (Status made = files::create_dirs(dir, modes->dir); !made.ok()) return made;
+  return ExportDir::open(dir.string());
+}
+
 }  // namespace
 
 const plugin::ExportRegistration* find(const plugin::PluginInstance& plugin,
@@ -80,22 +97,14 @@ StatusOr<Outcome> run(plugin::PluginInstance& plugin, const plugin::ExportRegist
     return Status::Invalid(what + ": date must be YYYY-MM-DD" +
                            (period.ok() ? "" : " (" + period.status().message() + ")"));
   }
-  // The tenant's directory is its own (no other tenant's is, contains or lies inside it).
-  auto tenants = services->directory->tenants();
-  if (!tenants.ok())
-    return Status(tenants.status().code(), what + ": " + tenants.status().message());
-  if (Status own = tenancy::check_export_dir(tenant, tenants.value(), plugin.base_dir());
-      !own.ok()) {
+  Modes modes;
+  auto opened = open_plugin_dir(plugin, tenant, &modes);
+  if (!opened.ok()) {
     plugin.metrics().count_export(plugin.name(), "failed");
-    return Status::Precondition(what + ": " + own.message());
+    return Status(opened.status().code(), what + ": " + opened.status().message());
   }
-  fs::path dir = tenancy::resolve_export_dir(tenant.export_dir, plugin.base_dir()) / plugin.name();
-  const Modes modes = modes_for(dir);
-  if (Status made = files::create_dirs(dir, modes.dir); !made.ok())
-    return Status(made.code(), what + ": " + made.message());
-  auto opened = ExportDir::open(dir.string());
-  if (!opened.ok()) return Status(opened.status().code(), what + ": " + opened.status().message());
   const ExportDir& export_dir = opened.value();
+  const fs::path dir = export_dir.path();
   // The tenant's code leads every file name, so no two tenants' files can share a name.
   std::string base = tenant.code + "_" + plugin.name() + "_" + reg.name + "_" + date;
   fs::path data_path = dir / (base + "." + reg.extension);
