@@ -1,106 +1,75 @@
 #include "core/exports/exporter.h"
 
-#include <fcntl.h>
-#include <sodium.h>
-#include <unistd.h>
+#include <sys/stat.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "core/common/local_time.h"
+#include "core/common/private_files.h"
 #include "core/common/time.h"
+#include "core/exports/atomic_file.h"
+#include "core/exports/guarded_sink.h"
 #include "core/http/request_id.h"
 #include "core/log/log.h"
+#include "core/tenancy/export_dirs.h"
 
 namespace mvne::exports {
 namespace {
 
 namespace fs = std::filesystem;
 
-// A file written beside its final name and renamed over it once complete and synced.
-class AtomicFile {
- public:
-  explicit AtomicFile(fs::path final_path)
-      : final_(std::move(final_path)),
-        temp_(final_.parent_path() /
-              ("." + final_.filename().string() + ".tmp-" + std::to_string(::getpid()))) {}
-  ~AtomicFile() {
-    if (fd_ >= 0) ::close(fd_);
-    if (!committed_) ::unlink(temp_.c_str());
-  }
-  AtomicFile(const AtomicFile&) = delete;
-  AtomicFile& operator=(const AtomicFile&) = delete;
-
-  Status open() {
-    fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-    if (fd_ < 0) return Status::Unavailable(temp_.string() + ": cannot create");
-    return Status::Ok();
-  }
-  Status write(std::string_view bytes) {
-    while (!bytes.empty()) {
-      ssize_t n = ::write(fd_, bytes.data(), bytes.size());
-      if (n < 0) return Status::Unavailable(temp_.string() + ": write failed");
-      bytes.remove_prefix(static_cast<size_t>(n));
-    }
-    return Status::Ok();
-  }
-  Status commit() {
-    if (::fsync(fd_) != 0 || ::close(fd_) != 0) {
-      fd_ = -1;
-      return Status::Unavailable(temp_.string() + ": sync failed");
-    }
-    fd_ = -1;
-    if (::rename(temp_.c_str(), final_.c_str()) != 0)
-      return Status::Unavailable(final_.string() + ": rename failed");
-    committed_ = true;
-    return Status::Ok();
-  }
-
- private:
-  fs::path final_;
-  fs::path temp_;
-  int fd_ = -1;
-  bool committed_ = false;
-};
-
-// What export_write feeds: the file, its hash and the counts.
-class FileSink : public plugin::ExportSink {
- public:
-  explicit FileSink(AtomicFile* file) : file_(file) { crypto_hash_sha256_init(&sha_); }
-  Status write(std::string_view bytes, uint64_t rows) override {
-    crypto_hash_sha256_update(&sha_, reinterpret_cast<const unsigned char*>(bytes.data()),
-                              bytes.size());
-    rows_ += static_cast<int64_t>(rows);
-    bytes_ += static_cast<int64_t>(bytes.size());
-    return file_->write(bytes);
-  }
-  std::string digest() {
-    unsigned char out[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_final(&sha_, out);
-    char hex[crypto_hash_sha256_BYTES * 2 + 1];
-    sodium_bin2hex(hex, sizeof hex, out, sizeof out);
-    return hex;
-  }
-  int64_t rows() const { return rows_; }
-  int64_t bytes() const { return bytes_; }
-
- private:
-  AtomicFile* file_;
-  crypto_hash_sha256_state sha_;
-  int64_t rows_ = 0;
-  int64_t bytes_ = 0;
-};
-
 bool enabled_for(const tenancy::Tenant& tenant, const std::string& plugin) {
   return std::find(tenant.plugins.begin(), tenant.plugins.end(), plugin) != tenant.plugins.end();
 }
 
-fs::path export_dir(const plugin::PluginInstance& plugin, const tenancy::Tenant& tenant) {
-  fs::path dir(tenant.export_dir);
-  if (dir.is_relative() && !plugin.base_dir().empty()) dir = fs::path(plugin.base_dir()) / dir;
-  return (dir / plugin.name()).lexically_normal();
+// Export files are the tenant's alone: owner-only, or group-readable (0640, directories
+// 0750) when the operator gave the export directory a group with the setgid bit.
+struct Modes {
+  mode_t dir = 0700;
+  mode_t file = 0600;
+};
+Modes modes_for(const fs::path& dir) {
+  fs::path at = dir;
+  struct stat st {};
+  while (::stat(at.c_str(), &st) != 0 && at.has_parent_path() && at.parent_path() != at)
+    at = at.parent_path();
+  if ((st.st_mode & S_ISGID) != 0) return {0750, 0640};
+  return {};
+}
+
+// The manifest already at `name`, if any, must be the tenant's own.
+Status check_manifest_owner(const ExportDir& dir, const std::string& name,
+                            const tenancy::Tenant& tenant) {
+  auto existing = dir.read(name);
+  if (existing.status().code() == Code::kNotFound) return Status::Ok();
+  if (!existing.ok()) return existing.status();
+  auto manifest = nlohmann::json::parse(existing.value(), nullptr, false);
+  std::string owner =
+      manifest.is_object() && manifest.contains("tenant") && manifest["tenant"].is_string()
+          ? manifest["tenant"].get<std::string>()
+          : std::string();
+  if (owner == tenant.code) return Status::Ok();
+  return Status::Precondition(dir.path() + "/" + name + " belongs to tenant '" + owner +
+                              "', not '" + tenant.code + "': refused to write over it");
+}
+
+// The plugin's directory under the tenant's export directory, created if missing and opened
+// without following a link there; refused when the tenant's export directory is, contains or
+// lies inside another tenant's. `modes` receives the modes its files get.
+StatusOr<ExportDir> open_plugin_dir(plugin::PluginInstance& plugin, const tenancy::Tenant& tenant,
+                                    Modes* modes) {
+  auto tenants = plugin.services()->directory->tenants();
+  if (!tenants.ok()) return tenants.status();
+  if (Status own = tenancy::check_export_dir(tenant, tenants.value(), plugin.base_dir());
+      !own.ok()) {
+    return own;
+  }
+  fs::path dir = tenancy::resolve_export_dir(tenant.export_dir, plugin.base_dir()) / plugin.name();
+  *modes = modes_for(dir);
+  if (Status made = files::create_dirs(dir, modes->dir); !made.ok()) return made;
+  return ExportDir::open(dir.string());
 }
 
 }  // namespace
@@ -128,24 +97,32 @@ StatusOr<Outcome> run(plugin::PluginInstance& plugin, const plugin::ExportRegist
     return Status::Invalid(what + ": date must be YYYY-MM-DD" +
                            (period.ok() ? "" : " (" + period.status().message() + ")"));
   }
-  fs::path dir = export_dir(plugin, tenant);
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec)
-    return Status::Unavailable(what + ": cannot create " + dir.string() + ": " + ec.message());
-  std::string base = plugin.name() + "_" + reg.name + "_" + date;
+  Modes modes;
+  auto opened = open_plugin_dir(plugin, tenant, &modes);
+  if (!opened.ok()) {
+    plugin.metrics().count_export(plugin.name(), "failed");
+    return Status(opened.status().code(), what + ": " + opened.status().message());
+  }
+  const ExportDir& export_dir = opened.value();
+  const fs::path dir = export_dir.path();
+  // The tenant's code leads every file name, so no two tenants' files can share a name.
+  std::string base = tenant.code + "_" + plugin.name() + "_" + reg.name + "_" + date;
   fs::path data_path = dir / (base + "." + reg.extension);
   fs::path manifest_path = dir / (base + ".manifest.json");
+  if (Status owned = check_manifest_owner(export_dir, manifest_path.filename(), tenant);
+      !owned.ok()) {
+    return Status::Precondition(what + ": " + owned.message());
+  }
 
-  AtomicFile file(data_path);
+  AtomicFile file(export_dir, data_path.filename(), modes.file);
   if (Status st = file.open(); !st.ok()) return st;
-  FileSink sink(&file);
   plugin::CallScope scope{plugin::Phase::kExport, &plugin, http::next_request_id()};
   scope.principal.kind = auth::Principal::Kind::kTenant;
   scope.principal.tenant_id = tenant.id;
   scope.principal.tenant_code = tenant.code;
   scope.principal.time_zone = tenant.time_zone;
   scope.principal.name = "export";
+  GuardedSink sink(&file, services->guard.get(), &scope);
   scope.export_sink = &sink;
   const std::string component = "plugin:" + plugin.name();
   log::write(log::Level::kInfo, component, scope.request_id, "running " + what);
@@ -192,7 +169,7 @@ StatusOr<Outcome> run(plugin::PluginInstance& plugin, const plugin::ExportRegist
                                      {"bytes", out.bytes},
                                      {"sha256", out.sha256},
                                      {"generated_at", format_time_us(now_us())}};
-  AtomicFile manifest_file(manifest_path);
+  AtomicFile manifest_file(export_dir, manifest_path.filename(), modes.file);
   Status m = manifest_file.open();
   if (m.ok()) m = manifest_file.write(manifest.dump(2) + "\n");
   if (m.ok()) m = manifest_file.commit();

@@ -1,7 +1,11 @@
 // Export files: one file per (plugin export, tenant, local day), written by the plugin's
-// export handler under a context scoped to that tenant. The host checks every byte with the
-// egress guard, writes the file atomically into the tenant's export directory with a
-// manifest beside it (rows, sha256, time range, generated-at), and audits the delivery.
+// export handler under a context scoped to that tenant. The host checks the bytes with the
+// egress guard as one stream (an identifier split across writes is seen whole), writes the
+// file atomically (random temporary name, created exclusively, no symbolic links followed)
+// into `<tenant export dir>/<plugin>/` as `<tenant>_<plugin>_<export>_<date>.<ext>` with a
+// manifest beside it (tenant, rows, sha256, time range, generated-at), and audits the
+// delivery. A tenant whose export directory overlaps another tenant's gets no file. Files
+// are 0600 in 0700 directories (0640/0750 under a setgid export directory).
 // Re-running a day replaces the file with the same bytes.
 #pragma once
 

@@ -53,6 +53,7 @@ int serve(const std::string& config_path, const std::vector<std::string>& overri
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGHUP);
+  sigaddset(&signals, SIGUSR1);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
@@ -67,6 +68,16 @@ int serve(const std::string& config_path, const std::vector<std::string>& overri
     if (sigwait(&signals, &sig) != 0) continue;
     if (sig == SIGHUP) {
       host.reload();
+      continue;
+    }
+    if (sig == SIGUSR1) {  // after logrotate moved the log file away
+      mvne::Status reopened = mvne::log::reopen();
+      if (reopened.ok()) {
+        mvne::log::info("host", "log file reopened");
+      } else {
+        mvne::log::error("host",
+                         "log file not reopened, still writing the old one: " + reopened.message());
+      }
       continue;
     }
     mvne::log::info("host", std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM"));
@@ -98,7 +109,7 @@ int main(int argc, char** argv) {
   if (vm.count("help")) {
     std::cout << options
               << "\nSignals: SIGTERM/SIGINT stop gracefully, SIGHUP reloads the "
-                 "configuration.\n";
+                 "configuration, SIGUSR1 reopens the log file (for logrotate).\n";
     return 0;
   }
   if (vm.count("version")) {

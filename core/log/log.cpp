@@ -1,11 +1,11 @@
 #include "core/log/log.h"
 
-#include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
-#include <cstdio>
+
+#include "core/log/file_sink.h"
 
 namespace mvne::log {
 namespace {
@@ -36,8 +36,6 @@ spdlog::level::level_enum to_spdlog(Level level) {
   return spdlog::level::info;
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
 }  // namespace
 
 Status init(const config::LogSettings& settings) {
@@ -47,8 +45,9 @@ Status init(const config::LogSettings& settings) {
       logger = std::make_shared<spdlog::logger>("mvne",
                                                 std::make_shared<spdlog::sinks::stderr_sink_mt>());
     } else {
-      logger = std::make_shared<spdlog::logger>(
-          "mvne", std::make_shared<spdlog::sinks::basic_file_sink_mt>(settings.file));
+      auto sink = FileSink::open(settings.file);
+      if (!sink.ok()) return Status::Invalid("log.file: " + sink.status().message());
+      logger = std::make_shared<spdlog::logger>("mvne", std::move(sink).value());
     }
   } catch (const spdlog::spdlog_ex& e) {
     return Status::Invalid("log.file: cannot open '" + settings.file + "': " + e.what());
@@ -64,6 +63,13 @@ Status init(const config::LogSettings& settings) {
 
 void set_level(const std::string& level) { spdlog::default_logger()->set_level(to_spdlog(level)); }
 
+Status reopen() {
+  for (const auto& sink : spdlog::default_logger()->sinks()) {
+    if (auto file = std::dynamic_pointer_cast<FileSink>(sink)) return file->reopen();
+  }
+  return Status::Ok();
+}
+
 void write(Level level, std::string_view component, std::string_view request_id,
            std::string_view message) {
   auto logger = spdlog::default_logger_raw();
@@ -76,61 +82,11 @@ void write(Level level, std::string_view component, std::string_view request_id,
     line += ",\"msg\":\"" + json_escape(masked) + "\"";
     logger->log(lvl, "{}", line);
   } else if (request_id.empty()) {
-    logger->log(lvl, "[{}] {}", component, masked);
+    logger->log(lvl, "[{}] {}", printable(component), printable(masked));
   } else {
-    logger->log(lvl, "[{}] [req={}] {}", component, request_id, masked);
+    logger->log(lvl, "[{}] [req={}] {}", printable(component), printable(request_id),
+                printable(masked));
   }
-}
-
-std::string mask_identifiers(std::string_view text) {
-  std::string out(text);
-  size_t i = 0;
-  while (i < out.size()) {
-    if (!is_digit(out[i])) {
-      ++i;
-      continue;
-    }
-    size_t end = i;
-    while (end < out.size() && is_digit(out[end])) ++end;
-    if (end - i >= 7) {
-      for (size_t k = i + 2; k + 2 < end; ++k) out[k] = '*';
-    }
-    i = end;
-  }
-  return out;
-}
-
-std::string json_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out;
 }
 
 }  // namespace mvne::log

@@ -1,5 +1,7 @@
 // Host logging on spdlog: text or JSON lines, a component and a request id on every line
-// written for a request. Phone numbers and IMSIs in messages are masked before writing.
+// written for a request. Phone numbers and IMSIs in messages are masked (mask.h) and every
+// field is escaped (escape.h) before writing: one event is always one line, a text line
+// holds no control characters and a JSON line is valid JSON, whatever the message held.
 #pragma once
 
 #include <string>
@@ -7,13 +9,20 @@
 
 #include "core/common/status.h"
 #include "core/config/settings.h"
+#include "core/log/escape.h"
+#include "core/log/mask.h"
 
 namespace mvne::log {
 
 enum class Level { kTrace, kDebug, kInfo, kWarn, kError };
 
-// Sets up the process logger; fails when the log file cannot be opened.
+// Sets up the process logger; fails when the log file cannot be opened. A log file is
+// created 0600 and never opened through a symbolic link.
 Status init(const config::LogSettings& settings);
+
+// Opens the log file again by its name (after logrotate moved it away); standard error
+// needs nothing. On failure the old file stays in use and the reason is returned.
+Status reopen();
 
 // Changes the level at run time (on reload).
 void set_level(const std::string& level);
@@ -30,12 +39,5 @@ inline void warn(std::string_view component, std::string_view message) {
 inline void error(std::string_view component, std::string_view message) {
   write(Level::kError, component, {}, message);
 }
-
-// Replaces the middle digits of every run of 7 or more digits (an optional leading '+'
-// kept) with '*': "+447700900123" -> "+44*******23". Used for every message logged.
-std::string mask_identifiers(std::string_view text);
-
-// Escapes text for a JSON string literal (without the quotes).
-std::string json_escape(std::string_view text);
 
 }  // namespace mvne::log

@@ -1,9 +1,16 @@
 #include "core/storage/sqlite_connection.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <unordered_map>
+
+#include "core/common/private_files.h"
 
 namespace mvne::storage {
 namespace {
@@ -106,14 +113,33 @@ class SqliteConnection : public Connection {
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 
+// Records and key hashes are the owner's alone: the database file is created 0600 before
+// SQLite opens it (SQLite gives its -wal and -shm files the database file's mode), and
+// files an older version left readable by others are narrowed. An operator's link to the
+// database on another disk is followed.
+Status make_private(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::Unavailable("cannot open " + path + ": " + std::strerror(errno));
+  struct stat st {};
+  bool ok = ::fstat(fd, &st) == 0 && ((st.st_mode & 0777) == 0600 || ::fchmod(fd, 0600) == 0);
+  ::close(fd);
+  if (!ok) return Status::Unavailable("cannot make " + path + " owner-only (0600)");
+  for (const char* suffix : {"-wal", "-shm", "-journal"}) {
+    if (Status st = files::narrow_mode(path + suffix, 0600); !st.ok()) return st;
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 StatusOr<std::shared_ptr<Database>> SqliteDatabase::create(const StorageSettings& settings) {
-  std::error_code ec;
   auto parent = std::filesystem::path(settings.path).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  if (ec)
-    return Status::Invalid("storage.path: cannot create " + parent.string() + ": " + ec.message());
+  if (!parent.empty()) {
+    if (Status made = files::create_dirs(parent, 0700); !made.ok())
+      return Status::Invalid("storage.path: " + made.message());
+  }
+  if (Status mode = make_private(settings.path); !mode.ok())
+    return Status::Invalid("storage.path: " + mode.message());
   std::shared_ptr<Database> db(new SqliteDatabase(settings, Dialect::kSqlite));
   auto first = db->acquire();  // fail early on an unusable file
   if (!first.ok()) return first.status();

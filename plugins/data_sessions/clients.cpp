@@ -20,21 +20,26 @@ std::optional<uint32_t> ipv4(const std::string& text) {
 
 }  // namespace
 
+// Errors name an entry by its position, never by its text: after a mistyped separator any
+// part of an entry may be secret (a secret with a comma splits into two entries).
 std::optional<Clients> Clients::parse(const std::string& spec, std::string& error) {
   Clients clients;
   std::stringstream items(spec);
+  int position = 0;
   for (std::string item; std::getline(items, item, ',');) {
+    ++position;
     item = trim(item);
     if (item.empty()) continue;
+    const std::string where = "client entry " + std::to_string(position) +
+                              " (entries are separated by commas; a secret cannot contain one)";
     size_t eq = item.find('=');
-    std::string where = eq == std::string::npos ? item : item.substr(0, eq);
     if (eq == std::string::npos || eq + 1 == item.size()) {
-      error = "client '" + where + "': expected ADDRESS[/BITS]=SECRET";
+      error = where + ": expected ADDRESS[/BITS]=SECRET";
       return std::nullopt;
     }
     Entry e;
     e.secret = item.substr(eq + 1);
-    std::string address = trim(where);
+    std::string address = trim(item.substr(0, eq));
     size_t slash = address.find('/');
     int bits = 32;
     if (slash != std::string::npos) {
@@ -51,7 +56,9 @@ std::optional<Clients> Clients::parse(const std::string& spec, std::string& erro
     } else if (slash == std::string::npos && address.find(':') != std::string::npos) {
       e.exact = address;
     } else {
-      error = "client '" + where + "': not an IPv4 address/CIDR or an IPv6 address";
+      error = where +
+              ": the address is not an IPv4 address/CIDR (prefix 0 to 32) or an IPv6 "
+              "address";
       return std::nullopt;
     }
     clients.entries_.push_back(std::move(e));

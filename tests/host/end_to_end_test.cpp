@@ -40,7 +40,8 @@ class EndToEndTest : public ::testing::Test {
 
 TEST_F(EndToEndTest, SpoolToTenantApiThroughRealProcesses) {
   for (const char* t : {"acme", "bolt"}) {
-    ctl({"tenant", "add", "--code", t, "--name", t, "--export-dir", "/tmp", "--plugins", "ledger"});
+    ctl({"tenant", "add", "--code", t, "--name", t, "--export-dir", std::string("exports/") + t,
+         "--plugins", "ledger"});
     ctl({"plan", "add", "--tenant", t, "--code", "basic"});
     ctl({"subscriber", "add", "--tenant", t, "--account", "holder1", "--service-code", "s",
          "--plan", "basic", "--email", std::string("h1@") + t + ".example"});

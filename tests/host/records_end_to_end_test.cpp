@@ -85,9 +85,10 @@ TEST(RecordsEndToEnd, SpoolFilesCurlAndMvnectlExports) {
   check_exports(s, probe, {"2026-11-14", "2026-11-16"});
 
   // The files are where the tenants' export directories say, with manifests.
-  EXPECT_TRUE(fs::exists(dir.path() + "/exports/bravo/voice_cdr/voice_cdr_cdrs_2026-11-16.csv"));
   EXPECT_TRUE(
-      fs::exists(dir.path() + "/exports/bravo/voice_cdr/voice_cdr_cdrs_2026-11-16.manifest.json"));
+      fs::exists(dir.path() + "/exports/bravo/voice_cdr/bravo_voice_cdr_cdrs_2026-11-16.csv"));
+  EXPECT_TRUE(fs::exists(dir.path() +
+                         "/exports/bravo/voice_cdr/bravo_voice_cdr_cdrs_2026-11-16.manifest.json"));
 
   // Counts add up in the log and in /metrics.
   int64_t lines = 0;

@@ -35,8 +35,12 @@ class DataSessionsTest : public ::testing::TestWithParam<std::string> {
   void SetUp() override {
     auto& d = *host_.services().directory;
     ASSERT_TRUE(host_.apply_status().ok()) << host_.apply_status().message();
-    ASSERT_TRUE(d.add_tenant({0, "acme", "Acme", "Asia/Tokyo", "/tmp", {"data_sessions"}}).ok());
-    ASSERT_TRUE(d.add_tenant({0, "bolt", "Bolt", "UTC", "/tmp", {"data_sessions"}}).ok());
+    for (const char* t : {"acme", "bolt"}) {
+      std::string zone = t == std::string("acme") ? "Asia/Tokyo" : "UTC";
+      std::string name = t == std::string("acme") ? "Acme" : "Bolt";
+      ASSERT_TRUE(
+          d.add_tenant({0, t, name, zone, dir_.path() + "/exports/" + t, {"data_sessions"}}).ok());
+    }
     for (const char* t : {"acme", "bolt"}) {
       ASSERT_TRUE(d.add_plan({0, t, "p", "p", 0, 0, 1, 0, 0, ""}).ok());
       for (const char* a : {"u1", "u2"}) {
@@ -201,7 +205,6 @@ TEST_P(DataSessionsTest, RadclientSessionsReadBackPerTenant) {
   // The daily export of bolt's 2026-11-11 holds the new holder's usage alone.
   for (const auto& p : host_.plugins().running()) {
     auto tenant = host_.services().directory->tenant("bolt").value();
-    tenant.export_dir = dir_.path() + "/exports";
     auto out = exports::run(*p, p->registrations().exports.at(0), tenant, "2026-11-11");
     ASSERT_TRUE(out.ok()) << out.status().message();
     std::ifstream in(out->file);
@@ -309,7 +312,7 @@ TEST(DataSessionsConfig, BadClientsOrSpeedAttributeFailTheStart) {
   struct Case {
     const char* setting;
     const char* reason;
-  } cases[] = {{"plugin.data_sessions.client_secrets=10.0.0.0/40=hunter2", "10.0.0.0/40"},
+  } cases[] = {{"plugin.data_sessions.client_secrets=10.0.0.0/40=hunter2", "client entry 1"},
                {"plugin.data_sessions.client_secrets=", "no clients"},
                {"plugin.data_sessions.speed_attribute=26:x", "speed_attribute"}};
   for (const Case& c : cases) {
@@ -322,6 +325,24 @@ TEST(DataSessionsConfig, BadClientsOrSpeedAttributeFailTheStart) {
     for (const auto& s : host.plugins().statuses()) reason += s.reason;
     EXPECT_NE(reason.find(c.reason), std::string::npos) << reason;
     EXPECT_EQ(reason.find("hunter2"), std::string::npos) << reason;
+  }
+}
+
+// A secret holding a comma splits into two entries; the error names the entry by position
+// and shows no part of the secret (the reason is public in /readyz).
+TEST(DataSessionsConfig, ClientErrorsNeverEchoSecretMaterial) {
+  for (const char* spec :
+       {"127.0.0.1=hunter2,tail-of-secret", "127.0.0.1=hunter2,tail=of-secret"}) {
+    std::vector<std::string> settings = {
+        std::string("plugins.dir=") + MVNE_PLUGIN_DIR, "plugin.data_sessions.listen=127.0.0.1:0",
+        std::string("plugin.data_sessions.client_secrets=") + spec};
+    InProcessHost host(fixture_settings({"data_sessions"}, settings));
+    EXPECT_TRUE(host.plugins().running().empty()) << spec;
+    std::string reason;
+    for (const auto& s : host.plugins().statuses()) reason += s.reason;
+    EXPECT_NE(reason.find("client entry 2"), std::string::npos) << reason;
+    EXPECT_EQ(reason.find("tail"), std::string::npos) << reason;
+    EXPECT_EQ(reason.find("of-secret"), std::string::npos) << reason;
   }
 }
 

@@ -372,8 +372,8 @@ TEST_P(RecordPluginsTest, EgressGuardWithholdsAnExportNamingAnotherTenantsNumber
   EXPECT_NE(out.status().message().find("withheld by the egress guard"), std::string::npos)
       << out.status().message();
   std::string dir = s.tenant("alpha").export_dir + "/leaky_export";
-  EXPECT_FALSE(fs::exists(dir + "/leaky_export_events_2026-11-16.csv"));
-  EXPECT_FALSE(fs::exists(dir + "/leaky_export_events_2026-11-16.manifest.json"));
+  EXPECT_FALSE(fs::exists(dir + "/alpha_leaky_export_events_2026-11-16.csv"));
+  EXPECT_FALSE(fs::exists(dir + "/alpha_leaky_export_events_2026-11-16.manifest.json"));
   if (fs::exists(dir)) {
     EXPECT_TRUE(fs::is_empty(dir)) << "a temporary file was left behind";
   }

@@ -1,6 +1,7 @@
 #include <iomanip>
 #include <iostream>
 
+#include "core/log/escape.h"
 #include "tools/mvnectl/command.h"
 
 namespace mvne::ctl {
@@ -33,17 +34,19 @@ std::string Session::time_zone_of(const std::string& code) {
 
 namespace {
 
+// Every value printed as text goes through here: stored data (spool lines, file names,
+// plugin messages) may hold escape sequences or newlines that would act on the terminal.
 std::string cell(const nlohmann::ordered_json& v) {
-  if (v.is_string()) return v.get<std::string>();
+  if (v.is_string()) return log::printable(v.get<std::string>());
   if (v.is_null()) return "";
-  return v.dump();
+  return log::printable(v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 }  // namespace
 
 void Session::print(const nlohmann::ordered_json& value) const {
   if (json_) {
-    std::cout << value.dump(2) << "\n";
+    std::cout << value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return;
   }
   if (value.is_array()) {
@@ -55,6 +58,7 @@ void Session::print(const nlohmann::ordered_json& value) const {
     for (auto it = value[0].begin(); it != value[0].end(); ++it) columns.push_back(it.key());
     std::vector<size_t> width(columns.size());
     for (size_t c = 0; c < columns.size(); ++c) {
+      columns[c] = log::printable(columns[c]);
       width[c] = columns[c].size();
       for (const auto& row : value) width[c] = std::max(width[c], cell(row[columns[c]]).size());
     }
@@ -71,7 +75,7 @@ void Session::print(const nlohmann::ordered_json& value) const {
   }
   if (value.is_object()) {
     for (auto it = value.begin(); it != value.end(); ++it) {
-      std::cout << it.key() << ": " << cell(it.value()) << "\n";
+      std::cout << log::printable(it.key()) << ": " << cell(it.value()) << "\n";
     }
     return;
   }
@@ -79,7 +83,7 @@ void Session::print(const nlohmann::ordered_json& value) const {
 }
 
 int refuse(const Status& status) {
-  std::cerr << "mvnectl: " << status.message() << "\n";
+  std::cerr << "mvnectl: " << log::printable(status.message()) << "\n";
   return kFailed;
 }
 

@@ -3,6 +3,7 @@
 
 #include "core/common/csv.h"
 #include "core/common/time.h"
+#include "core/tenancy/export_dirs.h"
 #include "tools/mvnectl/command.h"
 #include "tools/mvnectl/operator_time.h"
 
@@ -167,6 +168,8 @@ std::vector<Command> tenancy_commands() {
                            arg(vm, "time-zone"),
                            arg(vm, "export-dir"),
                            split(arg(vm, "plugins"))};
+         Status dirs = tenancy::check_export_dir(t, s.directory(), s.settings().base_dir);
+         if (!dirs.ok()) return refuse(dirs);
          auto id = s.directory().add_tenant(t);
          if (!id.ok()) return refuse(id.status());
          if (Status st = s.audit_action("tenant_add", t.code); !st.ok()) return refuse(st);
