@@ -74,6 +74,11 @@ Reply dispatch_to_plugin(const plugin::RouteTable& routes, const IncomingRequest
         return Reply::error(503, "unavailable", "authentication is unavailable",
                             request.request_id);
       }
+      if (reg.access == MVNE_ROUTE_CONSUMER) {
+        return Reply::error(401, "unauthenticated",
+                            "this route needs a consumer's login session (an API key is not one)",
+                            request.request_id);
+      }
       Reply reply = Reply::error(401, "unauthenticated", "this route needs a valid API key",
                                  request.request_id);
       reply.headers.emplace_back("WWW-Authenticate", "Bearer");

@@ -701,16 +701,11 @@ mvne_status export_write(mvne_context* ctx, mvne_str bytes, uint64_t rows) {
       return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "export_write: bad bytes");
     }
     if (!scope.blocked.empty()) return MVNE_ERR_EGRESS_BLOCKED;
-    // Egress check (b) on every chunk; check (a) was made when the rows were read.
-    Status checked =
-        scope.plugin->services()->guard->check(scope.principal, view(bytes), scope.read_values);
-    if (!checked.ok()) {
-      scope.blocked = checked.message();
-      return MVNE_ERR_EGRESS_BLOCKED;
-    }
+    // The sink runs egress check (b) over the bytes and what came before them (an identifier
+    // may span writes); check (a) was made when the rows were read.
     Status written = scope.export_sink->write(view(bytes), rows);
-    if (!written.ok())
-      return refuse(scope, MVNE_ERR_INTERNAL, "export_write: " + written.message());
+    if (!scope.blocked.empty()) return MVNE_ERR_EGRESS_BLOCKED;
+    if (!written.ok()) return service_failed(scope, written, "export_write: ");
     return MVNE_OK;
   });
 }

@@ -92,6 +92,27 @@ TEST_P(ExportFilesTest, NumberSplitAcrossWritesIsWithheld) {
   EXPECT_NE(slurp(own->file).find(std::string(",") + kKumoNumber + "\n"), std::string::npos);
 }
 
+// A guard that cannot read the identifier index leaves no file, and that is no incident:
+// nothing is counted or audited as egress_blocked.
+TEST_P(ExportFilesTest, GuardStorageErrorIsNoIncident) {
+  InProcessHost host(settings({"plugin.leaky_export.extra="}), db_.db());
+  ASSERT_TRUE(host.apply_status().ok()) << host.apply_status().message();
+  add_tenants(host);
+  {
+    auto lease = db_.db()->acquire();
+    ASSERT_TRUE(lease.ok());
+    ASSERT_TRUE((*lease)->execute("UPDATE directory_version SET version = version + 1").ok());
+    ASSERT_TRUE((*lease)->execute("ALTER TABLE subscribers RENAME TO subscribers_away").ok());
+  }
+  auto out = run_export(host, "sakura");
+  EXPECT_FALSE(out.ok()) << "written: " << slurp(out->file);
+  EXPECT_EQ(host.metrics().plugin_errors("leaky_export", "egress_blocked"), 0u);
+  auto lease = db_.db()->acquire();
+  auto rows = (*lease)->query("SELECT COUNT(*) FROM audit_log WHERE action = 'egress_blocked'");
+  ASSERT_TRUE(rows.ok()) << rows.status().message();
+  EXPECT_EQ(storage::as_int(rows.value()[0][0]), 0);
+}
+
 // Files are named after the tenant, and a manifest of another tenant at the name is not
 // written over.
 TEST_P(ExportFilesTest, FileNamesCarryTheTenantAndManifestsAreChecked) {

@@ -245,6 +245,16 @@ void send_raw(uint16_t port, const std::string& bytes, const char* source = "127
   close(fd);
 }
 
+// A tenant's API key on a consumer route is refused with a message saying what the route
+// needs, not that the key is invalid.
+TEST_P(DataSessionsTest, TenantKeyOnAConsumerRouteIsToldWhatTheRouteNeeds) {
+  auto r = http_get(host_.port(), "/portal/api/v1/data/sessions",
+                    {{"Authorization", "Bearer " + keys_["acme"]}});
+  EXPECT_EQ(r.status, 401);
+  EXPECT_NE(r.body.find("login session"), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("valid API key"), std::string::npos) << r.body;
+}
+
 TEST_P(DataSessionsTest, BadPacketsAreDroppedAndCountedByReason) {
   auto& m = host_.metrics();
   EXPECT_FALSE(send({"Acct-Status-Type = Start", "Acct-Session-Id = \"x2\"",
