@@ -10,11 +10,7 @@
 namespace mvne::audit {
 namespace {
 
-mode_t mode_of(const std::string& path) {
-  struct stat st {};
-  EXPECT_EQ(::stat(path.c_str(), &st), 0);
-  return st.st_mode & 0777;
-}
+using testing::file_mode;
 
 // A missing key file is created owner-only with one key, and read back the same.
 TEST(AuditKeys, CreatedOwnerOnlyOnFirstStart) {
@@ -22,7 +18,7 @@ TEST(AuditKeys, CreatedOwnerOnlyOnFirstStart) {
   std::string path = dir.path() + "/var/audit.key";
   auto ring = KeyRing::load_or_create(path);
   ASSERT_TRUE(ring.ok()) << ring.status().message();
-  EXPECT_EQ(mode_of(path), 0600u);
+  EXPECT_EQ(file_mode(path), 0600u);
   EXPECT_EQ((*ring)->current().id.size(), 8u);
   EXPECT_EQ((*ring)->current().key.size(), 32u);
   auto again = KeyRing::load_or_create(path);
@@ -64,7 +60,7 @@ TEST_P(AuditKeyRotationTest, OldRowsStayVerifiable) {
     ASSERT_TRUE(before.append({0, 0, "tenant:acme", "p", "http_response", "", 1, "a", ""}).ok());
   auto rotated = KeyRing::rotate(path);
   ASSERT_TRUE(rotated.ok()) << rotated.status().message();
-  EXPECT_EQ(mode_of(path), 0600u);
+  EXPECT_EQ(file_mode(path), 0600u);
   auto second = KeyRing::load_or_create(path).value();
   EXPECT_EQ(second->current().id, rotated.value());
   ASSERT_NE(second->find(first->current().id), nullptr);

@@ -15,24 +15,13 @@
 #include "core/tenancy/export_dirs.h"
 #include "tests/support/host_process.h"
 #include "tests/support/in_process_host.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/test_database.h"
 
 namespace mvne::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-mode_t mode_of(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 ? st.st_mode & 07777 : 0;
-}
 
 // kumo's number, cut so that neither write holds 8 digits of it.
 constexpr const char* kKumoNumber = "09020000001";
@@ -80,7 +69,7 @@ TEST_P(ExportFilesTest, NumberSplitAcrossWritesIsWithheld) {
   ASSERT_TRUE(host.apply_status().ok()) << host.apply_status().message();
   add_tenants(host);
   auto out = run_export(host, "sakura");
-  ASSERT_FALSE(out.ok()) << "written: " << slurp(out->file);
+  ASSERT_FALSE(out.ok()) << "written: " << read_file(out->file);
   EXPECT_NE(out.status().message().find("withheld by the egress guard"), std::string::npos)
       << out.status().message();
   EXPECT_EQ(host.metrics().plugin_errors("leaky_export", "egress_blocked"), 1u);
@@ -89,7 +78,7 @@ TEST_P(ExportFilesTest, NumberSplitAcrossWritesIsWithheld) {
   }
   auto own = run_export(host, "kumo");
   ASSERT_TRUE(own.ok()) << own.status().message();
-  EXPECT_NE(slurp(own->file).find(std::string(",") + kKumoNumber + "\n"), std::string::npos);
+  EXPECT_NE(read_file(own->file).find(std::string(",") + kKumoNumber + "\n"), std::string::npos);
 }
 
 // A guard that cannot read the identifier index leaves no file, and that is no incident:
@@ -105,7 +94,7 @@ TEST_P(ExportFilesTest, GuardStorageErrorIsNoIncident) {
     ASSERT_TRUE((*lease)->execute("ALTER TABLE subscribers RENAME TO subscribers_away").ok());
   }
   auto out = run_export(host, "sakura");
-  EXPECT_FALSE(out.ok()) << "written: " << slurp(out->file);
+  EXPECT_FALSE(out.ok()) << "written: " << read_file(out->file);
   EXPECT_EQ(host.metrics().plugin_errors("leaky_export", "egress_blocked"), 0u);
   auto lease = db_.db()->acquire();
   auto rows = (*lease)->query("SELECT COUNT(*) FROM audit_log WHERE action = 'egress_blocked'");
@@ -123,7 +112,7 @@ TEST_P(ExportFilesTest, FileNamesCarryTheTenantAndManifestsAreChecked) {
   EXPECT_EQ(out->file, plugin_dir("sakura") + "/sakura_leaky_export_events_2026-11-16.csv");
   EXPECT_EQ(out->manifest,
             plugin_dir("sakura") + "/sakura_leaky_export_events_2026-11-16.manifest.json");
-  std::string manifest = slurp(out->manifest);
+  std::string manifest = read_file(out->manifest);
   EXPECT_NE(manifest.find("\"tenant\": \"sakura\""), std::string::npos) << manifest;
   std::ofstream(out->manifest) << "{\"tenant\": \"kumo\"}\n";
   auto again = run_export(host, "sakura");
@@ -146,7 +135,7 @@ TEST_P(ExportFilesTest, LinksInTheExportPathAreNotFollowed) {
   }
   auto out = run_export(host, "sakura");
   ASSERT_TRUE(out.ok()) << out.status().message();
-  EXPECT_EQ(slurp(victim), "precious\n");
+  EXPECT_EQ(read_file(victim), "precious\n");
 
   // kumo's plugin directory is a link to somewhere else: refused, nothing written there.
   std::string elsewhere = dir_.path() + "/elsewhere";
@@ -173,12 +162,12 @@ TEST_P(ExportFilesTest, FilesAreOwnerOnlyOrForTheExportGroup) {
   ::umask(old);
   ASSERT_TRUE(sakura.ok()) << sakura.status().message();
   ASSERT_TRUE(kumo.ok()) << kumo.status().message();
-  EXPECT_EQ(mode_of(sakura->file), 0600u);
-  EXPECT_EQ(mode_of(sakura->manifest), 0600u);
-  EXPECT_EQ(mode_of(dir_.path() + "/exports/sakura"), 0700u);
-  EXPECT_EQ(mode_of(plugin_dir("sakura")), 0700u);
-  EXPECT_EQ(mode_of(kumo->file), 0640u);
-  EXPECT_EQ(mode_of(plugin_dir("kumo")) & 0777, 0750u);
+  EXPECT_EQ(file_mode(sakura->file), 0600u);
+  EXPECT_EQ(file_mode(sakura->manifest), 0600u);
+  EXPECT_EQ(file_mode(dir_.path() + "/exports/sakura"), 0700u);
+  EXPECT_EQ(file_mode(plugin_dir("sakura")), 0700u);
+  EXPECT_EQ(file_mode(kumo->file), 0640u);
+  EXPECT_EQ(file_mode(plugin_dir("kumo")) & 0777, 0750u);
 }
 
 // A tenant whose export directory lies inside another's gets no file, and the error names

@@ -15,18 +15,6 @@
 namespace mvne::testing {
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-mode_t mode_of(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 ? st.st_mode & 0777 : 0;
-}
-
 std::string config(const std::string& dir) {
   return "[http]\nlisten = 127.0.0.1:0\n[log]\nlevel = debug\nfile = " + dir +
          "/host.log\n[storage]\npath = var/mvne.db\n[plugins]\ndir = " MVNE_FIXTURE_DIR
@@ -41,15 +29,17 @@ TEST(LogFiles, Sigusr1ReopensTheLogFile) {
   ASSERT_TRUE(host.started()) << host.err();
   const std::string log = dir.path() + "/host.log";
   EXPECT_EQ(http_get(host.port(), "/healthz/before").status, 404);
-  ASSERT_TRUE(eventually([&] { return slurp(log).find("/healthz/before") != std::string::npos; }));
+  ASSERT_TRUE(
+      eventually([&] { return read_file(log).find("/healthz/before") != std::string::npos; }));
   std::filesystem::rename(log, log + ".1");
   host.signal(SIGUSR1);
   ASSERT_TRUE(eventually([&] { return std::filesystem::exists(log); })) << host.err();
   EXPECT_EQ(http_get(host.port(), "/healthz/after").status, 404);
-  EXPECT_TRUE(eventually([&] { return slurp(log).find("/healthz/after") != std::string::npos; }));
-  EXPECT_EQ(slurp(log + ".1").find("/healthz/after"), std::string::npos);
-  EXPECT_NE(slurp(log).find("log file reopened"), std::string::npos);
-  EXPECT_EQ(mode_of(log), 0600u);
+  EXPECT_TRUE(
+      eventually([&] { return read_file(log).find("/healthz/after") != std::string::npos; }));
+  EXPECT_EQ(read_file(log + ".1").find("/healthz/after"), std::string::npos);
+  EXPECT_NE(read_file(log).find("log file reopened"), std::string::npos);
+  EXPECT_EQ(file_mode(log), 0600u);
   host.signal(SIGTERM);
   EXPECT_EQ(host.wait(30), 0);
 }
@@ -64,14 +54,14 @@ TEST(LogFiles, RequestPathsCannotForgeLinesOrEscapeSequences) {
            "/api/x%0a2026-11-02T00:00:00.000+0000%20[info]%20[host]%20login%20ok"
            "%1b]0;owned%07%1b[2J");
   const std::string log = dir.path() + "/host.log";
-  ASSERT_TRUE(eventually([&] { return slurp(log).find("login ok") != std::string::npos; }));
-  std::istringstream lines(slurp(log));
+  ASSERT_TRUE(eventually([&] { return read_file(log).find("login ok") != std::string::npos; }));
+  std::istringstream lines(read_file(log));
   for (std::string line; std::getline(lines, line);) {
     EXPECT_NE(line.rfind("2026-11-02T00:00:00.000+0000 [info] [host] login ok", 0), 0u) << line;
     EXPECT_EQ(line.find('\x1b'), std::string::npos) << line;
     EXPECT_EQ(line.find('\x07'), std::string::npos) << line;
   }
-  EXPECT_NE(slurp(log).find("/api/x\\n2026"), std::string::npos);
+  EXPECT_NE(read_file(log).find("/api/x\\n2026"), std::string::npos);
   host.signal(SIGTERM);
   EXPECT_EQ(host.wait(30), 0);
 }
@@ -85,12 +75,12 @@ TEST(LogFiles, DatabaseAndLogAreOwnerOnlyWhateverTheUmask) {
   ::umask(old);
   ASSERT_TRUE(host.started()) << host.err();
   EXPECT_EQ(http_get(host.port(), "/readyz").status, 200);
-  EXPECT_EQ(mode_of(dir.path() + "/var"), 0700u);
-  EXPECT_EQ(mode_of(dir.path() + "/var/mvne.db"), 0600u);
+  EXPECT_EQ(file_mode(dir.path() + "/var"), 0700u);
+  EXPECT_EQ(file_mode(dir.path() + "/var/mvne.db"), 0600u);
   EXPECT_TRUE(std::filesystem::exists(dir.path() + "/var/mvne.db-wal"));
-  EXPECT_EQ(mode_of(dir.path() + "/var/mvne.db-wal"), 0600u);
-  EXPECT_EQ(mode_of(dir.path() + "/var/mvne.db-shm"), 0600u);
-  EXPECT_EQ(mode_of(dir.path() + "/host.log"), 0600u);
+  EXPECT_EQ(file_mode(dir.path() + "/var/mvne.db-wal"), 0600u);
+  EXPECT_EQ(file_mode(dir.path() + "/var/mvne.db-shm"), 0600u);
+  EXPECT_EQ(file_mode(dir.path() + "/host.log"), 0600u);
   host.signal(SIGTERM);
   EXPECT_EQ(host.wait(30), 0);
 }

@@ -14,19 +14,13 @@
 #include "core/ingest/spooler.h"
 #include "tests/support/cdr_scenario.h"
 #include "tests/support/in_process_host.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/test_database.h"
 
 namespace mvne::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // A native switch line of bravo's number 090-1010-0001 on 2026-11-05.
 std::string call(const std::string& id, const std::string& disposition = "ANSWERED") {
@@ -103,7 +97,7 @@ TEST_P(SpoolInputTest, ReadsBomCrLineEndingsAndQuotedLineBreaks) {
   dir_.write("voice/dialect.csv", text);
   EXPECT_EQ(ingest::Spooler(&host_.plugins()).poll(), 1);
   EXPECT_TRUE(fs::exists(voice() + "/done/dialect.csv"))
-      << slurp(voice() + "/failed/dialect.csv.err");
+      << read_file(voice() + "/failed/dialect.csv.err");
   EXPECT_EQ(stored(), 3u);
   EXPECT_EQ(quarantined(), 0u);
 }
@@ -116,9 +110,9 @@ TEST_P(SpoolInputTest, LinksInTheSpoolAreRefusedUnread) {
   EXPECT_EQ(ingest::Spooler(&host_.plugins()).poll(), 0);
   EXPECT_EQ(stored(), 0u);
   EXPECT_TRUE(fs::is_symlink(voice() + "/failed/link.csv"));
-  EXPECT_NE(slurp(voice() + "/failed/link.csv.err").find("a symbolic link, not a regular file"),
+  EXPECT_NE(read_file(voice() + "/failed/link.csv.err").find("a symbolic link, not a regular file"),
             std::string::npos);
-  EXPECT_EQ(slurp(target), std::string(kHeader) + "\n" + call("v1") + "\n");
+  EXPECT_EQ(read_file(target), std::string(kHeader) + "\n" + call("v1") + "\n");
 }
 
 // A report is never written through a link planted where it would go.
@@ -128,9 +122,9 @@ TEST_P(SpoolInputTest, APlantedReportLinkIsNotFollowed) {
   fs::create_symlink(victim, voice() + "/failed/broken.csv.err");
   dir_.write("voice/broken.csv", "no,such,columns\n");
   EXPECT_EQ(ingest::Spooler(&host_.plugins()).poll(), 1);
-  EXPECT_EQ(slurp(victim), "precious\n");
+  EXPECT_EQ(read_file(victim), "precious\n");
   EXPECT_TRUE(fs::exists(voice() + "/failed/broken.csv"));
-  EXPECT_NE(slurp(voice() + "/failed/broken.csv.err.1").find("the header lacks"),
+  EXPECT_NE(read_file(voice() + "/failed/broken.csv.err.1").find("the header lacks"),
             std::string::npos);
 }
 

@@ -16,6 +16,7 @@
 #include "tests/support/cdr_scenario.h"
 #include "tests/support/http_client.h"
 #include "tests/support/in_process_host.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/test_database.h"
 
 namespace mvne::testing {
@@ -23,13 +24,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 class RecordPluginsTest : public ::testing::TestWithParam<std::string> {
  protected:
@@ -144,7 +138,7 @@ TEST_P(RecordPluginsTest, EightTenantsSeeExactlyTheirOwnRecords) {
                           const std::string& date) -> std::string {
     auto out = run_export(host, plugin, tenant, date);
     EXPECT_TRUE(out.ok()) << out.status().message();
-    return out.ok() ? slurp(out->file) : "";
+    return out.ok() ? read_file(out->file) : "";
   };
   check_tenant_views(s, probe);
   check_exports(s, probe, {"2026-11-03", "2026-11-14", "2026-11-16", "2026-11-21"});
@@ -212,7 +206,7 @@ TEST_P(RecordPluginsTest, BackdatedCorrectionsLoseNoRecord) {
                           const std::string& date) -> std::string {
     auto out = run_export(host, plugin, tenant, date);
     EXPECT_TRUE(out.ok()) << out.status().message();
-    return out.ok() ? slurp(out->file) : "";
+    return out.ok() ? read_file(out->file) : "";
   };
   check_tenant_views(s, probe);
   check_exports(s, probe, {"2026-11-16", "2026-11-21"});
@@ -253,8 +247,8 @@ TEST_P(RecordPluginsTest, ExportIsAtomicRepeatableAndDescribedByItsManifest) {
 
   auto first = run_export(host, "voice_cdr", "bravo", "2026-11-16");
   ASSERT_TRUE(first.ok()) << first.status().message();
-  std::string content = slurp(first->file);
-  json manifest = json::parse(slurp(first->manifest));
+  std::string content = read_file(first->file);
+  json manifest = json::parse(read_file(first->manifest));
   EXPECT_EQ(manifest["rows"],
             static_cast<int64_t>(s.ids_for(s.voice, "bravo", "2026-11-16").size()));
   EXPECT_EQ(manifest["sha256"], first->sha256);
@@ -269,13 +263,13 @@ TEST_P(RecordPluginsTest, ExportIsAtomicRepeatableAndDescribedByItsManifest) {
 
   auto again = run_export(host, "voice_cdr", "bravo", "2026-11-16");
   ASSERT_TRUE(again.ok());
-  EXPECT_EQ(slurp(again->file), content);
+  EXPECT_EQ(read_file(again->file), content);
   EXPECT_EQ(again->sha256, first->sha256);
 
   // Tokyo's day is not UTC's: alpha's 2026-11-03 starts at 15:00Z the day before.
   auto tokyo = run_export(host, "voice_cdr", "alpha", "2026-11-03");
   ASSERT_TRUE(tokyo.ok());
-  EXPECT_EQ(json::parse(slurp(tokyo->manifest))["from"], "2026-11-02T15:00:00Z");
+  EXPECT_EQ(json::parse(read_file(tokyo->manifest))["from"], "2026-11-02T15:00:00Z");
 
   // Refusals name the problem: a plugin the tenant did not enable, a bad date.
   auto hotel = run_export(host, "sms", "hotel", "2026-11-16");
@@ -296,10 +290,10 @@ TEST_P(RecordPluginsTest, UnreadableFilesFailAndRepeatedFilesAreSkipped) {
   spool("voice", s.voice_files[0]);
   EXPECT_EQ(spooler.poll(), 3);
   EXPECT_TRUE(fs::exists(dir_.path() + "/voice/failed/no-columns.csv"));
-  std::string report = slurp(dir_.path() + "/voice/failed/no-columns.csv.err");
+  std::string report = read_file(dir_.path() + "/voice/failed/no-columns.csv.err");
   EXPECT_NE(report.find("the header lacks the column(s) answer_time, end_time"), std::string::npos)
       << report;
-  EXPECT_NE(slurp(dir_.path() + "/voice/failed/empty.csv.err").find("no header line"),
+  EXPECT_NE(read_file(dir_.path() + "/voice/failed/empty.csv.err").find("no header line"),
             std::string::npos);
   uint64_t stored = host.metrics().ingest_records("voice_cdr", "stored");
 

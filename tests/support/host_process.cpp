@@ -15,13 +15,6 @@
 namespace mvne::testing {
 namespace {
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::string unique_path(const char* what) {
   static int counter = 0;
   return "/tmp/mvne-host-" + std::to_string(getpid()) + "-" + std::to_string(++counter) + "." +

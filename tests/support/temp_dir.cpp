@@ -1,9 +1,11 @@
 #include "tests/support/temp_dir.h"
 
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 namespace mvne::testing {
@@ -24,6 +26,18 @@ std::string TempDir::write(const std::string& name, const std::string& content) 
   std::filesystem::create_directories(std::filesystem::path(full).parent_path());
   std::ofstream(full, std::ios::binary) << content;
   return full;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+mode_t file_mode(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 ? st.st_mode & 07777 : 0;
 }
 
 }  // namespace mvne::testing

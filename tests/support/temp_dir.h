@@ -1,6 +1,8 @@
 // A directory under /tmp removed with everything in it when the object goes away.
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 
 namespace mvne::testing {
@@ -19,5 +21,11 @@ class TempDir {
  private:
   std::string path_;
 };
+
+// The whole file as bytes; "" when it cannot be read.
+std::string read_file(const std::string& path);
+
+// Permission bits (with setuid/setgid/sticky) of `path`, following links; 0 when missing.
+mode_t file_mode(const std::string& path);
 
 }  // namespace mvne::testing
