@@ -2,32 +2,13 @@
 
 #include <sodium.h>
 
+#include "core/auth/tokens.h"
 #include "core/common/time.h"
 
 namespace mvne::auth {
 namespace {
 
 constexpr char kPrefix[] = "mvne_";
-
-std::string to_hex(const unsigned char* data, size_t len) {
-  std::string out(len * 2 + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), data, len);
-  out.pop_back();
-  return out;
-}
-
-std::string random_hex(size_t bytes) {
-  std::vector<unsigned char> buf(bytes);
-  randombytes_buf(buf.data(), buf.size());
-  return to_hex(buf.data(), buf.size());
-}
-
-std::string hash_secret(const std::string& secret) {
-  unsigned char out[crypto_generichash_BYTES];
-  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(secret.data()),
-                     secret.size(), nullptr, 0);
-  return to_hex(out, sizeof out);
-}
 
 }  // namespace
 
@@ -105,9 +86,7 @@ StatusOr<Principal> ApiKeys::authenticate(const std::string& token, int64_t now)
   });
   if (!stored.ok()) return stored.status();
   const StoredKey& k = stored.value();
-  std::string actual = hash_secret(secret);
-  if (k.secret_hash.size() != actual.size() ||
-      sodium_memcmp(k.secret_hash.data(), actual.data(), actual.size()) != 0) {
+  if (!same_secret(k.secret_hash, hash_secret(secret))) {
     return Status::Invalid("wrong secret for api key " + key_id);
   }
   if (k.revoked) return Status::Invalid("api key " + key_id + " is revoked");

@@ -242,6 +242,33 @@ const std::vector<Key>& schema() {
        }},
       int_key("http", "body_timeout_ms", &Settings::http, &HttpSettings::body_timeout_ms, 100,
               600000),
+      {"http", "trusted_proxies",
+       [](Settings& s, const std::string& v, const std::string&) {
+         s.http.trusted_proxies = split_list(v);
+         for (const auto& address : s.http.trusted_proxies) {
+           if (address.find_first_not_of("0123456789abcdefABCDEF.:") != std::string::npos) {
+             return "'" + address + "' is not an IP address";
+           }
+         }
+         return std::string();
+       },
+       [](const Settings& s) { return join(s.http.trusted_proxies); }},
+      int_key("portal", "hash_memory_kib", &Settings::portal, &PortalSettings::hash_memory_kib, 8,
+              4 * 1024 * 1024),
+      int_key("portal", "hash_passes", &Settings::portal, &PortalSettings::hash_passes, 1, 20),
+      int_key("portal", "hash_parallel", &Settings::portal, &PortalSettings::hash_parallel, 1, 64),
+      int_key("portal", "browser_idle_minutes", &Settings::portal,
+              &PortalSettings::browser_idle_minutes, 1, 1440),
+      int_key("portal", "browser_absolute_hours", &Settings::portal,
+              &PortalSettings::browser_absolute_hours, 1, 720),
+      int_key("portal", "app_idle_days", &Settings::portal, &PortalSettings::app_idle_days, 1, 365),
+      int_key("portal", "app_absolute_days", &Settings::portal, &PortalSettings::app_absolute_days,
+              1, 730),
+      {"portal", "secure_cookies",
+       [](Settings& s, const std::string& v, const std::string&) {
+         return parse_choice(v, {"auto", "always", "never"}, s.portal.secure_cookies);
+       },
+       [](const Settings& s) { return s.portal.secure_cookies; }},
       {"storage", "backend",
        [](Settings& s, const std::string& v, const std::string&) {
          return parse_choice(v, {"sqlite", "mysql"}, s.storage.backend);

@@ -35,6 +35,20 @@ struct HttpSettings {
   int max_body_bytes = 1 << 20;            // request body limit of a route without its own
   std::map<std::string, int> body_limits;  // route prefix -> its body limit in bytes
   int body_timeout_ms = 10000;             // a body must arrive whole within this
+  // Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (addresses).
+  std::vector<std::string> trusted_proxies;
+};
+
+// Consumer logins (docs/consumers.md).
+struct PortalSettings {
+  int hash_memory_kib = 65536;  // argon2id memory per password hash
+  int hash_passes = 2;          // argon2id passes
+  int hash_parallel = 2;        // password hashes computed at once
+  int browser_idle_minutes = 30;
+  int browser_absolute_hours = 12;
+  int app_idle_days = 30;
+  int app_absolute_days = 90;
+  std::string secure_cookies = "auto";  // auto (when served over TLS), always, never
 };
 
 // A plugin the operator lets serve routes at `prefix` (and below) although they lie
@@ -90,6 +104,7 @@ struct Settings {
   StorageConfig storage;
   NumberingConfig numbering;
   AuditSettings audit;
+  PortalSettings portal;
   std::map<std::string, Section> plugin_sections;  // [plugin.NAME] -> its keys
   std::vector<IniEntry> effective;                 // every key and where it came from
 };

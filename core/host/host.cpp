@@ -22,7 +22,8 @@ Status Host::start() {
   services_ = std::move(services).value();
   plugins_ = std::make_unique<plugin::PluginManager>(&metrics_, services_.get());
   front_end_ =
-      std::make_unique<http::FrontEnd>(settings_.http, plugins_.get(), &metrics_, services_.get());
+      std::make_unique<http::FrontEnd>(settings_.http, plugins_.get(), &metrics_, services_.get(),
+                                       settings_.portal);
   scheduler_ = std::make_unique<jobs::Scheduler>(plugins_.get());
   spooler_ = std::make_unique<ingest::Spooler>(
       plugins_.get(), services_->db->writers(settings_.host.ingest_workers));

@@ -3,13 +3,36 @@
 #include <algorithm>
 
 #include "core/common/time.h"
+#include "core/http/consumer_session.h"
 
 namespace mvne::http {
+namespace {
+
+// `principal` with its tenant's time zone, or kNotFound when `plugin` is not enabled for
+// its tenant.
+StatusOr<auth::Principal> with_plugin_enabled(auth::Principal principal, const std::string& plugin,
+                                              platform::Services* services) {
+  auto tenant = services->tenants->tenant(principal.tenant_code);
+  if (!tenant.ok()) return tenant.status();
+  if (std::find(tenant->plugins.begin(), tenant->plugins.end(), plugin) == tenant->plugins.end()) {
+    return Status::NotFound("plugin '" + plugin + "' is not enabled for tenant '" +
+                            principal.tenant_code + "'");
+  }
+  principal.time_zone = tenant->time_zone;
+  return principal;
+}
+
+}  // namespace
 
 StatusOr<auth::Principal> authenticate(const IncomingRequest& request, int32_t access,
                                        const std::string& plugin, platform::Services* services) {
-  if (access == MVNE_ROUTE_CONSUMER || services == nullptr) {
-    return Status::Invalid("this route needs a principal this host cannot authenticate yet");
+  if (services == nullptr) {
+    return Status::Invalid("this route needs a principal this host cannot authenticate");
+  }
+  if (access == MVNE_ROUTE_CONSUMER) {
+    auto resolved = resolve_consumer(request, services->consumers->sessions(), now_us());
+    if (!resolved.ok()) return resolved.status();
+    return with_plugin_enabled(std::move(resolved).value().principal, plugin, services);
   }
   auto header = request.headers.find("authorization");
   const std::string bearer = "Bearer ";
@@ -24,14 +47,7 @@ StatusOr<auth::Principal> authenticate(const IncomingRequest& request, int32_t a
     }
     return Status::Invalid(principal.status().message());
   }
-  auto tenant = services->tenants->tenant(principal->tenant_code);
-  if (!tenant.ok()) return tenant.status();
-  if (std::find(tenant->plugins.begin(), tenant->plugins.end(), plugin) == tenant->plugins.end()) {
-    return Status::NotFound("plugin '" + plugin + "' is not enabled for tenant '" +
-                            principal->tenant_code + "'");
-  }
-  principal->time_zone = tenant->time_zone;
-  return principal;
+  return with_plugin_enabled(std::move(principal).value(), plugin, services);
 }
 
 }  // namespace mvne::http

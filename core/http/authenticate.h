@@ -1,5 +1,6 @@
 // Who is calling a principal-scoped route. Tenants present an API key as
-// `Authorization: Bearer <token>`; consumer login arrives with the portal.
+// `Authorization: Bearer <token>`; consumers a login session, as a bearer token (the app)
+// or the session cookie (a browser; changes then need the CSRF token).
 #pragma once
 
 #include <string>
@@ -13,7 +14,8 @@ namespace mvne::http {
 
 // The principal for `request` on a route of `access` served by `plugin`. Fails with
 // kInvalidArgument (401) when unauthenticated and kNotFound (404) when the plugin is not
-// enabled for the principal's tenant. The message never contains the credential.
+// enabled for the principal's tenant, kFailedPrecondition (403) for a cookie-borne change
+// without its CSRF token or from another site. The message never contains the credential.
 StatusOr<auth::Principal> authenticate(const IncomingRequest& request, int32_t access,
                                        const std::string& plugin, platform::Services* services);
 

@@ -11,10 +11,13 @@
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
+
 #include <ostream>
 #include <thread>
 
 #include "core/http/builtin_endpoints.h"
+#include "core/http/consumer_endpoints.h"
 #include "core/http/plugin_dispatch.h"
 #include "core/http/request_body.h"
 #include "core/http/request_id.h"
@@ -159,6 +162,20 @@ class RequestHandler : public Poco::Net::HTTPRequestHandler {
     return Reply::error(500, "internal", "the host failed to answer this request", in.request_id);
   }
 
+  // The client's address, and whether it reached us over TLS: the peer's, unless the peer is
+  // a trusted proxy, whose X-Forwarded-For (last hop) and X-Forwarded-Proto are believed.
+  void identify_client(const Poco::Net::HTTPServerRequest& request, IncomingRequest& in) {
+    in.client_address = request.clientAddress().host().toString();
+    const auto& trusted = front_end_->settings().trusted_proxies;
+    if (std::find(trusted.begin(), trusted.end(), in.client_address) == trusted.end()) return;
+    std::string forwarded = request.get("X-Forwarded-For", "");
+    size_t comma = forwarded.rfind(',');
+    std::string last = comma == std::string::npos ? forwarded : forwarded.substr(comma + 1);
+    Poco::trimInPlace(last);
+    if (!last.empty()) in.client_address = last;
+    in.secure = Poco::icompare(request.get("X-Forwarded-Proto", ""), "https") == 0;
+  }
+
   Reply serve(Poco::Net::HTTPServerRequest& request, IncomingRequest& in, std::string& route_label,
               bool& body_read) {
     try {
@@ -189,6 +206,22 @@ class RequestHandler : public Poco::Net::HTTPRequestHandler {
       return *builtin_endpoint(in.path, front_end_->plugins(), front_end_->metrics(),
                                {front_end_->draining(), front_end_->in_flight().load(),
                                 front_end_->shed_connections(), front_end_->readiness()});
+    }
+    identify_client(request, in);
+    if (const char* method = consumer_endpoint_method(in.path)) {
+      route_label = in.path;
+      if (in.method != method) return method_not_allowed(in, method);
+      if (front_end_->services() == nullptr) {
+        return Reply::error(404, "not_found", "no consumer accounts on this host", in.request_id);
+      }
+      for (const auto& [name, value] : request) in.headers.emplace(lower(name), value);
+      BodyPolicy policy{static_cast<size_t>(kConsumerBodyLimit),
+                        std::chrono::milliseconds(front_end_->settings().body_timeout_ms),
+                        kReadTimeout};
+      if (auto refused = read_body(request, policy, in.request_id, in.body)) return *refused;
+      body_read = true;
+      return consumer_endpoint(
+          in, {front_end_->services(), &front_end_->metrics(), &front_end_->portal()});
     }
     route_label = "unmatched";
     if (in.path.rfind("/api/", 0) != 0 && in.path.rfind("/portal/", 0) != 0) {
@@ -264,8 +297,10 @@ class ShedWhenQueueFull : public Poco::Net::TCPServerConnectionFilter {
 }  // namespace
 
 FrontEnd::FrontEnd(const config::HttpSettings& settings, plugin::PluginManager* plugins,
-                   metrics::Metrics* metrics, platform::Services* services)
+                   metrics::Metrics* metrics, platform::Services* services,
+                   const config::PortalSettings& portal)
     : settings_(settings),
+      portal_(portal),
       plugins_(plugins),
       metrics_(metrics),
       services_(services),

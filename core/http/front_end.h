@@ -34,7 +34,8 @@ class FrontEnd {
  public:
   // `services` may be null: then principal-scoped routes answer 401.
   FrontEnd(const config::HttpSettings& settings, plugin::PluginManager* plugins,
-           metrics::Metrics* metrics, platform::Services* services = nullptr);
+           metrics::Metrics* metrics, platform::Services* services = nullptr,
+           const config::PortalSettings& portal = {});
   ~FrontEnd();
 
   // Binds (with SO_REUSEADDR, so a restart is not refused while connections the host closed
@@ -58,6 +59,7 @@ class FrontEnd {
   platform::Services* services() { return services_; }
   std::atomic<int>& in_flight() { return in_flight_; }
   const config::HttpSettings& settings() const { return settings_; }
+  const config::PortalSettings& portal() const { return portal_; }
   ReadinessProbe* readiness() { return readiness_.get(); }
   uint64_t shed_connections() const { return shedder_ ? shedder_->shed_total() : 0; }
   // Connections accepted and not yet picked up by a thread.
@@ -69,6 +71,7 @@ class FrontEnd {
 
  private:
   config::HttpSettings settings_;
+  config::PortalSettings portal_;
   plugin::PluginManager* plugins_;
   metrics::Metrics* metrics_;
   platform::Services* services_;

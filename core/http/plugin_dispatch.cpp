@@ -70,6 +70,9 @@ Reply dispatch_to_plugin(const plugin::RouteTable& routes, const IncomingRequest
         return Reply::error(404, "not_found", "no route for " + request.method + " " + request.path,
                             request.request_id);
       }
+      if (who.status().code() == Code::kFailedPrecondition) {
+        return Reply::error(403, "forbidden", who.status().message(), request.request_id);
+      }
       if (who.status().code() != Code::kInvalidArgument) {
         return Reply::error(503, "unavailable", "authentication is unavailable",
                             request.request_id);

@@ -22,6 +22,8 @@ struct IncomingRequest {
   std::string body;
   std::multimap<std::string, std::string> headers;  // lower-case names
   std::string request_id;
+  std::string client_address;  // the peer, or what a trusted proxy says the client is
+  bool secure = false;         // the portal's cookies get Secure and the __Host- prefix
 };
 
 // `route_label` receives the bounded label for metrics (the route prefix or "unmatched").

@@ -88,6 +88,19 @@ uint64_t Metrics::datagrams(std::string_view plugin, std::string_view outcome) c
   return it == datagrams_.end() ? 0 : it->second;
 }
 
+void Metrics::count_login(std::string_view outcome) {
+  std::lock_guard lock(mu_);
+  auto it = logins_.find(outcome);
+  if (it == logins_.end()) it = logins_.emplace(std::string(outcome), 0).first;
+  ++it->second;
+}
+
+uint64_t Metrics::logins(std::string_view outcome) const {
+  std::lock_guard lock(mu_);
+  auto it = logins_.find(outcome);
+  return it == logins_.end() ? 0 : it->second;
+}
+
 uint64_t Metrics::ingest_records(std::string_view plugin, std::string_view outcome) const {
   std::lock_guard lock(mu_);
   auto it = ingest_records_.find({std::string(plugin), std::string(outcome)});
@@ -128,6 +141,11 @@ std::string Metrics::render() const {
   render_plugin_counter(out, "mvne_datagrams_total",
                         "Datagrams received, by outcome (handled or the reason dropped).",
                         "outcome", datagrams_);
+  out << "# HELP mvne_consumer_logins_total Consumer login attempts, by outcome.\n"
+      << "# TYPE mvne_consumer_logins_total counter\n";
+  for (const auto& [outcome, n] : logins_) {
+    out << "mvne_consumer_logins_total{outcome=\"" << label(outcome) << "\"} " << n << "\n";
+  }
   out << "# HELP mvne_http_requests_total HTTP requests answered, by route and status.\n"
       << "# TYPE mvne_http_requests_total counter\n";
   for (const auto& [key, n] : requests_) {

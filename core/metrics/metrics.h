@@ -32,6 +32,9 @@ class Metrics {
   // Datagrams by outcome ("handled", or the reason the plugin dropped one).
   void count_datagram(std::string_view plugin, std::string_view outcome);
   uint64_t datagrams(std::string_view plugin, std::string_view outcome) const;
+  // Consumer logins by outcome ("ok", "failed", "throttled", "locked", "unavailable").
+  void count_login(std::string_view outcome);
+  uint64_t logins(std::string_view outcome) const;
 
   uint64_t plugin_errors(std::string_view plugin, std::string_view reason) const;
   uint64_t ingest_records(std::string_view plugin, std::string_view outcome) const;
@@ -56,6 +59,7 @@ class Metrics {
   std::map<std::tuple<std::string, std::string>, uint64_t> ingest_files_;    // (plugin, outcome)
   std::map<std::tuple<std::string, std::string>, uint64_t> ingest_records_;  // (plugin, outcome)
   std::map<std::tuple<std::string, std::string>, uint64_t> exports_;         // (plugin, outcome)
+  std::map<std::string, uint64_t, std::less<>> logins_;                      // outcome
   std::map<std::tuple<std::string, std::string>, uint64_t> datagrams_;       // (plugin, outcome)
 };
 

@@ -11,7 +11,7 @@ StatusOr<std::unique_ptr<Services>> Services::open(const config::Settings& setti
   if (!db.ok()) return db.status();
   auto keys = audit::KeyRing::load_or_create(settings.audit.key_file);
   if (!keys.ok()) return keys.status();
-  auto services = on(db.value(), settings.numbering, keys.value());
+  auto services = on(db.value(), settings.numbering, keys.value(), settings.portal);
   // A broken unkeyed chain stays unsealed (and fails `audit verify`), but the host runs.
   if (Status st = services->audit->seal_unkeyed(); !st.ok()) log::error("audit", st.message());
   return services;
@@ -19,7 +19,8 @@ StatusOr<std::unique_ptr<Services>> Services::open(const config::Settings& setti
 
 std::unique_ptr<Services> Services::on(std::shared_ptr<storage::Database> db,
                                        const config::NumberingConfig& n,
-                                       std::shared_ptr<const audit::KeyRing> audit_keys) {
+                                       std::shared_ptr<const audit::KeyRing> audit_keys,
+                                       const config::PortalSettings& portal) {
   auto s = std::make_unique<Services>();
   s->db = db;
   tenancy::NumberingPlan numbering{n.country_code, n.national_prefix, n.international_prefix};
@@ -32,6 +33,15 @@ std::unique_ptr<Services> Services::on(std::shared_ptr<storage::Database> db,
   // cache, so they hardly wait on the database: two threads keep both cores busy.
   s->datagrams = std::make_unique<ingest::DatagramHub>(db->writers(2));
   s->keys = std::make_unique<auth::ApiKeys>(db);
+  auth::PasswordCost cost;
+  cost.ops = static_cast<unsigned long long>(portal.hash_passes);
+  cost.memory_kib = static_cast<size_t>(portal.hash_memory_kib);
+  cost.max_parallel = portal.hash_parallel;
+  constexpr int64_t kMinute = 60, kHour = 3600, kDay = 86400;
+  auth::SessionLimits limits{portal.browser_idle_minutes * kMinute,
+                             portal.browser_absolute_hours * kHour, portal.app_idle_days * kDay,
+                             portal.app_absolute_days * kDay};
+  s->consumers = std::make_unique<auth::ConsumerAccounts>(db, cost, limits);
   s->audit = std::make_unique<audit::AuditLog>(
       db, audit_keys ? std::move(audit_keys) : audit::KeyRing::ephemeral());
   return s;

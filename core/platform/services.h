@@ -7,6 +7,7 @@
 
 #include "core/audit/audit_log.h"
 #include "core/auth/api_keys.h"
+#include "core/auth/consumer_accounts.h"
 #include "core/common/status.h"
 #include "core/config/settings.h"
 #include "core/egress/guard.h"
@@ -24,6 +25,7 @@ struct Services {
   std::unique_ptr<tenancy::Directory> directory;
   std::unique_ptr<tenancy::TenantCache> tenants;  // the directory's tenants, for requests
   std::unique_ptr<auth::ApiKeys> keys;
+  std::unique_ptr<auth::ConsumerAccounts> consumers;  // passwords, logins, sessions
   std::unique_ptr<audit::AuditLog> audit;
   std::unique_ptr<records::RecordStore> records;
   std::unique_ptr<storage::KvStore> kv;  // the plugins' state
@@ -36,7 +38,8 @@ struct Services {
   // `audit_keys` null: a key held in memory only (tests and benchmarks).
   static std::unique_ptr<Services> on(std::shared_ptr<storage::Database> db,
                                       const config::NumberingConfig& numbering,
-                                      std::shared_ptr<const audit::KeyRing> audit_keys = nullptr);
+                                      std::shared_ptr<const audit::KeyRing> audit_keys = nullptr,
+                                      const config::PortalSettings& portal = {});
 };
 
 }  // namespace mvne::platform

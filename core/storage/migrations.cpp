@@ -99,6 +99,30 @@ const std::vector<std::vector<const char*>> kMigrations = {
              first_ingested {i64} NOT NULL){table_options})",
         "CREATE INDEX corrections_by_time ON corrections (at)",
     },
+    // 6: consumer identity: password hashes (argon2id), login sessions and one-time reset
+    // tokens (both kept only as hashes), and login throttling shared by every host.
+    {
+        R"(CREATE TABLE consumer_credentials (
+             subscriber_id {i64} PRIMARY KEY REFERENCES subscribers(id),
+             password_hash {text} NOT NULL, updated_at {i64} NOT NULL){table_options})",
+        R"(CREATE TABLE consumer_sessions (
+             id {id}, token_hash {key} NOT NULL UNIQUE,
+             tenant_id {i64} NOT NULL REFERENCES tenants(id),
+             subscriber_id {i64} NOT NULL REFERENCES subscribers(id),
+             kind {key} NOT NULL, client {text} NOT NULL, created_at {i64} NOT NULL,
+             last_seen_at {i64} NOT NULL, idle_us {i64} NOT NULL, expires_at {i64} NOT NULL,
+             revoked_at {i64}){table_options})",
+        "CREATE INDEX consumer_sessions_by_subscriber ON consumer_sessions (subscriber_id)",
+        "CREATE INDEX consumer_sessions_by_expiry ON consumer_sessions (expires_at)",
+        R"(CREATE TABLE password_resets (
+             id {id}, token_hash {key} NOT NULL UNIQUE,
+             subscriber_id {i64} NOT NULL REFERENCES subscribers(id),
+             created_at {i64} NOT NULL, expires_at {i64} NOT NULL, used_at {i64}){table_options})",
+        R"(CREATE TABLE login_throttle (
+             scope {key} NOT NULL, k {key} NOT NULL, failures {i64} NOT NULL,
+             last_failure_at {i64} NOT NULL, locked_until {i64} NOT NULL,
+             PRIMARY KEY (scope, k)){table_options})",
+    },
 };
 
 }  // namespace

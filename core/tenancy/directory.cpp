@@ -92,6 +92,14 @@ const char* kAssignmentColumns =
     "a.valid_from, a.valid_to FROM assignments a JOIN tenants t ON t.id = a.tenant_id "
     "JOIN subscribers s ON s.id = a.subscriber_id JOIN plans p ON p.id = a.plan_id ";
 
+constexpr char kSubscriberColumns[] =
+    "SELECT s.id, t.code, s.account_id, s.service_code, p.code, s.email FROM subscribers s "
+    "JOIN tenants t ON t.id = s.tenant_id JOIN plans p ON p.id = s.plan_id ";
+
+Subscriber to_subscriber(const Row& r) {
+  return {as_int(r[0]), as_text(r[1]), as_text(r[2]), as_text(r[3]), as_text(r[4]), as_text(r[5])};
+}
+
 AssignmentRow to_assignment(const Row& r) {
   return {as_int(r[0]),  as_text(r[1]), as_text(r[2]), as_int(r[3]), as_text(r[4]),
           as_text(r[5]), as_text(r[6]), as_int(r[7]),  as_int(r[8])};
@@ -223,13 +231,16 @@ StatusOr<int64_t> Directory::add_subscriber(const Subscriber& s) {
 
 StatusOr<std::vector<Subscriber>> Directory::subscribers(const std::string& tenant_code) {
   return db_->select<Subscriber>(
-      "SELECT s.id, t.code, s.account_id, s.service_code, p.code, s.email FROM subscribers s "
-      "JOIN tenants t ON t.id = s.tenant_id JOIN plans p ON p.id = s.plan_id "
-      "WHERE t.code = ? ORDER BY s.account_id",
-      {tenant_code}, [](const Row& r) {
-        return Subscriber{as_int(r[0]),  as_text(r[1]), as_text(r[2]),
-                          as_text(r[3]), as_text(r[4]), as_text(r[5])};
-      });
+      std::string(kSubscriberColumns) + "WHERE t.code = ? ORDER BY s.account_id", {tenant_code},
+      to_subscriber);
+}
+
+StatusOr<Subscriber> Directory::subscriber(int64_t subscriber_id) {
+  auto found = db_->select<Subscriber>(std::string(kSubscriberColumns) + "WHERE s.id = ?",
+                                       {subscriber_id}, to_subscriber);
+  if (!found.ok()) return found.status();
+  if (found->empty()) return Status::NotFound("no subscriber " + std::to_string(subscriber_id));
+  return found->front();
 }
 
 StatusOr<std::map<std::string, std::string>> Directory::merged_accounts(
@@ -599,6 +610,12 @@ StatusOr<std::vector<AssignmentRow>> Directory::assignments_of(const std::string
   return db_->select<AssignmentRow>(
       std::string(kAssignmentColumns) + "WHERE t.code = ? ORDER BY a.line_ref, a.id", {tenant_code},
       to_assignment);
+}
+
+StatusOr<std::vector<AssignmentRow>> Directory::assignments_of_subscriber(int64_t subscriber_id) {
+  return db_->select<AssignmentRow>(
+      std::string(kAssignmentColumns) + "WHERE a.subscriber_id = ? ORDER BY a.valid_from, a.id",
+      {subscriber_id}, to_assignment);
 }
 
 }  // namespace mvne::tenancy

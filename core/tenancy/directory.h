@@ -129,6 +129,10 @@ class Directory {
   // Assignments of one identifier (all history), or of one tenant.
   StatusOr<std::vector<AssignmentRow>> history(IdKind kind, const std::string& identifier);
   StatusOr<std::vector<AssignmentRow>> assignments_of(const std::string& tenant_code);
+  // One subscriber by id, and the assignments it holds (or held), oldest first: what a
+  // consumer is shown of its own contract.
+  StatusOr<Subscriber> subscriber(int64_t subscriber_id);
+  StatusOr<std::vector<AssignmentRow>> assignments_of_subscriber(int64_t subscriber_id);
 
   const NumberingPlan& numbering() const { return numbering_; }
   storage::Database& db() { return *db_; }

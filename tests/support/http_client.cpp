@@ -40,19 +40,34 @@ HttpResult raw_http(uint16_t port, const std::string& request, int timeout_s) {
   return result_of(response, std::move(body));
 }
 
-HttpResult http_get(uint16_t port, const std::string& target,
-                    const std::map<std::string, std::string>& headers, int timeout_s) {
+HttpResult http_request(uint16_t port, const std::string& method, const std::string& target,
+                        const std::string& body, const std::map<std::string, std::string>& headers,
+                        int timeout_s) {
   Poco::Net::HTTPClientSession session("127.0.0.1", port);
   session.setTimeout(Poco::Timespan(timeout_s, 0));
-  Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, target,
-                                 Poco::Net::HTTPMessage::HTTP_1_1);
+  Poco::Net::HTTPRequest request(method, target, Poco::Net::HTTPMessage::HTTP_1_1);
   for (const auto& [name, value] : headers) request.set(name, value);
-  session.sendRequest(request);
+  if (method != Poco::Net::HTTPRequest::HTTP_GET) {
+    request.setContentLength64(static_cast<Poco::Int64>(body.size()));
+    if (!request.has("Content-Type")) request.setContentType("application/json");
+  }
+  std::ostream& out = session.sendRequest(request);
+  out.write(body.data(), static_cast<std::streamsize>(body.size()));
   Poco::Net::HTTPResponse response;
   std::istream& in = session.receiveResponse(response);
-  std::string body;
-  Poco::StreamCopier::copyToString(in, body);
-  return result_of(response, std::move(body));
+  std::string reply;
+  Poco::StreamCopier::copyToString(in, reply);
+  return result_of(response, std::move(reply));
+}
+
+HttpResult http_get(uint16_t port, const std::string& target,
+                    const std::map<std::string, std::string>& headers, int timeout_s) {
+  return http_request(port, Poco::Net::HTTPRequest::HTTP_GET, target, "", headers, timeout_s);
+}
+
+HttpResult http_post(uint16_t port, const std::string& target, const std::string& body,
+                     const std::map<std::string, std::string>& headers, int timeout_s) {
+  return http_request(port, Poco::Net::HTTPRequest::HTTP_POST, target, body, headers, timeout_s);
 }
 
 }  // namespace mvne::testing

@@ -17,6 +17,15 @@ struct HttpResult {
 HttpResult http_get(uint16_t port, const std::string& target,
                     const std::map<std::string, std::string>& headers = {}, int timeout_s = 30);
 
+// Any method, with a body (Content-Type application/json unless `headers` set one).
+HttpResult http_request(uint16_t port, const std::string& method, const std::string& target,
+                        const std::string& body,
+                        const std::map<std::string, std::string>& headers = {}, int timeout_s = 30);
+
+// POST http://127.0.0.1:port/target with `body`.
+HttpResult http_post(uint16_t port, const std::string& target, const std::string& body,
+                     const std::map<std::string, std::string>& headers = {}, int timeout_s = 30);
+
 // Sends `request` as raw bytes (what a normal client would not send: odd methods, duplicate
 // headers, a declared body never sent) and reads one reply; throws on a reset, a close
 // before the reply, or no reply within `timeout_s` (a hang).

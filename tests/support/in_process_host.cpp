@@ -26,10 +26,11 @@ InProcessHost::InProcessHost(const config::Settings& settings,
     EXPECT_TRUE(opened.ok()) << opened.status().message();
     db = opened.value();
   }
-  services_ = platform::Services::on(db, settings.numbering);
+  services_ = platform::Services::on(db, settings.numbering, nullptr, settings.portal);
   plugins_ = std::make_unique<plugin::PluginManager>(&metrics_, services_.get());
   front_end_ =
-      std::make_unique<http::FrontEnd>(settings.http, plugins_.get(), &metrics_, services_.get());
+      std::make_unique<http::FrontEnd>(settings.http, plugins_.get(), &metrics_, services_.get(),
+                                       settings.portal);
   apply_status_ = plugins_->apply(settings, std::chrono::milliseconds(5000));
   Status st = front_end_->start();
   EXPECT_TRUE(st.ok()) << st.message();

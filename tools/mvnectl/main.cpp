@@ -4,8 +4,11 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <iterator>
+#include <sstream>
 
 #include "core/log/log.h"
 #include "tools/mvnectl/command.h"
@@ -17,9 +20,9 @@ namespace {
 
 std::vector<Command> all_commands() {
   std::vector<Command> all;
-  for (auto group :
-       {mvne::ctl::tenancy_commands(), mvne::ctl::key_commands(), mvne::ctl::quarantine_commands(),
-        mvne::ctl::audit_commands(), mvne::ctl::export_commands()}) {
+  for (auto group : {mvne::ctl::tenancy_commands(), mvne::ctl::key_commands(),
+                     mvne::ctl::quarantine_commands(), mvne::ctl::audit_commands(),
+                     mvne::ctl::export_commands(), mvne::ctl::subscriber_commands()}) {
     all.insert(all.end(), group.begin(), group.end());
   }
   return all;
@@ -40,7 +43,8 @@ void usage(const po::options_description& global, const std::vector<Command>& co
             << global << "\nCommands:\n";
   for (const auto& c : commands) {
     std::cout << "  " << c.group << " " << c.name
-              << std::string(24 - c.group.size() - c.name.size(), ' ') << c.summary << "\n";
+              << std::string(24 - std::min<size_t>(23, c.group.size() + c.name.size()), ' ')
+              << c.summary << "\n";
   }
   std::cout << "\n"
             << kTimes
@@ -95,9 +99,17 @@ int main(int argc, char** argv) {
     usage(global, commands);
     return vm.count("help") || rest.empty() ? mvne::ctl::kOk : mvne::ctl::kUsage;
   }
+  // A group may be several words ("subscriber password set").
   const Command* command = nullptr;
+  size_t words = 0;
   for (const auto& c : commands) {
-    if (c.group == rest[0] && c.name == rest[1]) command = &c;
+    std::istringstream group(c.group);
+    std::vector<std::string> wanted{std::istream_iterator<std::string>(group), {}};
+    wanted.push_back(c.name);
+    if (rest.size() >= wanted.size() && std::equal(wanted.begin(), wanted.end(), rest.begin())) {
+      command = &c;
+      words = wanted.size();
+    }
   }
   if (command == nullptr) {
     std::cerr << "mvnectl: unknown command '" << rest[0] << " " << rest[1] << "' (see --help)\n";
@@ -105,7 +117,7 @@ int main(int argc, char** argv) {
   }
   po::options_description options("Options of '" + command->group + " " + command->name + "'");
   command->options(options);
-  std::vector<std::string> args(rest.begin() + 2, rest.end());
+  std::vector<std::string> args(rest.begin() + static_cast<std::ptrdiff_t>(words), rest.end());
   if (vm.count("help") || std::find(args.begin(), args.end(), "--help") != args.end()) {
     std::cout << "mvnectl " << command->group << " " << command->name << ": " << command->summary
               << "\n\n"
