@@ -256,9 +256,9 @@ Reply finish_reset(const IncomingRequest& request, const ConsumerEndpoints& with
   return private_json(200, {{"changed", true}, {"log_in_again", true}});
 }
 
-// "819012345678" -> "090****5678": what the app shows of a number (national form, masked).
+// "+819012345678" -> "090****5678": what the app shows of a number (national form, masked).
 std::string masked_number(const std::string& e164, const tenancy::NumberingPlan& plan) {
-  std::string digits = e164;
+  std::string digits = e164.rfind('+', 0) == 0 ? e164.substr(1) : e164;
   if (digits.rfind(plan.country_code, 0) == 0) {
     digits = plan.national_prefix + digits.substr(plan.country_code.size());
   }

@@ -43,7 +43,7 @@ void usage(const po::options_description& global, const std::vector<Command>& co
             << global << "\nCommands:\n";
   for (const auto& c : commands) {
     std::cout << "  " << c.group << " " << c.name
-              << std::string(24 - std::min<size_t>(23, c.group.size() + c.name.size()), ' ')
+              << std::string(28 - std::min<size_t>(26, c.group.size() + c.name.size()), ' ')
               << c.summary << "\n";
   }
   std::cout << "\n"
