@@ -32,8 +32,12 @@ std::string header(const IncomingRequest& request, const std::string& name) {
 // The body's fields: a JSON object of strings, or an HTML form (urlencoded).
 StatusOr<Fields> fields_of(const IncomingRequest& request) {
   Fields out;
+  // A body that starts with '{' is JSON whatever its Content-Type (curl -d sends JSON
+  // labelled as a form).
+  size_t first = request.body.find_first_not_of(" \t\r\n");
+  bool json_body = first != std::string::npos && request.body[first] == '{';
   std::string type = header(request, "content-type");
-  if (type.rfind("application/x-www-form-urlencoded", 0) == 0) {
+  if (!json_body && type.rfind("application/x-www-form-urlencoded", 0) == 0) {
     std::string raw = request.body;
     for (char& c : raw) c = c == '+' ? ' ' : c;
     try {
