@@ -20,6 +20,12 @@ Status RecordPlugin::start_records(Context& ctx, RecordPluginSpec spec, CsvForma
     return rc.path() == spec_.list_path ? serve_list(rc, spec_.view) : not_found(rc);
   });
   if (!st.ok()) return st;
+  // The same list for a consumer: the host scopes every read to the subscriber's own lines
+  // within their assignment windows.
+  st = route(ctx, "GET", spec_.consumer_path, MVNE_ROUTE_CONSUMER, [this](RequestContext& rc) {
+    return rc.path() == spec_.consumer_path ? serve_list(rc, spec_.view) : not_found(rc);
+  });
+  if (!st.ok()) return st;
   st = route(ctx, "GET", spec_.summary_path, MVNE_ROUTE_TENANT, [this](RequestContext& rc) {
     return rc.path() == spec_.summary_path ? serve_summary(rc, spec_.view, spec_.summary)
                                            : not_found(rc);

@@ -1,6 +1,6 @@
 // The skeleton the record plugins share: a rated record kind, a CSV spool, the list and
-// summary routes of the tenant API, and a daily CSV export. A plugin supplies its fields,
-// its file format and its line parser.
+// summary routes of the tenant API, the consumer's own list, and a daily CSV export. A plugin
+// supplies its fields, its file format and its line parser.
 #pragma once
 
 #include <mvne/plugin.hpp>
@@ -20,6 +20,8 @@ struct RecordPluginSpec {
   std::string summary_path;  // e.g. "/api/v1/voice/summary"
   std::vector<SummaryColumn> summary;
   std::string export_name;  // e.g. "cdrs"
+  // A consumer's own records, as the list route pages them: e.g. "/portal/api/v1/calls".
+  std::string consumer_path;
 };
 
 class RecordPlugin : public Plugin {

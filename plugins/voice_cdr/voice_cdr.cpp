@@ -252,7 +252,8 @@ class VoiceCdrPlugin : public mvne::plugins::RecordPlugin {
                                          {{"calls", MVNE_AGG_COUNT, ""},
                                           {"seconds", MVNE_AGG_SUM, "billable_s"},
                                           {"charges", MVNE_AGG_SUM, "charge"}},
-                                         "cdrs"};
+                                         "cdrs",
+                                         "/portal/api/v1/calls"};
     std::string format = ctx.config("format").value_or("native");
     if (format == "native") return start_records(ctx, spec, native_format(), parse_native);
     if (format != "asterisk") {

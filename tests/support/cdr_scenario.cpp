@@ -120,6 +120,21 @@ std::set<std::string> CdrScenario::ids_for(const std::vector<ExpectedRecord>& re
   return out;
 }
 
+std::string CdrScenario::holder_of(const ExpectedRecord& r) const {
+  if (r.tenant.empty()) return "";
+  auto number = tenancy::normalize_msisdn(r.msisdn, {});
+  const tenancy::LineAssignment* holder = nullptr;
+  for (const auto* list : {&assignments, &moves}) {
+    for (const auto& a : *list) {
+      auto assigned = tenancy::normalize_msisdn(a.msisdn, {});
+      if (!assigned.ok() || !number.ok() || *assigned != *number) continue;
+      if (a.valid_from > r.at || (a.valid_to != 0 && a.valid_to <= r.at)) continue;
+      if (holder == nullptr || a.valid_from >= holder->valid_from) holder = &a;
+    }
+  }
+  return holder != nullptr && holder->tenant_code == r.tenant ? holder->account_id : "";
+}
+
 std::set<std::string> CdrScenario::quarantined_ids(
     const std::vector<ExpectedRecord>& records) const {
   std::set<std::string> out;
@@ -282,15 +297,17 @@ namespace {
 
 using nlohmann::json;
 
+// GET target as one principal; returns (status, body).
+using Getter = std::function<std::pair<int, std::string>(const std::string& target)>;
+
 // Every page of a list route; the ids and the JSON rows by id.
-std::map<std::string, json> list_all(const ScenarioProbe& probe, const std::string& tenant,
-                                     const std::string& path, const std::string& collection) {
+std::map<std::string, json> list_all(const Getter& get, const std::string& path,
+                                     const std::string& collection) {
   std::map<std::string, json> rows;
   std::string cursor;
   for (int page = 0; page < 100; ++page) {
-    auto [status, body] =
-        probe.get(tenant, path + "?limit=37" + (cursor.empty() ? "" : "&cursor=" + cursor), "");
-    EXPECT_EQ(status, 200) << tenant << " " << path << ": " << body;
+    auto [status, body] = get(path + "?limit=37" + (cursor.empty() ? "" : "&cursor=" + cursor));
+    EXPECT_EQ(status, 200) << path << ": " << body;
     if (status != 200) break;
     json page_json = json::parse(body);
     for (const auto& r : page_json[collection]) rows[r["record_id"]] = r;
@@ -298,6 +315,10 @@ std::map<std::string, json> list_all(const ScenarioProbe& probe, const std::stri
     cursor = page_json["next_cursor"];
   }
   return rows;
+}
+
+Getter as_tenant(const ScenarioProbe& probe, const std::string& tenant) {
+  return [&probe, tenant](const std::string& target) { return probe.get(tenant, target, ""); };
 }
 
 std::set<std::string> keys(const std::map<std::string, json>& rows) {
@@ -351,10 +372,38 @@ void check_summary(const ScenarioProbe& probe, const std::string& tenant, const 
 
 }  // namespace
 
+void check_consumer_views(const CdrScenario& s, const ConsumerGet& get) {
+  size_t calls_seen = 0;
+  for (const auto& sub : s.subscribers) {
+    SCOPED_TRACE("consumer " + sub.tenant_code + "/" + sub.account_id);
+    Getter as_consumer = [&](const std::string& target) {
+      return get(sub.tenant_code, sub.account_id, target);
+    };
+    auto own = [&](const std::vector<ExpectedRecord>& records) {
+      std::set<std::string> ids;
+      for (const auto& r : records) {
+        if (r.tenant == sub.tenant_code && s.holder_of(r) == sub.account_id) ids.insert(r.id);
+      }
+      return ids;
+    };
+    auto calls = keys(list_all(as_consumer, "/portal/api/v1/calls", "cdrs"));
+    EXPECT_EQ(calls, own(s.voice));
+    calls_seen += calls.size();
+    const auto& plugins = s.tenant(sub.tenant_code).plugins;
+    if (std::find(plugins.begin(), plugins.end(), "sms") != plugins.end()) {
+      EXPECT_EQ(keys(list_all(as_consumer, "/portal/api/v1/messages", "records")), own(s.sms));
+    } else {
+      EXPECT_EQ(get(sub.tenant_code, sub.account_id, "/portal/api/v1/messages").first, 404);
+    }
+  }
+  // Every attributed call is seen by exactly one consumer: its holder's.
+  EXPECT_EQ(calls_seen, s.voice.size() - s.quarantined_ids(s.voice).size());
+}
+
 void check_tenant_views(const CdrScenario& s, const ScenarioProbe& probe) {
   for (const auto& t : s.tenants) {
     SCOPED_TRACE("tenant " + t.code);
-    auto cdrs = list_all(probe, t.code, "/api/v1/voice/cdrs", "cdrs");
+    auto cdrs = list_all(as_tenant(probe, t.code), "/api/v1/voice/cdrs", "cdrs");
     EXPECT_EQ(keys(cdrs), s.ids_for(s.voice, t.code));
     for (const auto& r : s.voice) {
       if (r.tenant != t.code || !cdrs.count(r.id)) continue;
@@ -368,7 +417,7 @@ void check_tenant_views(const CdrScenario& s, const ScenarioProbe& probe) {
 
     bool has_sms = std::find(t.plugins.begin(), t.plugins.end(), "sms") != t.plugins.end();
     if (has_sms) {
-      EXPECT_EQ(keys(list_all(probe, t.code, "/api/v1/sms/records", "records")),
+      EXPECT_EQ(keys(list_all(as_tenant(probe, t.code), "/api/v1/sms/records", "records")),
                 s.ids_for(s.sms, t.code));
       check_summary(probe, t.code, "/api/v1/sms/summary", s.sms, "messages", "segments");
     } else {

@@ -55,6 +55,9 @@ struct CdrScenario {
   std::set<std::string> ids_for(const std::vector<ExpectedRecord>& records,
                                 const std::string& tenant, const std::string& date = "") const;
   std::set<std::string> quarantined_ids(const std::vector<ExpectedRecord>& records) const;
+  // The account that held the record's number when it happened, by the scenario's own
+  // assignments and moves ("" when the record must be quarantined).
+  std::string holder_of(const ExpectedRecord& r) const;
   const tenancy::Tenant& tenant(const std::string& code) const;
 };
 
@@ -81,6 +84,13 @@ struct ScenarioProbe {
 };
 
 void check_tenant_views(const CdrScenario& s, const ScenarioProbe& probe);
+
+// GET target with the session of consumer (tenant, account); returns (status, body).
+using ConsumerGet = std::function<std::pair<int, std::string>(
+    const std::string& tenant, const std::string& account, const std::string& target)>;
+// Every subscriber, logged in, lists exactly the calls and messages made on its lines while
+// it held them (seed cases 4 and 5: never a previous or next holder's).
+void check_consumer_views(const CdrScenario& s, const ConsumerGet& get);
 void check_exports(const CdrScenario& s, const ScenarioProbe& probe,
                    const std::vector<std::string>& dates);
 
