@@ -6,8 +6,10 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "core/billing/bill_format.h"
 #include "core/common/time.h"
 #include "core/http/consumer_session.h"
+#include "core/http/host_delivery.h"
 #include "core/log/log.h"
 
 namespace mvne::http {
@@ -23,6 +25,7 @@ constexpr char kLogoutEverywhere[] = "/portal/api/v1/logout-everywhere";
 constexpr char kPassword[] = "/portal/api/v1/password";
 constexpr char kPasswordReset[] = "/portal/api/v1/password-reset";
 constexpr char kMe[] = "/portal/api/v1/me";
+constexpr char kBills[] = "/portal/api/v1/bills";
 
 std::string header(const IncomingRequest& request, const std::string& name) {
   auto it = request.headers.find(name);
@@ -294,20 +297,23 @@ Reply me(const IncomingRequest& request, const ConsumerEndpoints& with) {
                {"service_code", subscriber->service_code},
                {"plan", subscriber->plan_code},
                {"lines", out_lines}};
-  Reply reply = private_json(200, body);
-  Status checked = with.services->guard->check(p, reply.body, {});
-  if (!checked.ok()) {
-    log::write(log::Level::kError, "egress", request.request_id,
-               "withheld /me: " + checked.message());
-    return Reply::error(
-        checked.code() == Code::kFailedPrecondition ? 500 : 503,
-        checked.code() == Code::kFailedPrecondition ? "egress_blocked" : "unavailable",
-        "the response was withheld; retry later", request.request_id);
-  }
-  if (Status st = audit(with, p, "http_response", request, "GET " + request.path); !st.ok()) {
-    return refusal(request, Status::Unavailable("not audited: " + st.message()));
-  }
-  return reply;
+  Reply reply;
+  reply.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  return deliver(request, with.services, p, std::move(reply));
+}
+
+Reply bills(const IncomingRequest& request, const ConsumerEndpoints& with) {
+  auto who = caller(request, with);
+  if (!who.ok()) return unauthenticated(request, who.status());
+  auto bills = with.services->bills->of_subscriber(who->principal.subscriber_id);
+  if (!bills.ok()) return refusal(request, bills.status());
+  auto list = nlohmann::ordered_json::array();
+  for (const auto& b : bills.value()) list.push_back(billing::bill_json(b, true));
+  Reply reply;
+  reply.body =
+      nlohmann::ordered_json{{"bills", list}}.dump(-1, ' ', false, json::error_handler_t::replace);
+  return deliver(request, with.services, who->principal, std::move(reply),
+                 static_cast<int64_t>(bills->size()));
 }
 
 }  // namespace
@@ -317,7 +323,7 @@ const char* consumer_endpoint_method(std::string_view path) {
        {kLogin, kBrowserLogin, kLogout, kLogoutEverywhere, kPassword, kPasswordReset}) {
     if (path == post) return "POST";
   }
-  return path == kMe ? "GET" : nullptr;
+  return path == kMe || path == kBills ? "GET" : nullptr;
 }
 
 Reply consumer_endpoint(const IncomingRequest& request, const ConsumerEndpoints& with) {
@@ -328,6 +334,7 @@ Reply consumer_endpoint(const IncomingRequest& request, const ConsumerEndpoints&
   if (path == kLogoutEverywhere) return logout(request, with, true);
   if (path == kPassword) return change_password(request, with);
   if (path == kPasswordReset) return finish_reset(request, with);
+  if (path == kBills) return bills(request, with);
   return me(request, with);
 }
 

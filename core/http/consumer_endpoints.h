@@ -8,6 +8,7 @@
 //   POST /portal/api/v1/password            changes the password (the current one needed)
 //   POST /portal/api/v1/password-reset      sets a password with a one-time reset token
 //   GET  /portal/api/v1/me                  account, service code, plan and lines
+//   GET  /portal/api/v1/bills               closed monthly bills with their lines
 #pragma once
 
 #include <string_view>

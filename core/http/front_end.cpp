@@ -21,6 +21,7 @@
 #include "core/http/plugin_dispatch.h"
 #include "core/http/request_body.h"
 #include "core/http/request_id.h"
+#include "core/http/tenant_endpoints.h"
 #include "core/log/log.h"
 
 namespace mvne::http {
@@ -208,6 +209,15 @@ class RequestHandler : public Poco::Net::HTTPRequestHandler {
                                 front_end_->shed_connections(), front_end_->readiness()});
     }
     identify_client(request, in);
+    if (const char* method = tenant_endpoint_method(in.path)) {
+      route_label = in.path;
+      if (in.method != method) return method_not_allowed(in, method);
+      if (front_end_->services() == nullptr) {
+        return Reply::error(404, "not_found", "no route for " + in.path, in.request_id);
+      }
+      for (const auto& [name, value] : request) in.headers.emplace(lower(name), value);
+      return tenant_endpoint(in, front_end_->services());
+    }
     if (const char* method = consumer_endpoint_method(in.path)) {
       route_label = in.path;
       if (in.method != method) return method_not_allowed(in, method);

@@ -42,6 +42,7 @@ std::unique_ptr<Services> Services::on(std::shared_ptr<storage::Database> db,
                              portal.browser_absolute_hours * kHour, portal.app_idle_days * kDay,
                              portal.app_absolute_days * kDay};
   s->consumers = std::make_unique<auth::ConsumerAccounts>(db, cost, limits);
+  s->bills = std::make_unique<billing::Bills>(db);
   s->audit = std::make_unique<audit::AuditLog>(
       db, audit_keys ? std::move(audit_keys) : audit::KeyRing::ephemeral());
   return s;

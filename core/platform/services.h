@@ -8,6 +8,7 @@
 #include "core/audit/audit_log.h"
 #include "core/auth/api_keys.h"
 #include "core/auth/consumer_accounts.h"
+#include "core/billing/bills.h"
 #include "core/common/status.h"
 #include "core/config/settings.h"
 #include "core/egress/guard.h"
@@ -26,6 +27,7 @@ struct Services {
   std::unique_ptr<tenancy::TenantCache> tenants;  // the directory's tenants, for requests
   std::unique_ptr<auth::ApiKeys> keys;
   std::unique_ptr<auth::ConsumerAccounts> consumers;  // passwords, logins, sessions
+  std::unique_ptr<billing::Bills> bills;
   std::unique_ptr<audit::AuditLog> audit;
   std::unique_ptr<records::RecordStore> records;
   std::unique_ptr<storage::KvStore> kv;  // the plugins' state

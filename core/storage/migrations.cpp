@@ -123,6 +123,33 @@ const std::vector<std::vector<const char*>> kMigrations = {
              last_failure_at {i64} NOT NULL, locked_until {i64} NOT NULL,
              PRIMARY KEY (scope, k)){table_options})",
     },
+    // 7: bills. A plan has a monthly fee; a closed month is a bill per subscriber with its
+    // lines; bill_items remember which record went on which bill at what amount, so that a
+    // late record or a correction after closing becomes an adjustment on the next bill.
+    {
+        "ALTER TABLE plans ADD COLUMN monthly_fee {f64}",
+        "UPDATE plans SET monthly_fee = 0",
+        R"(CREATE TABLE bill_runs (
+             tenant_id {i64} NOT NULL REFERENCES tenants(id), period {key} NOT NULL,
+             closed_at {i64} NOT NULL, bills {i64} NOT NULL, total {f64} NOT NULL,
+             PRIMARY KEY (tenant_id, period)){table_options})",
+        R"(CREATE TABLE bills (
+             id {id}, tenant_id {i64} NOT NULL REFERENCES tenants(id),
+             subscriber_id {i64} NOT NULL REFERENCES subscribers(id), period {key} NOT NULL,
+             closed_at {i64} NOT NULL, total {f64} NOT NULL,
+             UNIQUE (subscriber_id, period)){table_options})",
+        "CREATE INDEX bills_by_tenant ON bills (tenant_id, period)",
+        R"(CREATE TABLE bill_lines (
+             id {id}, bill_id {i64} NOT NULL REFERENCES bills(id), kind {key} NOT NULL,
+             label {text} NOT NULL, quantity {i64} NOT NULL, amount {f64} NOT NULL){table_options})",
+        "CREATE INDEX bill_lines_by_bill ON bill_lines (bill_id)",
+        R"(CREATE TABLE bill_items (
+             id {id}, record_table {key} NOT NULL, record_id {i64} NOT NULL,
+             tenant_id {i64} NOT NULL, subscriber_id {i64} NOT NULL, bill_id {i64} NOT NULL,
+             amount {f64} NOT NULL, reversed_in {i64}){table_options})",
+        "CREATE INDEX bill_items_by_record ON bill_items (record_table, record_id)",
+        "CREATE INDEX bill_items_by_tenant ON bill_items (record_table, tenant_id)",
+    },
 };
 
 }  // namespace

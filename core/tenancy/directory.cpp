@@ -163,7 +163,7 @@ StatusOr<int64_t> Directory::add_plan(const Plan& p) {
     problems.push_back("voice increment must be 1 (per second) or 60 (per minute)");
   }
   if (p.data_quota_bytes < 0 || p.voice_per_minute < 0 || p.sms_per_segment < 0 ||
-      p.data_per_mb < 0) {
+      p.data_per_mb < 0 || p.monthly_fee < 0) {
     problems.push_back("quota and prices cannot be negative");
   }
   if (auto rates = records::parse_voice_rates(p.voice_rates); !rates.ok()) {
@@ -176,10 +176,11 @@ StatusOr<int64_t> Directory::add_plan(const Plan& p) {
   if (!tid.ok()) return tid.status();
   auto id = (*lease)->insert(
       "INSERT INTO plans (tenant_id, code, name, data_quota_bytes, voice_per_minute, "
-      "voice_increment_s, sms_per_segment, data_per_mb, voice_rates) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "voice_increment_s, sms_per_segment, data_per_mb, voice_rates, monthly_fee) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       {tid.value(), p.code, p.name.empty() ? p.code : p.name, p.data_quota_bytes,
-       p.voice_per_minute, p.voice_increment_s, p.sms_per_segment, p.data_per_mb, p.voice_rates});
+       p.voice_per_minute, p.voice_increment_s, p.sms_per_segment, p.data_per_mb, p.voice_rates,
+       p.monthly_fee});
   if (!id.ok() && id.status().code() == Code::kFailedPrecondition) {
     return Status::Invalid("plan '" + p.code + "' already exists in tenant '" + p.tenant_code +
                            "'");
@@ -190,12 +191,13 @@ StatusOr<int64_t> Directory::add_plan(const Plan& p) {
 StatusOr<std::vector<Plan>> Directory::plans(const std::string& tenant_code) {
   return db_->select<Plan>(
       "SELECT p.id, t.code, p.code, p.name, p.data_quota_bytes, p.voice_per_minute, "
-      "p.voice_increment_s, p.sms_per_segment, p.data_per_mb, p.voice_rates FROM plans p "
+      "p.voice_increment_s, p.sms_per_segment, p.data_per_mb, p.voice_rates, p.monthly_fee "
+      "FROM plans p "
       "JOIN tenants t ON t.id = p.tenant_id WHERE t.code = ? ORDER BY p.code",
       {tenant_code}, [](const Row& r) {
-        return Plan{as_int(r[0]),    as_text(r[1]),   as_text(r[2]), as_text(r[3]),
-                    as_int(r[4]),    as_double(r[5]), as_int(r[6]),  as_double(r[7]),
-                    as_double(r[8]), as_text(r[9])};
+        return Plan{as_int(r[0]),    as_text(r[1]),   as_text(r[2]),   as_text(r[3]),
+                    as_int(r[4]),    as_double(r[5]), as_int(r[6]),    as_double(r[7]),
+                    as_double(r[8]), as_text(r[9]),   as_double(r[10])};
       });
 }
 

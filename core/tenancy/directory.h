@@ -38,6 +38,7 @@ struct Plan {
   double sms_per_segment = 0;
   double data_per_mb = 0;
   std::string voice_rates;  // by call type: "roaming=180/60,incoming=0/1"; others: the above
+  double monthly_fee = 0;   // on every bill of a subscriber on this plan
 };
 
 struct Subscriber {

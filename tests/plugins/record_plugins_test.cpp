@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/common/local_time.h"
 #include "core/common/time.h"
 #include "core/exports/exporter.h"
 #include "core/ingest/spooler.h"
@@ -98,6 +99,83 @@ TEST_P(RecordPluginsTest, EachConsumerSeesOnlyItsOwnHolding) {
                           {{"Authorization", "Bearer " + tokens[tenant + "/" + account]}});
         return std::pair{r.status, r.body};
       });
+}
+
+// Each tenant's months closed into bills: every subscriber's bill charges exactly the rated
+// calls and messages of its own holding (the scenario's own rating), its consumer reads only
+// its own bills, and each MVNO reads only its own subscribers' bills (JSON and CSV).
+TEST_P(RecordPluginsTest, BillsChargeEachHolderItsOwnRecords) {
+  CdrScenario s = scenario();
+  auto settings = overrides();
+  settings.insert(settings.end(), {"portal.hash_memory_kib=256", "portal.hash_passes=1"});
+  InProcessHost host(fixture_settings({"voice_cdr", "sms"}, settings), db_.db());
+  ASSERT_TRUE(host.apply_status().ok()) << host.apply_status().message();
+  apply_directory(s, *host.services().directory);
+  for (const auto& f : s.voice_files) spool("voice", f);
+  for (const auto& f : s.sms_files) spool("sms", f);
+  ingest::Spooler spooler(&host.plugins(), 2);
+  EXPECT_EQ(spooler.poll(), 4);
+
+  // Expected charges by (tenant, account), and each tenant's months, from the scenario.
+  std::map<std::string, double> expected;
+  std::map<std::string, std::set<std::string>> months;
+  for (const auto* records : {&s.voice, &s.sms}) {
+    for (const auto& r : *records) {
+      if (r.tenant.empty()) continue;
+      expected[r.tenant + "/" + s.holder_of(r)] += r.charge;
+      months[r.tenant].insert(local_date(s.tenant(r.tenant).time_zone, r.at).value().substr(0, 7));
+    }
+  }
+  auto& bills = *host.services().bills;
+  for (const auto& [tenant, periods] : months) {
+    for (const auto& period : periods) {
+      auto run = bills.close_month(tenant, period, now_us());
+      ASSERT_TRUE(run.ok()) << tenant << " " << period << ": " << run.status().message();
+    }
+  }
+  auto tenant_keys = keys(host, s);
+  auto& consumers = *host.services().consumers;
+  for (const auto& sub : s.subscribers) {
+    SCOPED_TRACE(sub.tenant_code + "/" + sub.account_id);
+    auto account = consumers.find(sub.tenant_code, sub.account_id).value();
+    ASSERT_TRUE(consumers.set_password(account, "password 12345", now_us()).ok());
+    json login = {
+        {"tenant", sub.tenant_code}, {"account", sub.account_id}, {"password", "password 12345"}};
+    auto token = json::parse(http_post(host.port(), "/portal/api/v1/login", login.dump()).body)
+                     .value("token", "");
+    auto r = http_get(host.port(), "/portal/api/v1/bills", {{"Authorization", "Bearer " + token}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    double charged = 0;
+    json body = json::parse(r.body);
+    for (const auto& bill : body["bills"]) {
+      EXPECT_EQ(bill["account"], sub.account_id);
+      for (const auto& line : bill["lines"]) {
+        if (line["kind"] != "plan") charged += line["amount"].get<double>();
+      }
+    }
+    EXPECT_NEAR(charged, expected[sub.tenant_code + "/" + sub.account_id], 0.01);
+  }
+  for (const auto& t : s.tenants) {
+    SCOPED_TRACE(t.code);
+    std::set<std::string> own;
+    for (const auto& sub : s.subscribers) {
+      if (sub.tenant_code == t.code) own.insert(sub.account_id);
+    }
+    for (const auto& period : months[t.code]) {
+      auto r = http_get(host.port(), "/api/v1/bills?month=" + period,
+                        {{"Authorization", "Bearer " + tenant_keys[t.code]}});
+      ASSERT_EQ(r.status, 200) << r.body;
+      std::set<std::string> seen;
+      json body = json::parse(r.body);
+      for (const auto& bill : body["bills"]) seen.insert(bill["account"]);
+      EXPECT_EQ(seen, own) << period;
+      auto csv = http_get(host.port(), "/api/v1/bills?format=csv&month=" + period,
+                          {{"Authorization", "Bearer " + tenant_keys[t.code]}});
+      EXPECT_EQ(csv.status, 200);
+      EXPECT_EQ(csv.body.rfind("account,month,kind,label,quantity,amount\n", 0), 0u);
+    }
+  }
+  EXPECT_EQ(http_get(host.port(), "/api/v1/bills?month=2026-10").status, 401);
 }
 
 TEST_P(RecordPluginsTest, EightTenantsSeeExactlyTheirOwnRecords) {

@@ -172,6 +172,32 @@ TEST_P(MvnectlTest, SubscriberPasswordsAndSessions) {
   EXPECT_EQ(audited, 4) << "password set, sessions revoke, password reset, unlock";
 }
 
+// bill run closes an ended month once (a second run changes nothing and says so), refuses
+// a month that has not ended, and bill list / show read the bills back.
+TEST_P(MvnectlTest, BillRunClosesAMonthOnce) {
+  ok({"tenant", "add", "--code", "acme", "--name", "Acme", "--export-dir", "/tmp/acme",
+      "--time-zone", "Asia/Tokyo"});
+  ok({"plan", "add", "--tenant", "acme", "--code", "basic", "--monthly-fee", "980"});
+  ok({"subscriber", "add", "--tenant", "acme", "--account", "u1", "--service-code", "s", "--plan",
+      "basic", "--email", "u1@acme.example"});
+  auto first = ctl({"--json", "bill", "run", "--tenant", "acme", "--month", "2026-10"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(nlohmann::json::parse(first.out)["state"], "closed");
+  EXPECT_EQ(nlohmann::json::parse(first.out)["total"], 980.0);
+  auto again = ctl({"--json", "bill", "run", "--tenant", "acme", "--month", "2026-10"});
+  ASSERT_EQ(again.exit_code, 0);
+  EXPECT_EQ(nlohmann::json::parse(again.out)["state"], "closed before: nothing changed");
+  auto future = ctl({"bill", "run", "--tenant", "acme", "--month", "2099-01"});
+  EXPECT_EQ(future.exit_code, 1);
+  EXPECT_NE(future.err.find("has not ended"), std::string::npos) << future.err;
+  auto list = ctl({"--json", "bill", "list", "--tenant", "acme", "--month", "2026-10"});
+  ASSERT_EQ(list.exit_code, 0);
+  EXPECT_EQ(nlohmann::json::parse(list.out).size(), 1u);
+  auto show = ctl({"--json", "bill", "show", "--tenant", "acme", "--account", "u1"});
+  ASSERT_EQ(show.exit_code, 0);
+  EXPECT_EQ(nlohmann::json::parse(show.out)[0]["lines"][0]["amount"], 980.0);
+}
+
 TEST_P(MvnectlTest, ImportIsAllOrNothing) {
   seed();
   std::string header = "tenant,account,plan,msisdn,imsi,iccid,valid_from,valid_to\n";

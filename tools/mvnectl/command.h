@@ -66,6 +66,7 @@ std::vector<Command> audit_commands();
 std::vector<Command> export_commands();
 std::vector<Command> quarantine_commands();
 std::vector<Command> subscriber_commands();
+std::vector<Command> bill_commands();
 
 // Prints "mvnectl: <message>" to stderr and returns kFailed.
 int refuse(const Status& status);

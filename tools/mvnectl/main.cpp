@@ -20,9 +20,10 @@ namespace {
 
 std::vector<Command> all_commands() {
   std::vector<Command> all;
-  for (auto group : {mvne::ctl::tenancy_commands(), mvne::ctl::key_commands(),
-                     mvne::ctl::quarantine_commands(), mvne::ctl::audit_commands(),
-                     mvne::ctl::export_commands(), mvne::ctl::subscriber_commands()}) {
+  for (auto group :
+       {mvne::ctl::tenancy_commands(), mvne::ctl::key_commands(), mvne::ctl::quarantine_commands(),
+        mvne::ctl::audit_commands(), mvne::ctl::export_commands(), mvne::ctl::subscriber_commands(),
+        mvne::ctl::bill_commands()}) {
     all.insert(all.end(), group.begin(), group.end());
   }
   return all;

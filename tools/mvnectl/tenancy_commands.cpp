@@ -253,7 +253,8 @@ std::vector<Command> tenancy_commands() {
              "sms-per-segment", po::value<double>()->default_value(0), "SMS price per segment")(
              "data-per-mb", po::value<double>()->default_value(0), "data price per MB")(
              "voice-rates", po::value<std::string>()->default_value(""),
-             "prices by call type, e.g. roaming=180/60,incoming=0/1 (per minute/increment s)");
+             "prices by call type, e.g. roaming=180/60,incoming=0/1 (per minute/increment s)")(
+             "monthly-fee", po::value<double>()->default_value(0), "fee on every monthly bill");
        },
        [](Session& s, const po::variables_map& vm) {
          tenancy::Plan p{0,
@@ -265,7 +266,8 @@ std::vector<Command> tenancy_commands() {
                          vm["voice-increment"].as<int64_t>(),
                          vm["sms-per-segment"].as<double>(),
                          vm["data-per-mb"].as<double>(),
-                         arg(vm, "voice-rates")};
+                         arg(vm, "voice-rates"),
+                         vm["monthly-fee"].as<double>()};
          auto id = s.directory().add_plan(p);
          if (!id.ok()) return refuse(id.status());
          if (Status st = s.audit_action("plan_add", p.tenant_code + "/" + p.code); !st.ok())
@@ -289,7 +291,8 @@ std::vector<Command> tenancy_commands() {
                           {"voice_increment_s", p.voice_increment_s},
                           {"sms_per_segment", p.sms_per_segment},
                           {"data_per_mb", p.data_per_mb},
-                          {"voice_rates", p.voice_rates}});
+                          {"voice_rates", p.voice_rates},
+                          {"monthly_fee", p.monthly_fee}});
          }
          s.print(out);
          return kOk;

@@ -1,0 +1,85 @@
+#include "core/http/tenant_endpoints.h"
+
+#include <Poco/Exception.h>
+#include <Poco/URI.h>
+
+#include "core/billing/bill_format.h"
+#include "core/common/time.h"
+#include "core/http/host_delivery.h"
+#include "core/log/log.h"
+
+namespace mvne::http {
+namespace {
+
+constexpr char kBills[] = "/api/v1/bills";
+
+std::string param(const IncomingRequest& request, const std::string& name) {
+  try {
+    Poco::URI uri;
+    uri.setRawQuery(request.query);
+    for (const auto& [k, v] : uri.getQueryParameters()) {
+      if (k == name) return v;
+    }
+  } catch (const Poco::Exception&) {
+  }
+  return "";
+}
+
+Reply bills(const IncomingRequest& request, platform::Services* services,
+            const auth::Principal& tenant) {
+  std::string month = param(request, "month");
+  if (month.empty()) {
+    return Reply::error(400, "bad_parameter", "month: required, YYYY-MM", request.request_id);
+  }
+  auto bills = services->bills->of_tenant(tenant.tenant_code, month);
+  if (!bills.ok()) {
+    return Reply::error(503, "unavailable", "bills cannot be read now; retry later",
+                        request.request_id);
+  }
+  Reply reply;
+  auto accept = request.headers.find("accept");
+  bool csv = param(request, "format") == "csv" ||
+             (accept != request.headers.end() && accept->second.find("text/csv") == 0);
+  if (csv) {
+    reply.content_type = "text/csv; charset=utf-8";
+    reply.body = billing::bills_csv(bills.value());
+  } else {
+    auto list = nlohmann::ordered_json::array();
+    for (const auto& b : bills.value()) list.push_back(billing::bill_json(b, true));
+    reply.body = nlohmann::ordered_json{{"month", month}, {"bills", list}}.dump(
+        -1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  }
+  return deliver(request, services, tenant, std::move(reply), static_cast<int64_t>(bills->size()));
+}
+
+}  // namespace
+
+const char* tenant_endpoint_method(std::string_view path) {
+  return path == kBills ? "GET" : nullptr;
+}
+
+Reply tenant_endpoint(const IncomingRequest& request, platform::Services* services) {
+  auto header = request.headers.find("authorization");
+  const std::string bearer = "Bearer ";
+  if (header == request.headers.end() || header->second.rfind(bearer, 0) != 0) {
+    Reply reply = Reply::error(401, "unauthenticated", "this route needs a valid API key",
+                               request.request_id);
+    reply.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return reply;
+  }
+  auto tenant = services->keys->authenticate(header->second.substr(bearer.size()), now_us());
+  if (!tenant.ok()) {
+    if (tenant.status().code() == Code::kUnavailable || tenant.status().code() == Code::kInternal) {
+      return Reply::error(503, "unavailable", "authentication is unavailable", request.request_id);
+    }
+    log::write(log::Level::kWarn, "http", request.request_id,
+               "refused " + request.path + ": " + tenant.status().message());
+    Reply reply = Reply::error(401, "unauthenticated", "this route needs a valid API key",
+                               request.request_id);
+    reply.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return reply;
+  }
+  return bills(request, services, tenant.value());
+}
+
+}  // namespace mvne::http

@@ -1,0 +1,144 @@
+// Closing a month into bills, on both backends: the plan fee plus the month's rated records
+// in the tenant's time zone; a closed bill never changes; a late record and a backdated
+// correction become adjustments on the next bill (a charge for the new holder, a credit for
+// the old); months close in order and only once they have ended.
+#include "core/billing/bills.h"
+
+#include <gtest/gtest.h>
+
+#include "core/common/time.h"
+#include "core/records/record_store.h"
+#include "core/tenancy/directory.h"
+#include "tests/support/test_database.h"
+
+namespace mvne::billing {
+namespace {
+
+int64_t at(const char* iso) { return parse_time_us(iso).value(); }
+
+class BillsTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(dir_.add_tenant({0, "acme", "Acme", "Asia/Tokyo", "/tmp", {}}).ok());
+    tenancy::Plan plan{0, "acme", "basic", "Basic", 0, 60, 1, 3, 0, "", 1000};
+    ASSERT_TRUE(dir_.add_plan(plan).ok());
+    for (const char* a : {"u1", "u2"}) {
+      ASSERT_TRUE(
+          dir_.add_subscriber({0, "acme", a, "svc", "basic", std::string(a) + "@x.jp"}).ok());
+    }
+    ASSERT_TRUE(
+        dir_.assign({"acme", "u1", "", "090-1111-0001", "", "", at("2026-01-01"), kForever}).ok());
+    ASSERT_TRUE(
+        dir_.assign({"acme", "u2", "", "090-1111-0002", "", "", at("2026-01-01"), kForever}).ok());
+    kind_.plugin = "voice";
+    kind_.kind = "cdr";
+    kind_.rating = MVNE_RATING_VOICE;
+    kind_.fields = {{"id", MVNE_FIELD_TEXT, MVNE_ROLE_DEDUP_KEY},
+                    {"at", MVNE_FIELD_TIME, MVNE_ROLE_EVENT_TIME},
+                    {"msisdn", MVNE_FIELD_TEXT, MVNE_ROLE_MSISDN},
+                    {"seconds", MVNE_FIELD_INT64, MVNE_ROLE_RATED_UNITS},
+                    {"type", MVNE_FIELD_TEXT, MVNE_ROLE_RATING_CLASS},
+                    {"charge", MVNE_FIELD_DOUBLE, MVNE_ROLE_CHARGE}};
+    ASSERT_TRUE(records::validate(kind_).ok());
+    ASSERT_TRUE(store_.ensure(kind_).ok());
+  }
+  // A call of `seconds` (60 per minute, per second: one per second).
+  void call(const std::string& id, const char* when, const std::string& msisdn, int64_t seconds) {
+    auto counts =
+        store_.submit(kind_, {{id, at(when), msisdn, seconds, std::string("outgoing"), 0.0}}, "t");
+    ASSERT_TRUE(counts.ok()) << counts.status().message();
+    ASSERT_EQ(counts->stored, 1) << id;
+  }
+  Bill bill_of(const std::string& account, const std::string& period) {
+    for (const auto& b : bills_.of_tenant("acme", period).value()) {
+      if (b.account_id == account) return b;
+    }
+    ADD_FAILURE() << "no bill for " << account << " " << period;
+    return {};
+  }
+  static double line(const Bill& b, const std::string& kind) {
+    double sum = 0;
+    for (const auto& l : b.lines) sum += l.kind == kind ? l.amount : 0;
+    return sum;
+  }
+
+  mvne::testing::TestDatabase test_db_{GetParam()};
+  tenancy::Directory dir_{test_db_.db(), {}};
+  records::RecordStore store_{test_db_.db(), {}};
+  records::KindDef kind_;
+  Bills bills_{test_db_.db()};
+  int64_t now_ = now_us();
+};
+
+TEST_P(BillsTest, MonthClosesInTheTenantsZoneAndNeverChanges) {
+  call("c1", "2026-10-10T10:00:00+09:00", "09011110001", 60);
+  call("c2", "2026-10-31T23:30:00+09:00", "09011110001", 60);
+  call("c3", "2026-11-01T00:10:00+09:00", "09011110001", 60);  // still October in UTC
+  call("c4", "2026-10-20T10:00:00+09:00", "09011110002", 120);
+
+  auto october = bills_.close_month("acme", "2026-10", now_);
+  ASSERT_TRUE(october.ok()) << october.status().message();
+  EXPECT_FALSE(october->already_closed);
+  EXPECT_EQ(october->bills, 2);
+  EXPECT_EQ(october->records, 3);
+  EXPECT_DOUBLE_EQ(october->total, 2240);
+  Bill u1 = bill_of("u1", "2026-10");
+  EXPECT_DOUBLE_EQ(u1.total, 1120);
+  EXPECT_DOUBLE_EQ(line(u1, "plan"), 1000);
+  EXPECT_DOUBLE_EQ(line(u1, "usage"), 120);
+  EXPECT_DOUBLE_EQ(bill_of("u2", "2026-10").total, 1120);
+
+  auto again = bills_.close_month("acme", "2026-10", now_);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->already_closed);
+  EXPECT_EQ(bills_.of_tenant("acme", "2026-10")->size(), 2u);
+
+  EXPECT_EQ(bills_.close_month("acme", "2026-12", now_).status().code(), Code::kFailedPrecondition)
+      << "December has not ended";
+  EXPECT_EQ(bills_.close_month("acme", "2026-13", now_).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(bills_.close_month("nobody", "2026-10", now_).status().code(), Code::kNotFound);
+  ASSERT_TRUE(bills_.close_month("acme", "2026-11", now_).ok());
+  auto earlier = bills_.close_month("acme", "2026-09", now_);
+  EXPECT_EQ(earlier.status().code(), Code::kFailedPrecondition) << "months close in order";
+  EXPECT_DOUBLE_EQ(bill_of("u1", "2026-11").total, 1060) << "c3 is November's";
+}
+
+// After October is closed, a late October call and a backdated move of u1's number to u2
+// (from October 31) change no October bill; November's bills carry them: u2 is charged for
+// the late call and the moved calls, u1 is credited for the moved call it already paid for.
+TEST_P(BillsTest, LateRecordsAndCorrectionsAdjustTheNextBill) {
+  call("c1", "2026-10-10T10:00:00+09:00", "09011110001", 60);
+  call("c2", "2026-10-31T12:00:00+09:00", "09011110001", 60);
+  ASSERT_TRUE(bills_.close_month("acme", "2026-10", now_).ok());
+  call("late", "2026-10-25T10:00:00+09:00", "09011110002", 30);
+  call("c3", "2026-11-05T10:00:00+09:00", "09011110001", 60);
+  auto moved = dir_.move(
+      tenancy::IdKind::kMsisdn, "090-1111-0001",
+      {"acme", "u2", "", "090-1111-0001", "", "", at("2026-10-31T00:00:00+09:00"), kForever});
+  ASSERT_TRUE(moved.ok()) << moved.status().message();
+
+  auto november = bills_.close_month("acme", "2026-11", now_);
+  ASSERT_TRUE(november.ok()) << november.status().message();
+  EXPECT_EQ(november->adjustments, 3) << "late call, c2 credited to u1, c2 charged to u2";
+  EXPECT_DOUBLE_EQ(bill_of("u1", "2026-10").total, 1120) << "closed bills never change";
+  EXPECT_DOUBLE_EQ(bill_of("u2", "2026-10").total, 1000);
+  Bill u1 = bill_of("u1", "2026-11");
+  EXPECT_DOUBLE_EQ(line(u1, "correction"), -60);
+  EXPECT_DOUBLE_EQ(line(u1, "usage"), 0);
+  EXPECT_DOUBLE_EQ(u1.total, 940);
+  Bill u2 = bill_of("u2", "2026-11");
+  EXPECT_DOUBLE_EQ(line(u2, "late"), 90) << "the late call and c2";
+  EXPECT_DOUBLE_EQ(line(u2, "usage"), 60) << "c3 after the move";
+  EXPECT_DOUBLE_EQ(u2.total, 1150);
+  auto u2_bills = bills_.of_subscriber(dir_.subscribers("acme")->at(1).id).value();
+  ASSERT_EQ(u2_bills.size(), 2u);
+  EXPECT_EQ(u2_bills[0].period, "2026-11") << "newest first";
+
+  // Nothing is billed twice: December has nothing but the fees.
+  ASSERT_TRUE(bills_.close_month("acme", "2026-11", now_).value().already_closed);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, BillsTest, ::testing::ValuesIn(mvne::testing::test_backends()));
+
+}  // namespace
+}  // namespace mvne::billing
