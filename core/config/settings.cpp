@@ -264,6 +264,16 @@ const std::vector<Key>& schema() {
       int_key("portal", "app_idle_days", &Settings::portal, &PortalSettings::app_idle_days, 1, 365),
       int_key("portal", "app_absolute_days", &Settings::portal, &PortalSettings::app_absolute_days,
               1, 730),
+      {"billing", "auto_close",
+       [](Settings& s, const std::string& v, const std::string&) {
+         std::string choice;
+         std::string error = parse_choice(v, {"true", "false"}, choice);
+         s.billing.auto_close = choice == "true";
+         return error;
+       },
+       [](const Settings& s) { return std::string(s.billing.auto_close ? "true" : "false"); }},
+      int_key("billing", "close_after_hours", &Settings::billing,
+              &BillingSettings::close_after_hours, 0, 24 * 27),
       {"portal", "secure_cookies",
        [](Settings& s, const std::string& v, const std::string&) {
          return parse_choice(v, {"auto", "always", "never"}, s.portal.secure_cookies);

@@ -39,6 +39,12 @@ struct HttpSettings {
   std::vector<std::string> trusted_proxies;
 };
 
+// Monthly bills (docs/billing.md).
+struct BillingSettings {
+  bool auto_close = true;      // close each tenant's previous month by itself
+  int close_after_hours = 24;  // after the month's end in the tenant's zone
+};
+
 // Consumer logins (docs/consumers.md).
 struct PortalSettings {
   int hash_memory_kib = 65536;  // argon2id memory per password hash
@@ -105,6 +111,7 @@ struct Settings {
   NumberingConfig numbering;
   AuditSettings audit;
   PortalSettings portal;
+  BillingSettings billing;
   std::map<std::string, Section> plugin_sections;  // [plugin.NAME] -> its keys
   std::vector<IniEntry> effective;                 // every key and where it came from
 };

@@ -21,9 +21,8 @@ Status Host::start() {
   if (!services.ok()) return services.status();
   services_ = std::move(services).value();
   plugins_ = std::make_unique<plugin::PluginManager>(&metrics_, services_.get());
-  front_end_ =
-      std::make_unique<http::FrontEnd>(settings_.http, plugins_.get(), &metrics_, services_.get(),
-                                       settings_.portal);
+  front_end_ = std::make_unique<http::FrontEnd>(settings_.http, plugins_.get(), &metrics_,
+                                                services_.get(), settings_.portal);
   scheduler_ = std::make_unique<jobs::Scheduler>(plugins_.get());
   spooler_ = std::make_unique<ingest::Spooler>(
       plugins_.get(), services_->db->writers(settings_.host.ingest_workers));
@@ -39,6 +38,12 @@ Status Host::start() {
   }
   scheduler_->start();
   spooler_->start();
+  if (settings_.billing.auto_close) {
+    month_closer_ = std::make_unique<billing::MonthCloser>(
+        services_->bills.get(), services_->directory.get(), services_->audit.get(),
+        settings_.billing.close_after_hours);
+    month_closer_->start();
+  }
   log::info("host",
             "storage: " + settings_.storage.backend + " (" +
                 (settings_.storage.backend == "sqlite"
@@ -79,6 +84,7 @@ void Host::shutdown() {
   front_end_->begin_drain();
   scheduler_->stop();
   spooler_->stop();
+  if (month_closer_) month_closer_->stop();
   if (!front_end_->wait_idle(stop_timeout())) {
     log::warn("host", "in-flight requests did not finish within host.shutdown_timeout_ms");
   }

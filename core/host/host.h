@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/billing/month_closer.h"
 #include "core/common/status.h"
 #include "core/config/settings.h"
 #include "core/http/front_end.h"
@@ -49,6 +50,7 @@ class Host {
   std::unique_ptr<http::FrontEnd> front_end_;
   std::unique_ptr<jobs::Scheduler> scheduler_;
   std::unique_ptr<ingest::Spooler> spooler_;
+  std::unique_ptr<billing::MonthCloser> month_closer_;  // null when billing.auto_close is off
 };
 
 }  // namespace mvne::host

@@ -4,6 +4,8 @@
 // the old); months close in order and only once they have ended.
 #include "core/billing/bills.h"
 
+#include "core/billing/month_closer.h"
+
 #include <gtest/gtest.h>
 
 #include "core/common/time.h"
@@ -136,6 +138,19 @@ TEST_P(BillsTest, LateRecordsAndCorrectionsAdjustTheNextBill) {
 
   // Nothing is billed twice: December has nothing but the fees.
   ASSERT_TRUE(bills_.close_month("acme", "2026-11", now_).value().already_closed);
+}
+
+// The job closes the month that is due (ended in the tenant's zone, plus the grace hours),
+// once, even when run every minute.
+TEST_P(BillsTest, JobClosesEachMonthOnceWhenDue) {
+  audit::AuditLog audit(test_db_.db(), audit::KeyRing::ephemeral());
+  MonthCloser closer(&bills_, &dir_, &audit, 24);
+  EXPECT_EQ(closer.tick(at("2026-11-01T12:00:00+09:00")), 1) << "September";
+  EXPECT_EQ(closer.tick(at("2026-11-01T12:01:00+09:00")), 0);
+  EXPECT_EQ(bills_.of_tenant("acme", "2026-10")->size(), 0u) << "October's grace not over";
+  EXPECT_EQ(closer.tick(at("2026-11-02T00:30:00+09:00")), 1) << "October";
+  EXPECT_EQ(bills_.of_tenant("acme", "2026-10")->size(), 2u);
+  EXPECT_EQ(closer.tick(at("2026-11-02T00:31:00+09:00")), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, BillsTest, ::testing::ValuesIn(mvne::testing::test_backends()));

@@ -1,0 +1,62 @@
+#include "core/billing/month_closer.h"
+
+#include "core/common/local_time.h"
+#include "core/common/time.h"
+#include "core/log/log.h"
+
+namespace mvne::billing {
+namespace {
+
+// "2026-11" -> "2026-10"; "2026-01" -> "2025-12".
+std::string previous_month(const std::string& month) {
+  int year = std::stoi(month.substr(0, 4));
+  int m = std::stoi(month.substr(5, 2)) - 1;
+  if (m == 0) {
+    m = 12;
+    --year;
+  }
+  std::string mm = std::to_string(m);
+  return std::to_string(year) + "-" + (m < 10 ? "0" + mm : mm);
+}
+
+}  // namespace
+
+MonthCloser::MonthCloser(Bills* bills, tenancy::Directory* directory, audit::AuditLog* audit,
+                         int close_after_hours)
+    : bills_(bills),
+      directory_(directory),
+      audit_(audit),
+      grace_us_(int64_t{close_after_hours} * 3600 * 1000000),
+      worker_(std::chrono::minutes(1), [this] { tick(now_us()); }) {}
+
+int MonthCloser::tick(int64_t now) {
+  auto tenants = directory_->tenants();
+  if (!tenants.ok()) {
+    log::warn("billing", "cannot list tenants: " + tenants.status().message());
+    return 0;
+  }
+  int closed = 0;
+  for (const auto& t : tenants.value()) {
+    auto today = local_date(t.time_zone, now - grace_us_);
+    if (!today.ok()) continue;
+    std::string month = previous_month(today->substr(0, 7));
+    auto run = bills_->close_month(t.code, month, now);
+    if (!run.ok()) {
+      // A later month closed by hand, or the database away: tried again next minute.
+      if (run.status().code() != Code::kFailedPrecondition) {
+        log::warn("billing", "closing " + t.code + " " + month + ": " + run.status().message());
+      }
+      continue;
+    }
+    if (run->already_closed) continue;
+    ++closed;
+    log::info("billing", "closed " + t.code + " " + month + ": " + std::to_string(run->bills) +
+                             " bills, " + std::to_string(run->records) + " records, " +
+                             std::to_string(run->adjustments) + " adjustments");
+    (void)audit_->append(
+        {0, 0, "operator:scheduler", "", "bill_run", "", run->bills, "", t.code + " " + month});
+  }
+  return closed;
+}
+
+}  // namespace mvne::billing
