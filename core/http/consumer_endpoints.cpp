@@ -26,6 +26,7 @@ constexpr char kPassword[] = "/portal/api/v1/password";
 constexpr char kPasswordReset[] = "/portal/api/v1/password-reset";
 constexpr char kMe[] = "/portal/api/v1/me";
 constexpr char kBills[] = "/portal/api/v1/bills";
+constexpr char kSpeed[] = "/portal/api/v1/speed";
 
 std::string header(const IncomingRequest& request, const std::string& name) {
   auto it = request.headers.find(name);
@@ -316,6 +317,38 @@ Reply bills(const IncomingRequest& request, const ConsumerEndpoints& with) {
                  static_cast<int64_t>(bills->size()));
 }
 
+json speed_json(const tenancy::SpeedState& state) {
+  return {
+      {"high_speed", state.high_speed},
+      {"changed_at", state.changed_at ? json(format_time_us(state.changed_at)) : json(nullptr)}};
+}
+
+// GET: the switch; POST {"high_speed": "on"|"off"}: sets it (a cookie needs the CSRF token).
+Reply speed(const IncomingRequest& request, const ConsumerEndpoints& with) {
+  auto who = caller(request, with);
+  if (!who.ok()) return unauthenticated(request, who.status());
+  const auth::Principal& p = who->principal;
+  auto& speed = *with.services->speed;
+  StatusOr<tenancy::SpeedState> state = Status::Internal("not read");
+  if (request.method == "GET") {
+    state = speed.state(p.subscriber_id);
+  } else {
+    auto fields = fields_of(request);
+    if (!fields.ok()) return refusal(request, fields.status());
+    auto value = required(*fields, "high_speed");
+    if (!value.ok()) return refusal(request, value.status());
+    if (*value != "on" && *value != "off") {
+      return refusal(request, Status::Invalid("field 'high_speed' must be \"on\" or \"off\""));
+    }
+    state = speed.set(p.tenant_id, p.subscriber_id, *value == "on", p.describe(), now_us());
+    if (state.ok()) (void)audit(with, p, "speed_change", request, "high_speed " + *value);
+  }
+  if (!state.ok()) return refusal(request, state.status());
+  Reply reply;
+  reply.body = speed_json(*state).dump();
+  return deliver(request, with.services, p, std::move(reply));
+}
+
 }  // namespace
 
 const char* consumer_endpoint_method(std::string_view path) {
@@ -323,6 +356,7 @@ const char* consumer_endpoint_method(std::string_view path) {
        {kLogin, kBrowserLogin, kLogout, kLogoutEverywhere, kPassword, kPasswordReset}) {
     if (path == post) return "POST";
   }
+  if (path == kSpeed) return "GET, POST";
   return path == kMe || path == kBills ? "GET" : nullptr;
 }
 
@@ -335,6 +369,7 @@ Reply consumer_endpoint(const IncomingRequest& request, const ConsumerEndpoints&
   if (path == kPassword) return change_password(request, with);
   if (path == kPasswordReset) return finish_reset(request, with);
   if (path == kBills) return bills(request, with);
+  if (path == kSpeed) return speed(request, with);
   return me(request, with);
 }
 

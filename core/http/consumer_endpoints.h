@@ -9,6 +9,8 @@
 //   POST /portal/api/v1/password-reset      sets a password with a one-time reset token
 //   GET  /portal/api/v1/me                  account, service code, plan and lines
 //   GET  /portal/api/v1/bills               closed monthly bills with their lines
+//   GET  /portal/api/v1/speed               the high-speed switch
+//   POST /portal/api/v1/speed               sets it: {"high_speed": "on" | "off"}
 #pragma once
 
 #include <string_view>
@@ -24,7 +26,8 @@ namespace mvne::http {
 // Request bodies of these endpoints are small JSON (or form) objects.
 inline constexpr int kConsumerBodyLimit = 8192;
 
-// The method `path` answers ("GET" or "POST"), or nullptr when it is no consumer endpoint.
+// The methods `path` answers ("GET", "POST" or "GET, POST"), or nullptr when it is no
+// consumer endpoint.
 const char* consumer_endpoint_method(std::string_view path);
 
 struct ConsumerEndpoints {

@@ -97,6 +97,16 @@ Reply method_not_allowed(const IncomingRequest& in, const std::string& allow) {
   return reply;
 }
 
+// Whether `methods` ("GET" or "GET, POST") lists `method`.
+bool lists_method(std::string_view methods, std::string_view method) {
+  while (!methods.empty()) {
+    size_t comma = methods.find(", ");
+    if (methods.substr(0, comma) == method) return true;
+    methods = comma == std::string_view::npos ? std::string_view() : methods.substr(comma + 2);
+  }
+  return false;
+}
+
 class RequestHandler : public Poco::Net::HTTPRequestHandler {
  public:
   explicit RequestHandler(FrontEnd* front_end) : front_end_(front_end) {}
@@ -218,9 +228,9 @@ class RequestHandler : public Poco::Net::HTTPRequestHandler {
       for (const auto& [name, value] : request) in.headers.emplace(lower(name), value);
       return tenant_endpoint(in, front_end_->services());
     }
-    if (const char* method = consumer_endpoint_method(in.path)) {
+    if (const char* methods = consumer_endpoint_method(in.path)) {
       route_label = in.path;
-      if (in.method != method) return method_not_allowed(in, method);
+      if (!lists_method(methods, in.method)) return method_not_allowed(in, methods);
       if (front_end_->services() == nullptr) {
         return Reply::error(404, "not_found", "no consumer accounts on this host", in.request_id);
       }

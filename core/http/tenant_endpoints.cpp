@@ -12,6 +12,7 @@ namespace mvne::http {
 namespace {
 
 constexpr char kBills[] = "/api/v1/bills";
+constexpr char kSpeedChanges[] = "/api/v1/speed/changes";
 
 std::string param(const IncomingRequest& request, const std::string& name) {
   try {
@@ -52,10 +53,50 @@ Reply bills(const IncomingRequest& request, platform::Services* services,
   return deliver(request, services, tenant, std::move(reply), static_cast<int64_t>(bills->size()));
 }
 
+// The tenant's speed switch changes after the cursor `after` (0: from the first), oldest
+// first; `next_after` is the cursor for the next poll.
+Reply speed_changes(const IncomingRequest& request, platform::Services* services,
+                    const auth::Principal& tenant) {
+  int64_t after = 0;
+  int limit = 100;
+  try {
+    std::string a = param(request, "after"), l = param(request, "limit");
+    size_t used = 0;
+    if (!a.empty()) after = std::stoll(a, &used);
+    if (!a.empty() && (used != a.size() || after < 0)) throw std::invalid_argument(a);
+    if (!l.empty()) limit = std::stoi(l, &used);
+    if (!l.empty() && (used != l.size() || limit < 1 || limit > 1000)) {
+      throw std::invalid_argument(l);
+    }
+  } catch (const std::exception&) {
+    return Reply::error(400, "bad_parameter",
+                        "after: a cursor from next_after (0 or more); limit: 1 to 1000",
+                        request.request_id);
+  }
+  auto changes = services->speed->changes(tenant.tenant_id, after, limit);
+  if (!changes.ok()) {
+    return Reply::error(503, "unavailable", "changes cannot be read now; retry later",
+                        request.request_id);
+  }
+  auto list = nlohmann::ordered_json::array();
+  for (const auto& c : changes.value()) {
+    list.push_back({{"id", c.id},
+                    {"account", c.account_id},
+                    {"high_speed", c.high_speed},
+                    {"changed_at", format_time_us(c.changed_at)}});
+    after = c.id;
+  }
+  Reply reply;
+  reply.body = nlohmann::ordered_json{{"changes", list}, {"next_after", after}}.dump(
+      -1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  return deliver(request, services, tenant, std::move(reply),
+                 static_cast<int64_t>(changes->size()));
+}
+
 }  // namespace
 
 const char* tenant_endpoint_method(std::string_view path) {
-  return path == kBills ? "GET" : nullptr;
+  return path == kBills || path == kSpeedChanges ? "GET" : nullptr;
 }
 
 Reply tenant_endpoint(const IncomingRequest& request, platform::Services* services) {
@@ -79,6 +120,7 @@ Reply tenant_endpoint(const IncomingRequest& request, platform::Services* servic
     reply.headers.emplace_back("WWW-Authenticate", "Bearer");
     return reply;
   }
+  if (request.path == kSpeedChanges) return speed_changes(request, services, tenant.value());
   return bills(request, services, tenant.value());
 }
 

@@ -1,6 +1,7 @@
 // The host's own routes of the tenant API: what the host, not a plugin, keeps for an MVNO.
 //
 //   GET /api/v1/bills?month=YYYY-MM[&format=csv]   the month's closed bills of every subscriber
+//   GET /api/v1/speed/changes?after=N[&limit=M]    consumers' high-speed switch changes
 //
 // Authenticated with the tenant's API key like plugin routes; answers pass the egress guard
 // and are audited.

@@ -17,6 +17,7 @@
 #include "core/storage/database.h"
 #include "core/storage/kv_store.h"
 #include "core/tenancy/directory.h"
+#include "core/tenancy/speed_switch.h"
 #include "core/tenancy/tenant_cache.h"
 
 namespace mvne::platform {
@@ -28,6 +29,7 @@ struct Services {
   std::unique_ptr<auth::ApiKeys> keys;
   std::unique_ptr<auth::ConsumerAccounts> consumers;  // passwords, logins, sessions
   std::unique_ptr<billing::Bills> bills;
+  std::unique_ptr<tenancy::SpeedSwitch> speed;  // consumers' high-speed switches
   std::unique_ptr<audit::AuditLog> audit;
   std::unique_ptr<records::RecordStore> records;
   std::unique_ptr<storage::KvStore> kv;  // the plugins' state

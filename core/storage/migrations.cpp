@@ -149,6 +149,16 @@ const std::vector<std::vector<const char*>> kMigrations = {
              amount {f64} NOT NULL, reversed_in {i64}){table_options})",
         "CREATE INDEX bill_items_by_record ON bill_items (record_table, record_id)",
         "CREATE INDEX bill_items_by_tenant ON bill_items (record_table, tenant_id)",
+        // The consumer's high-speed switch: the current state, and every change in order for
+        // the MVNO's policy system to poll.
+        R"(CREATE TABLE speed_switches (
+             subscriber_id {i64} PRIMARY KEY REFERENCES subscribers(id),
+             high_speed {i64} NOT NULL, changed_at {i64} NOT NULL){table_options})",
+        R"(CREATE TABLE speed_changes (
+             id {id}, tenant_id {i64} NOT NULL REFERENCES tenants(id),
+             subscriber_id {i64} NOT NULL REFERENCES subscribers(id), high_speed {i64} NOT NULL,
+             changed_at {i64} NOT NULL, changed_by {text} NOT NULL){table_options})",
+        "CREATE INDEX speed_changes_by_tenant ON speed_changes (tenant_id, id)",
     },
 };
 

@@ -249,6 +249,42 @@ TEST_P(ConsumerLoginTest, PasswordChangeAndReset) {
   EXPECT_EQ(login("acme", "u2", "after reset 3").status, 200);
 }
 
+// The high-speed switch: the consumer reads and sets it (a cookie needs the CSRF token); each
+// change reaches its own MVNO's change feed, never another's.
+TEST_P(ConsumerLoginTest, SpeedSwitchFeedsItsOwnTenantsChanges) {
+  std::string token = token_of("acme", "u2");
+  const std::string speed = "/portal/api/v1/speed";
+  auto initial = http_get(host_.port(), speed, bearer(token));
+  ASSERT_EQ(initial.status, 200) << initial.body;
+  EXPECT_EQ(json::parse(initial.body)["high_speed"], true);
+  auto off = http_post(host_.port(), speed, R"({"high_speed":"off"})", bearer(token));
+  ASSERT_EQ(off.status, 200) << off.body;
+  EXPECT_EQ(json::parse(off.body)["high_speed"], false);
+  EXPECT_EQ(http_post(host_.port(), speed, R"({"high_speed":"off"})", bearer(token)).status, 200);
+  EXPECT_EQ(http_post(host_.port(), speed, R"({"high_speed":"fast"})", bearer(token)).status, 400);
+  auto browser = login("acme", "u1", kPassword, "/portal/login");
+  std::string jar =
+      browser.headers["set-cookie"].substr(0, browser.headers["set-cookie"].find(';'));
+  EXPECT_EQ(http_post(host_.port(), speed, R"({"high_speed":"off"})", {{"Cookie", jar}}).status,
+            403);
+
+  int64_t year = now_us() + int64_t{365} * 86400 * 1000000;
+  auto feed = [&](const std::string& tenant, int64_t after) {
+    auto key = host_.services().keys->create(tenant, "t", year).value();
+    auto r = http_get(host_.port(), "/api/v1/speed/changes?after=" + std::to_string(after),
+                      bearer(key.token));
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json::parse(r.body);
+  };
+  json acme = feed("acme", 0);
+  ASSERT_EQ(acme["changes"].size(), 1u) << "setting the state it has is no change";
+  EXPECT_EQ(acme["changes"][0]["account"], "u2");
+  EXPECT_EQ(acme["changes"][0]["high_speed"], false);
+  EXPECT_EQ(feed("acme", acme["next_after"].get<int64_t>())["changes"].size(), 0u);
+  EXPECT_EQ(feed("bolt", 0)["changes"].size(), 0u);
+  EXPECT_EQ(http_get(host_.port(), "/api/v1/speed/changes").status, 401);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ConsumerLoginTest, ::testing::ValuesIn(test_backends()));
 
 }  // namespace
