@@ -27,7 +27,11 @@ MonthCloser::MonthCloser(Bills* bills, tenancy::Directory* directory, audit::Aud
       directory_(directory),
       audit_(audit),
       grace_us_(int64_t{close_after_hours} * 3600 * 1000000),
-      worker_(std::chrono::minutes(1), [this] { tick(now_us()); }) {}
+      // The first look comes a minute after start, once the spools have been read.
+      worker_(std::chrono::minutes(1), [this, first = true]() mutable {
+        if (!first) tick(now_us());
+        first = false;
+      }) {}
 
 int MonthCloser::tick(int64_t now) {
   auto tenants = directory_->tenants();

@@ -20,6 +20,7 @@ class MonthCloser {
   MonthCloser(Bills* bills, tenancy::Directory* directory, audit::AuditLog* audit,
               int close_after_hours);
 
+  // Looks every minute, the first time a minute after start.
   void start() { worker_.start(); }
   void stop() { worker_.stop(); }
 

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/http/openapi_document.h"
 #include "core/plugin/context_table.h"
 
 namespace mvne::http {
@@ -64,7 +65,7 @@ Reply metrics_text(const metrics::Metrics& metrics, const FrontEndState& state) 
 }  // namespace
 
 bool is_builtin_path(std::string_view path) {
-  return path == "/healthz" || path == "/readyz" || path == "/metrics";
+  return path == "/healthz" || path == "/readyz" || path == "/metrics" || path == "/openapi.json";
 }
 
 std::optional<Reply> builtin_endpoint(std::string_view path, const plugin::PluginManager& plugins,
@@ -76,6 +77,11 @@ std::optional<Reply> builtin_endpoint(std::string_view path, const plugin::Plugi
   }
   if (path == "/readyz") return readiness(plugins, state.draining, state.readiness);
   if (path == "/metrics") return metrics_text(metrics, state);
+  if (path == "/openapi.json") {
+    Reply reply;
+    reply.body = std::string(openapi_document());
+    return reply;
+  }
   return std::nullopt;
 }
 

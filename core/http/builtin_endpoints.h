@@ -1,6 +1,6 @@
 // The host's own endpoints: /healthz (the process answers), /readyz (every enabled plugin
-// is running, the database answers and the host is not draining) and /metrics (Prometheus
-// text). They answer GET and HEAD.
+// is running, the database answers and the host is not draining), /metrics (Prometheus
+// text) and /openapi.json (every route described). They answer GET and HEAD.
 #pragma once
 
 #include <cstdint>

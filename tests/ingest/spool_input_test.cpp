@@ -16,37 +16,15 @@
 #include "tests/support/in_process_host.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_database.h"
+#include "tests/support/voice_spool.h"
 
 namespace mvne::testing {
 namespace {
 
 namespace fs = std::filesystem;
 
-// A native switch line of bravo's number 090-1010-0001 on 2026-11-05.
-std::string call(const std::string& id, const std::string& disposition = "ANSWERED") {
-  return id +
-         ",2026-11-05T10:00:00+09:00,2026-11-05T10:00:04+09:00,2026-11-05T10:01:04+09:00,64,60,"
-         "09010100001,0311112222,outgoing,," +
-         disposition;
-}
-
-const char* kHeader =
-    "record_id,call_start,answer_time,end_time,duration,billable_seconds,calling_number,"
-    "called_number,call_type,imsi,disposition";
-
-class SpoolInputTest : public ::testing::TestWithParam<std::string> {
+class SpoolInputTest : public VoiceSpoolTest {
  protected:
-  SpoolInputTest()
-      : host_(fixture_settings({"voice_cdr"}, {std::string("plugins.dir=") + MVNE_PLUGIN_DIR,
-                                               "plugin.voice_cdr.spool_dir=" + voice()}),
-              db_.db()) {
-    CdrScenario s = make_cdr_scenario();
-    for (auto& t : s.tenants) t.export_dir = dir_.path() + "/" + t.export_dir;
-    apply_directory(s, *host_.services().directory);
-  }
-  std::string voice() const { return dir_.path() + "/voice"; }
-  uint64_t stored() { return host_.metrics().ingest_records("voice_cdr", "stored"); }
-  uint64_t quarantined() { return host_.metrics().ingest_records("voice_cdr", "quarantined"); }
   // (reason, payload) of each quarantined line, by line number.
   std::map<int64_t, std::pair<std::string, nlohmann::json>> quarantine() {
     auto rows = db_.db()->query("SELECT reason, payload FROM quarantine", {});
@@ -58,19 +36,15 @@ class SpoolInputTest : public ::testing::TestWithParam<std::string> {
     }
     return out;
   }
-
-  TestDatabase db_{GetParam()};
-  TempDir dir_;
-  InProcessHost host_;
 };
 
 // A Shift-JIS line, a line of 2 MiB and an unclosed quote go to quarantine each with its
 // reason and bytes; the good lines around them are stored, the file is done, not failed.
 TEST_P(SpoolInputTest, BadLinesAreQuarantinedAndTheRestStored) {
   const std::string sjis = "\x93\xfa\x96\x7b";  // "Japan" in Shift-JIS
-  const std::string long_line = call("v3") + "," + std::string(2 << 20, 'x');
-  std::string text = std::string(kHeader) + "\n" + call("v1") + "\n" + call("v2", sjis) + "\n" +
-                     long_line + "\n" + call("v4") + "\n\"v5,unclosed\n" + call("v6") + "\n";
+  const std::string long_line = native_call("v3") + "," + std::string(2 << 20, 'x');
+  std::string text = std::string(kNativeCallHeader) + "\n" + native_call("v1") + "\n" + native_call("v2", sjis) + "\n" +
+                     long_line + "\n" + native_call("v4") + "\n\"v5,unclosed\n" + native_call("v6") + "\n";
   dir_.write("voice/bad-lines.csv", text);
   EXPECT_EQ(ingest::Spooler(&host_.plugins()).poll(), 1);
   EXPECT_TRUE(fs::exists(voice() + "/done/bad-lines.csv"));
@@ -78,7 +52,7 @@ TEST_P(SpoolInputTest, BadLinesAreQuarantinedAndTheRestStored) {
   EXPECT_EQ(quarantined(), 3u);
   auto q = quarantine();
   ASSERT_EQ(q.size(), 3u);
-  std::string exact = call("v2", sjis);
+  std::string exact = native_call("v2", sjis);
   EXPECT_EQ(q[3].first, "not UTF-8: byte " + std::to_string(exact.size() - sjis.size() + 1) +
                             " does not begin a valid UTF-8 sequence");
   EXPECT_EQ(q[3].second["raw_base64"].get<std::string>().size(), (exact.size() + 2) / 3 * 4);
@@ -92,8 +66,8 @@ TEST_P(SpoolInputTest, BadLinesAreQuarantinedAndTheRestStored) {
 // The dialect the README cites: a BOM before the header, CR-only line endings, a quoted field
 // holding line breaks and quotes.
 TEST_P(SpoolInputTest, ReadsBomCrLineEndingsAndQuotedLineBreaks) {
-  std::string text = "\xEF\xBB\xBF" + std::string(kHeader) + "\r" + call("v1") + "\r" +
-                     call("v2", "\"NO\r\nANSWER, \"\"busy\"\"\"") + "\r" + call("v3") + "\r";
+  std::string text = "\xEF\xBB\xBF" + std::string(kNativeCallHeader) + "\r" + native_call("v1") + "\r" +
+                     native_call("v2", "\"NO\r\nANSWER, \"\"busy\"\"\"") + "\r" + native_call("v3") + "\r";
   dir_.write("voice/dialect.csv", text);
   EXPECT_EQ(ingest::Spooler(&host_.plugins()).poll(), 1);
   EXPECT_TRUE(fs::exists(voice() + "/done/dialect.csv"))
@@ -104,7 +78,7 @@ TEST_P(SpoolInputTest, ReadsBomCrLineEndingsAndQuotedLineBreaks) {
 
 // A link in the spool is not read: it goes to failed/ with a report; its target is untouched.
 TEST_P(SpoolInputTest, LinksInTheSpoolAreRefusedUnread) {
-  std::string target = dir_.write("elsewhere.csv", std::string(kHeader) + "\n" + call("v1") + "\n");
+  std::string target = dir_.write("elsewhere.csv", std::string(kNativeCallHeader) + "\n" + native_call("v1") + "\n");
   fs::create_directories(voice());
   fs::create_symlink(target, voice() + "/link.csv");
   EXPECT_EQ(ingest::Spooler(&host_.plugins()).poll(), 0);
@@ -112,7 +86,7 @@ TEST_P(SpoolInputTest, LinksInTheSpoolAreRefusedUnread) {
   EXPECT_TRUE(fs::is_symlink(voice() + "/failed/link.csv"));
   EXPECT_NE(read_file(voice() + "/failed/link.csv.err").find("a symbolic link, not a regular file"),
             std::string::npos);
-  EXPECT_EQ(read_file(target), std::string(kHeader) + "\n" + call("v1") + "\n");
+  EXPECT_EQ(read_file(target), std::string(kNativeCallHeader) + "\n" + native_call("v1") + "\n");
 }
 
 // A report is never written through a link planted where it would go.

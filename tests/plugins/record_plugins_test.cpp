@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -60,6 +61,41 @@ class RecordPluginsTest : public ::testing::TestWithParam<std::string> {
     return Status::NotFound("plugin " + plugin + " is not running");
   }
 
+  // A host with voice_cdr and sms (cheap password hashes), the scenario's directory applied
+  // and its four files ingested, two at once as on MariaDB.
+  std::unique_ptr<InProcessHost> ingested(const CdrScenario& s) {
+    auto settings = overrides();
+    settings.insert(settings.end(), {"portal.hash_memory_kib=256", "portal.hash_passes=1"});
+    auto host =
+        std::make_unique<InProcessHost>(fixture_settings({"voice_cdr", "sms"}, settings), db_.db());
+    EXPECT_TRUE(host->apply_status().ok()) << host->apply_status().message();
+    apply_directory(s, *host->services().directory);
+    for (const auto& f : s.voice_files) spool("voice", f);
+    for (const auto& f : s.sms_files) spool("sms", f);
+    ingest::Spooler spooler(&host->plugins(), 2);
+    EXPECT_EQ(spooler.poll(), 4);
+    return host;
+  }
+  // Every subscriber of the scenario given a password and logged in through HTTP as a
+  // consumer: its bearer token by "tenant/account".
+  std::map<std::string, std::string> consumer_tokens(InProcessHost& host, const CdrScenario& s) {
+    auto& consumers = *host.services().consumers;
+    std::map<std::string, std::string> tokens;
+    for (const auto& sub : s.subscribers) {
+      auto account = consumers.find(sub.tenant_code, sub.account_id);
+      EXPECT_TRUE(account.ok()) << account.status().message();
+      if (!account.ok()) continue;
+      std::string password = "password of " + sub.account_id;
+      EXPECT_TRUE(consumers.set_password(*account, password, now_us()).ok());
+      json login = {
+          {"tenant", sub.tenant_code}, {"account", sub.account_id}, {"password", password}};
+      auto r = http_post(host.port(), "/portal/api/v1/login", login.dump());
+      EXPECT_EQ(r.status, 200) << r.body;
+      tokens[sub.tenant_code + "/" + sub.account_id] = json::parse(r.body).value("token", "");
+    }
+    return tokens;
+  }
+
   TestDatabase db_{GetParam()};
   TempDir dir_;
 };
@@ -70,32 +106,11 @@ class RecordPluginsTest : public ::testing::TestWithParam<std::string> {
 // alpha's and echo's between tenants), never the mistaken assignment's.
 TEST_P(RecordPluginsTest, EachConsumerSeesOnlyItsOwnHolding) {
   CdrScenario s = scenario();
-  auto settings = overrides();
-  settings.insert(settings.end(), {"portal.hash_memory_kib=256", "portal.hash_passes=1"});
-  InProcessHost host(fixture_settings({"voice_cdr", "sms"}, settings), db_.db());
-  ASSERT_TRUE(host.apply_status().ok()) << host.apply_status().message();
-  apply_directory(s, *host.services().directory);
-  for (const auto& f : s.voice_files) spool("voice", f);
-  for (const auto& f : s.sms_files) spool("sms", f);
-  ingest::Spooler spooler(&host.plugins(), 2);
-  EXPECT_EQ(spooler.poll(), 4);
-
-  auto& consumers = *host.services().consumers;
-  std::map<std::string, std::string> tokens;
-  for (const auto& sub : s.subscribers) {
-    auto account = consumers.find(sub.tenant_code, sub.account_id);
-    ASSERT_TRUE(account.ok()) << account.status().message();
-    ASSERT_TRUE(consumers.set_password(*account, "password of " + sub.account_id, now_us()).ok());
-    json login = {{"tenant", sub.tenant_code},
-                  {"account", sub.account_id},
-                  {"password", "password of " + sub.account_id}};
-    auto r = http_post(host.port(), "/portal/api/v1/login", login.dump());
-    ASSERT_EQ(r.status, 200) << r.body;
-    tokens[sub.tenant_code + "/" + sub.account_id] = json::parse(r.body)["token"];
-  }
+  auto host = ingested(s);
+  auto tokens = consumer_tokens(*host, s);
   check_consumer_views(
       s, [&](const std::string& tenant, const std::string& account, const std::string& target) {
-        auto r = http_get(host.port(), target,
+        auto r = http_get(host->port(), target,
                           {{"Authorization", "Bearer " + tokens[tenant + "/" + account]}});
         return std::pair{r.status, r.body};
       });
@@ -106,15 +121,8 @@ TEST_P(RecordPluginsTest, EachConsumerSeesOnlyItsOwnHolding) {
 // its own bills, and each MVNO reads only its own subscribers' bills (JSON and CSV).
 TEST_P(RecordPluginsTest, BillsChargeEachHolderItsOwnRecords) {
   CdrScenario s = scenario();
-  auto settings = overrides();
-  settings.insert(settings.end(), {"portal.hash_memory_kib=256", "portal.hash_passes=1"});
-  InProcessHost host(fixture_settings({"voice_cdr", "sms"}, settings), db_.db());
-  ASSERT_TRUE(host.apply_status().ok()) << host.apply_status().message();
-  apply_directory(s, *host.services().directory);
-  for (const auto& f : s.voice_files) spool("voice", f);
-  for (const auto& f : s.sms_files) spool("sms", f);
-  ingest::Spooler spooler(&host.plugins(), 2);
-  EXPECT_EQ(spooler.poll(), 4);
+  auto host_ptr = ingested(s);
+  InProcessHost& host = *host_ptr;
 
   // Expected charges by (tenant, account), and each tenant's months, from the scenario.
   std::map<std::string, double> expected;
@@ -134,15 +142,10 @@ TEST_P(RecordPluginsTest, BillsChargeEachHolderItsOwnRecords) {
     }
   }
   auto tenant_keys = keys(host, s);
-  auto& consumers = *host.services().consumers;
+  auto tokens = consumer_tokens(host, s);
   for (const auto& sub : s.subscribers) {
     SCOPED_TRACE(sub.tenant_code + "/" + sub.account_id);
-    auto account = consumers.find(sub.tenant_code, sub.account_id).value();
-    ASSERT_TRUE(consumers.set_password(account, "password 12345", now_us()).ok());
-    json login = {
-        {"tenant", sub.tenant_code}, {"account", sub.account_id}, {"password", "password 12345"}};
-    auto token = json::parse(http_post(host.port(), "/portal/api/v1/login", login.dump()).body)
-                     .value("token", "");
+    std::string token = tokens[sub.tenant_code + "/" + sub.account_id];
     auto r = http_get(host.port(), "/portal/api/v1/bills", {{"Authorization", "Bearer " + token}});
     ASSERT_EQ(r.status, 200) << r.body;
     double charged = 0;
