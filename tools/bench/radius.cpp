@@ -251,8 +251,9 @@ int main(int argc, char** argv) {
   }
   signal(SIGPIPE, SIG_IGN);
   mvne::bench::Scratch scratch("bench-radius");
-  std::printf("radius benchmark: %zu Accounting-Requests per window (%zu sessions x %d), loopback\n",
-              requests, requests / kEventsPerSession, kEventsPerSession);
+  std::printf(
+      "radius benchmark: %zu Accounting-Requests per window (%zu sessions x %d), loopback\n",
+      requests, requests / kEventsPerSession, kEventsPerSession);
   mvne::storage::StorageSettings sqlite;
   sqlite.path = scratch.path() + "/radius.db";
   host_run("mvne-host data_sessions, SQLite", sqlite, requests, windows);

@@ -8,22 +8,11 @@
 //                   [tenants, default 24] [records per page, default 20]
 //                   [mysql://user:pw@host:port/db]   (the URL may also come from MVNE_TEST_MYSQL)
 // Needs wrk and nginx (tools/bootstrap installs both).
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -32,12 +21,11 @@
 #include "core/config/settings.h"
 #include "core/platform/services.h"
 #include "tools/bench/bench_support.h"
+#include "tools/bench/http_bench.h"
 
 namespace {
 
-using mvne::bench::Clock;
-using mvne::bench::die;
-using mvne::bench::seconds_since;
+using namespace mvne::bench;
 
 struct Options {
   int seconds = 10;
@@ -46,124 +34,6 @@ struct Options {
   int page = 20;
   std::string mysql_url;
 };
-
-struct Figures {
-  double rps = 0;
-  double p50_ms = 0;
-  double p99_ms = 0;
-  long non_2xx = 0;
-  std::string socket_errors;
-};
-
-void write_file(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  if (!out) die("write", path);
-}
-
-uint16_t free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
-    die("port", "cannot bind a loopback port");
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
-// Starts `argv` with its output in `log`; returns its pid.
-pid_t spawn(const std::vector<std::string>& argv, const std::string& log) {
-  std::fflush(stdout);
-  pid_t pid = fork();
-  if (pid < 0) die("fork", "failed");
-  if (pid == 0) {
-    int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(fd, 1);
-    dup2(fd, 2);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    _exit(127);
-  }
-  return pid;
-}
-
-void stop(pid_t pid) {
-  kill(pid, SIGTERM);
-  int status = 0;
-  waitpid(pid, &status, 0);
-}
-
-// GET on loopback: status and body; status 0 when nothing answers.
-std::pair<int, std::string> get(uint16_t port, const std::string& target,
-                                const std::string& token = "") {
-  try {
-    Poco::Net::HTTPClientSession session("127.0.0.1", port);
-    session.setTimeout(Poco::Timespan(10, 0));
-    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, target,
-                                   Poco::Net::HTTPMessage::HTTP_1_1);
-    if (!token.empty()) request.set("Authorization", "Bearer " + token);
-    session.sendRequest(request);
-    Poco::Net::HTTPResponse response;
-    std::istream& in = session.receiveResponse(response);
-    std::stringstream body;
-    body << in.rdbuf();
-    return {response.getStatus(), body.str()};
-  } catch (const std::exception&) {
-    return {0, ""};
-  }
-}
-
-void wait_until(const std::string& what, double seconds, const std::function<bool()>& ready) {
-  Clock::time_point start = Clock::now();
-  while (!ready()) {
-    if (seconds_since(start) > seconds)
-      die(what, "not ready after " + std::to_string(seconds) + " s");
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-}
-
-double to_ms(const std::string& value) {
-  double v = std::atof(value.c_str());
-  if (value.find("us") != std::string::npos) return v / 1000;
-  if (value.find("ms") != std::string::npos) return v;
-  if (value.find('s') != std::string::npos) return v * 1000;
-  return v;
-}
-
-// Runs wrk with `script` against `url` and reads its figures.
-Figures run_wrk(const Options& o, const std::string& url, const std::string& script) {
-  std::string cmd = "wrk -t2 -c" + std::to_string(o.connections) + " -d" +
-                    std::to_string(o.seconds) + "s --latency --timeout 10s -s " + script + " '" +
-                    url + "' 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) die("wrk", "cannot start: " + cmd);
-  Figures f;
-  char line[512];
-  std::string all;
-  while (std::fgets(line, sizeof line, pipe) != nullptr) {
-    std::string s(line);
-    all += s;
-    std::istringstream words(s);
-    std::string first, second;
-    words >> first >> second;
-    if (first == "50%") f.p50_ms = to_ms(second);
-    if (first == "99%") f.p99_ms = to_ms(second);
-    if (first == "Requests/sec:") f.rps = std::atof(second.c_str());
-    if (s.find("Non-2xx or 3xx responses:") != std::string::npos)
-      f.non_2xx = std::atol(s.substr(s.find(':') + 1).c_str());
-    if (s.find("Socket errors:") != std::string::npos) {
-      f.socket_errors = s.substr(s.find(':') + 2);
-      f.socket_errors.pop_back();
-    }
-  }
-  if (pclose(pipe) != 0 || f.rps == 0) die("wrk", "failed:\n" + all);
-  return f;
-}
 
 std::string msisdn(int tenant) { return "090" + std::to_string(20000000 + tenant); }
 std::string imsi(int tenant) { return "44010" + std::to_string(1000000000 + tenant); }
@@ -212,24 +82,8 @@ std::string switch_file(const Options& o) {
   return csv;
 }
 
-std::string wrk_script(const std::string& dir, const std::vector<std::string>& keys) {
-  std::string lua = "local keys = {\n";
-  for (const auto& k : keys) lua += "  \"" + k + "\",\n";
-  lua +=
-      "}\n"
-      "local i = 0\n"
-      "request = function()\n"
-      "  i = i + 1\n"
-      "  return wrk.format(\"GET\", nil, {[\"Authorization\"] = \"Bearer \" .. keys[i % #keys + "
-      "1]})\n"
-      "end\n";
-  std::string path = dir + "/keys.lua";
-  write_file(path, lua);
-  return path;
-}
-
 struct HostRun {
-  Figures figures;
+  WrkFigures figures;
   std::string page;  // the body of one page, for nginx
 };
 
@@ -246,6 +100,7 @@ HostRun measure_host(const Options& o, const std::string& name,
              "127.0.0.1:" +
                  std::to_string(port) + "\n" + storage_lines +
                  "pool_size = " + std::to_string(std::min(o.connections, 256)) + "\n" +
+                 "max_connections = " + std::to_string(std::min(o.connections, 256)) + "\n" +
                  "[audit]\nkey_file = audit.key\n[plugins]\ndir = " MVNE_PLUGIN_DIR
                  "\nenabled = voice_cdr\n[plugin.voice_cdr]\nspool_dir = spool\n");
   std::filesystem::create_directories(scratch.path() + "/spool");
@@ -269,47 +124,11 @@ HostRun measure_host(const Options& o, const std::string& name,
   }
   HostRun run;
   run.page = page;
-  run.figures = run_wrk(o, "http://127.0.0.1:" + std::to_string(port) + target,
-                        wrk_script(scratch.path(), keys));
+  run.figures =
+      run_wrk({o.connections, o.seconds}, "http://127.0.0.1:" + std::to_string(port) + target,
+              bearer_script(scratch.path(), keys));
   stop(host);
   return run;
-}
-
-Figures measure_nginx(const Options& o, const std::string& page) {
-  mvne::bench::Scratch scratch("tenant-api-nginx");
-  std::filesystem::create_directories(scratch.path() + "/www");
-  std::filesystem::create_directories(scratch.path() + "/tmp");
-  write_file(scratch.path() + "/www/page.json", page);
-  uint16_t port = free_port();
-  std::string user = geteuid() == 0 ? "user root;\n" : "";
-  std::string conf = scratch.path() + "/nginx.conf";
-  write_file(conf, user + "daemon off;\nworker_processes auto;\npid " + scratch.path() +
-                       "/nginx.pid;\nerror_log " + scratch.path() +
-                       "/error.log warn;\nevents { worker_connections 4096; }\n"
-                       "http {\n  access_log off;\n  keepalive_requests 1000;\n"
-                       "  client_body_temp_path " +
-                       scratch.path() +
-                       "/tmp;\n"
-                       "  server {\n    listen 127.0.0.1:" +
-                       std::to_string(port) + ";\n    root " + scratch.path() +
-                       "/www;\n    default_type application/json;\n  }\n}\n");
-  pid_t nginx =
-      spawn({"nginx", "-e", scratch.path() + "/error.log", "-p", scratch.path(), "-c", conf},
-            scratch.path() + "/nginx.out");
-  wait_until("nginx", 10, [&] { return get(port, "/page.json").first == 200; });
-  if (get(port, "/page.json").second != page) die("nginx", "serves other bytes than the page");
-  // The same script: nginx ignores the Authorization header, but parses it like the host.
-  Figures f = run_wrk(o, "http://127.0.0.1:" + std::to_string(port) + "/page.json",
-                      wrk_script(scratch.path(), {"mvne_00000000.0"}));
-  stop(nginx);
-  return f;
-}
-
-void print(const char* what, const Figures& f, const Figures* reference) {
-  std::printf("  %-22s %11.0f %9.2f %9.2f %9ld", what, f.rps, f.p50_ms, f.p99_ms, f.non_2xx);
-  if (reference != nullptr) std::printf("   %5.2fx", f.rps / reference->rps);
-  if (!f.socket_errors.empty()) std::printf("   socket errors: %s", f.socket_errors.c_str());
-  std::printf("\n");
 }
 
 }  // namespace
@@ -361,17 +180,16 @@ int main(int argc, char** argv) {
                                         std::to_string(s.port) + "\ndatabase = " + s.database +
                                         "\nuser = " + s.user + "\npassword_file = " + pw + "\n"));
   }
-  Figures nginx = measure_nginx(o, hosts.front().second.page);
+  WrkFigures nginx = measure_nginx({o.connections, o.seconds}, hosts.front().second.page);
 
   std::printf(
       "tenant_api: %d keep-alive connections, %d s per run, %d tenants' keys, a page of "
       "%d records (%zu bytes), %u cores, storage.pool_size %d\n",
       o.connections, o.seconds, o.tenants, o.page, hosts.front().second.page.size(),
       std::thread::hardware_concurrency(), std::min(o.connections, 256));
-  std::printf("  %-22s %11s %9s %9s %9s   %s\n", "", "requests/s", "p50 ms", "p99 ms", "non-2xx",
-              "of nginx");
-  print("nginx (static file)", nginx, nullptr);
-  for (const auto& [name, run] : hosts) print(name.c_str(), run.figures, &nginx);
+  print_header();
+  print_row("nginx (static file)", nginx, nullptr);
+  for (const auto& [name, run] : hosts) print_row(name.c_str(), run.figures, &nginx);
   std::printf("  target: at least 0.30x of nginx with p99 under 20 ms\n");
   return 0;
 }

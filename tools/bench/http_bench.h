@@ -1,0 +1,54 @@
+// What the HTTP benchmarks share: starting and stopping processes (mvne-host, nginx), loopback
+// GETs, wrk runs with a Lua script that rotates bearer tokens, and the nginx reference that
+// serves the same bytes as a static file in the same run.
+#pragma once
+
+#include <sys/types.h>
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mvne::bench {
+
+struct WrkFigures {
+  double rps = 0;
+  double p50_ms = 0;
+  double p99_ms = 0;
+  long non_2xx = 0;
+  std::string socket_errors;
+};
+
+struct WrkRun {
+  int connections = 64;
+  int seconds = 10;
+};
+
+void write_file(const std::string& path, const std::string& text);
+uint16_t free_port();
+// Starts `argv` with its output in `log`; returns its pid. stop() sends SIGTERM and waits.
+pid_t spawn(const std::vector<std::string>& argv, const std::string& log);
+void stop(pid_t pid);
+// GET on loopback with an optional bearer token: status and body; status 0 when nothing answers.
+std::pair<int, std::string> get(uint16_t port, const std::string& target,
+                                const std::string& token = "");
+// POST of a JSON body on loopback: status and body; status 0 when nothing answers.
+std::pair<int, std::string> post(uint16_t port, const std::string& target, const std::string& body);
+// Waits until `ready` or dies naming `what` after `seconds`.
+void wait_until(const std::string& what, double seconds, const std::function<bool()>& ready);
+
+// A wrk Lua script in `dir` that sends each request with the next of `tokens` as
+// `Authorization: Bearer`.
+std::string bearer_script(const std::string& dir, const std::vector<std::string>& tokens);
+// Runs wrk (2 threads) against `url` with `script`, dies when it fails.
+WrkFigures run_wrk(const WrkRun& run, const std::string& url, const std::string& script);
+// nginx on loopback serving `page` as a static JSON file, measured with the same wrk run (and
+// a script sending a bearer header nginx ignores, so that both parse the same request).
+WrkFigures measure_nginx(const WrkRun& run, const std::string& page);
+
+// One row: requests/s, p50, p99, non-2xx, and the ratio to `reference` when given.
+void print_row(const char* what, const WrkFigures& f, const WrkFigures* reference);
+void print_header();
+
+}  // namespace mvne::bench

@@ -1,0 +1,187 @@
+// portal: requests per second and latency of the consumer app API under wrk, with keep-alive
+// connections and many logged-in consumers (a wrk Lua script rotates their session tokens),
+// against mvne-host answering GET /portal/api/v1/me (session lookup, directory read, egress
+// guard and audit on) on SQLite and, given a server, MariaDB; and in the same run, as the
+// reference, nginx serving the same bytes as a static file. Also logins per second at the
+// configured argon2id cost ([portal] defaults: 64 MiB, 2 passes, 2 hashes at once).
+//
+// Usage: portal [seconds per run, default 10] [connections, default 64]
+//               [consumers, default 200] [mysql://user:pw@host:port/db]
+// Needs wrk and nginx (tools/bootstrap installs both).
+#include <signal.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/common/time.h"
+#include "core/platform/services.h"
+#include "tools/bench/bench_support.h"
+#include "tools/bench/http_bench.h"
+
+namespace {
+
+using namespace mvne::bench;
+
+struct Options {
+  WrkRun run;
+  int consumers = 200;
+  std::string mysql_url;
+};
+
+struct HostRun {
+  WrkFigures figures;
+  double logins_per_s = 0;
+  std::string page;  // one consumer's answer, for nginx
+};
+
+std::string account(int i) { return "c" + std::to_string(10000 + i); }
+std::string password(int i) { return "password of " + account(i); }
+
+// One tenant, `consumers` subscribers with a line and a password each (hashed cheaply here;
+// the host rehashes each at the configured cost at its first login).
+void seed(const Options& o, std::shared_ptr<mvne::storage::Database> db) {
+  mvne::config::PortalSettings cheap;
+  cheap.hash_memory_kib = 256;
+  cheap.hash_passes = 1;
+  auto services = mvne::platform::Services::on(std::move(db), {}, nullptr, cheap);
+  auto& dir = *services->directory;
+  if (auto r = dir.add_tenant({0, "acme", "Acme", "Asia/Tokyo", "/tmp", {}}); !r.ok())
+    die("tenant", r.status());
+  if (auto r = dir.add_plan({0, "acme", "p", "Plan", 3000000000, 20, 1, 3, 0, ""}); !r.ok())
+    die("plan", r.status());
+  auto& consumers = *services->consumers;
+  for (int i = 0; i < o.consumers; ++i) {
+    if (auto r = dir.add_subscriber({0, "acme", account(i), "s", "p", account(i) + "@x.example"});
+        !r.ok())
+      die("subscriber", r.status());
+    if (auto r = dir.assign({"acme", account(i), "", "090" + std::to_string(30000000 + i), "", "",
+                             mvne::parse_time_us("2026-01-01").value(), mvne::kForever});
+        !r.ok())
+      die("line", r.status());
+    auto who = consumers.find("acme", account(i));
+    if (!who.ok()) die("account", who.status());
+    if (auto st = consumers.set_password(*who, password(i), mvne::now_us()); !st.ok())
+      die("password", st);
+  }
+}
+
+// Logs every consumer in from 8 threads; their tokens, and logins per second.
+std::pair<std::vector<std::string>, double> login_all(const Options& o, uint16_t port) {
+  std::vector<std::string> tokens(static_cast<size_t>(o.consumers));
+  std::atomic<int> next{0};
+  Clock::time_point start = Clock::now();
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 8; ++t) {
+    clients.emplace_back([&] {
+      for (int i = next++; i < o.consumers; i = next++) {
+        nlohmann::json body = {
+            {"tenant", "acme"}, {"account", account(i)}, {"password", password(i)}};
+        auto [status, reply] = post(port, "/portal/api/v1/login", body.dump());
+        for (int retry = 0; status == 503 && retry < 20; ++retry) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+          std::tie(status, reply) = post(port, "/portal/api/v1/login", body.dump());
+        }
+        if (status != 200) die("login", account(i) + ": " + std::to_string(status) + " " + reply);
+        tokens[static_cast<size_t>(i)] = nlohmann::json::parse(reply)["token"];
+      }
+    });
+  }
+  for (auto& c : clients) c.join();
+  return {tokens, o.consumers / seconds_since(start)};
+}
+
+HostRun measure_host(const Options& o, const std::string& name,
+                     std::shared_ptr<mvne::storage::Database> db,
+                     const std::string& storage_lines) {
+  Scratch scratch("portal-" + name);
+  seed(o, std::move(db));
+  uint16_t port = free_port();
+  std::string config = scratch.path() + "/mvne.conf";
+  write_file(config,
+             "[host]\nshutdown_timeout_ms = 5000\n[log]\nlevel = warn\n[http]\nlisten = "
+             "127.0.0.1:" +
+                 std::to_string(port) + "\n" + storage_lines +
+                 "pool_size = " + std::to_string(std::min(o.run.connections, 256)) +
+                 "\nmax_connections = " + std::to_string(std::min(o.run.connections, 256)) +
+                 "\n[audit]\nkey_file = audit.key\n[billing]\nauto_close = false\n");
+  pid_t host = spawn({MVNE_HOST_BINARY, "--config", config}, scratch.path() + "/host.log");
+  wait_until("mvne-host", 30, [&] { return get(port, "/healthz").first == 200; });
+  (void)login_all(o, port);  // first logins rehash at the configured cost
+  auto [tokens, logins_per_s] = login_all(o, port);
+  auto [status, page] = get(port, "/portal/api/v1/me", tokens[0]);
+  if (status != 200 || page.find(account(0)) == std::string::npos)
+    die(name, "GET /portal/api/v1/me: " + std::to_string(status) + " " + page);
+  HostRun run;
+  run.page = page;
+  run.logins_per_s = logins_per_s;
+  run.figures = run_wrk(o.run, "http://127.0.0.1:" + std::to_string(port) + "/portal/api/v1/me",
+                        bearer_script(scratch.path(), tokens));
+  stop(host);
+  return run;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  std::vector<std::string> numbers;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    (a.rfind("mysql://", 0) == 0 ? o.mysql_url : numbers.emplace_back()) = a;
+  }
+  if (numbers.size() > 0) o.run.seconds = std::atoi(numbers[0].c_str());
+  if (numbers.size() > 1) o.run.connections = std::atoi(numbers[1].c_str());
+  if (numbers.size() > 2) o.consumers = std::atoi(numbers[2].c_str());
+  if (o.run.seconds < 1 || o.run.connections < 1 || o.consumers < 1)
+    die("usage", "portal [seconds] [connections] [consumers] [mysql://...]");
+  if (o.mysql_url.empty() && std::getenv("MVNE_TEST_MYSQL") != nullptr)
+    o.mysql_url = std::getenv("MVNE_TEST_MYSQL");
+  signal(SIGPIPE, SIG_IGN);
+
+  std::vector<std::pair<std::string, HostRun>> hosts;
+  {
+    Scratch scratch("portal-sqlite-db");
+    mvne::storage::StorageSettings s;
+    s.path = scratch.path() + "/mvne.db";
+    auto db = mvne::storage::Database::open(s);
+    if (!db.ok()) die("sqlite", db.status());
+    hosts.emplace_back("mvne-host sqlite",
+                       measure_host(o, "sqlite", db.value(),
+                                    "[storage]\nbackend = sqlite\npath = " + s.path + "\n"));
+  }
+  if (!o.mysql_url.empty()) {
+    ScratchMysql mysql(o.mysql_url);
+    const auto& s = mysql.settings();
+    auto db = mvne::storage::Database::open(s);
+    if (!db.ok()) die("mysql", db.status());
+    Scratch secrets("portal-mysql-pw");
+    std::string pw = secrets.path() + "/pw";
+    write_file(pw, s.password + "\n");
+    hosts.emplace_back("mvne-host mariadb",
+                       measure_host(o, "mariadb", db.value(),
+                                    "[storage]\nbackend = mysql\nhost = " + s.host + "\nport = " +
+                                        std::to_string(s.port) + "\ndatabase = " + s.database +
+                                        "\nuser = " + s.user + "\npassword_file = " + pw + "\n"));
+  }
+  WrkFigures nginx = measure_nginx(o.run, hosts.front().second.page);
+
+  std::printf(
+      "portal: GET /portal/api/v1/me, %d keep-alive connections, %d s per run, %d consumers' "
+      "sessions, %zu-byte answer, %u cores\n",
+      o.run.connections, o.run.seconds, o.consumers, hosts.front().second.page.size(),
+      std::thread::hardware_concurrency());
+  print_header();
+  print_row("nginx (static file)", nginx, nullptr);
+  for (const auto& [name, run] : hosts) print_row(name.c_str(), run.figures, &nginx);
+  for (const auto& [name, run] : hosts) {
+    std::printf("  %s: %.1f logins/s (argon2id 64 MiB, 2 passes, at most 2 at once)\n",
+                name.c_str(), run.logins_per_s);
+  }
+  std::printf("  target: at least 0.50x of nginx with p99 under 10 ms\n");
+  return 0;
+}
