@@ -108,12 +108,12 @@ class DataSessionsTest : public ::testing::TestWithParam<std::string> {
 
   TestDatabase db_{GetParam()};
   TempDir dir_;
-  InProcessHost host_{
-      fixture_settings(
-          {"data_sessions"},
-          {std::string("plugins.dir=") + MVNE_PLUGIN_DIR, "plugin.data_sessions.listen=127.0.0.1:0",
-           "plugin.data_sessions.client_secrets=127.0.0.1=testing123"}),
-      db_.db()};
+  InProcessHost host_{fixture_settings({"data_sessions"},
+                                       {std::string("plugins.dir=") + MVNE_PLUGIN_DIR,
+                                        "plugin.data_sessions.listen=127.0.0.1:0",
+                                        "plugin.data_sessions.client_secrets=127.0.0.1=testing123",
+                                        "portal.hash_memory_kib=256", "portal.hash_passes=1"}),
+                      db_.db()};
   std::map<std::string, std::string> keys_;
   uint16_t port_ = 0;
 };
@@ -247,6 +247,55 @@ void send_raw(uint16_t port, const std::string& bytes, const char* source = "127
 
 // A tenant's API key on a consumer route is refused with a message saying what the route
 // needs, not that the key is invalid.
+// Seed case 4 through the consumer's own login: the recycled number's previous holder (acme's
+// u2) and its new holder (bolt's u2) each see only the connection history and daily use of
+// their own holding; a third consumer sees neither.
+TEST_P(DataSessionsTest, EachHolderOfARecycledNumberSeesOnlyItsOwnHistory) {
+  const std::string moved = "819033330001";
+  ASSERT_TRUE(session("s3", moved, "440100000000003", "Start", "2026-11-09T20:00:00Z", 0, 0, 0));
+  ASSERT_TRUE(session("s3", moved, "440100000000003", "Stop", "2026-11-09T22:00:00Z", 1000000,
+                      1000000, 7200));
+  ASSERT_TRUE(session("s4", moved, "440100000000004", "Start", "2026-11-11T08:00:00Z", 0, 0, 0));
+  ASSERT_TRUE(
+      session("s4", moved, "440100000000004", "Stop", "2026-11-11T09:00:00Z", 3000000, 0, 3600));
+  ASSERT_TRUE(
+      eventually([&] { return get("bolt", "/api/v1/data/sessions")["sessions"].size() == 1; }));
+  auto& consumers = *host_.services().consumers;
+  auto as_consumer = [&](const std::string& tenant, const std::string& account,
+                         const std::string& target) {
+    auto who = consumers.find(tenant, account).value();
+    EXPECT_TRUE(consumers.set_password(who, "password 12345", now_us()).ok());
+    json login = {{"tenant", tenant}, {"account", account}, {"password", "password 12345"}};
+    auto token = json::parse(http_post(host_.port(), "/portal/api/v1/login", login.dump()).body)
+                     .value("token", "");
+    auto r = http_get(host_.port(), target, {{"Authorization", "Bearer " + token}});
+    EXPECT_EQ(r.status, 200) << tenant << "/" << account << " " << target << ": " << r.body;
+    return json::parse(r.body, nullptr, false);
+  };
+  auto session_ids = [](const json& body) {
+    std::set<std::string> ids;
+    for (const auto& s : body["sessions"]) ids.insert(s["session_id"]);
+    return ids;
+  };
+  auto days = [](const json& body) {
+    std::map<std::string, int64_t> out;
+    for (const auto& d : body["days"]) {
+      out[d["date"]] += d["high_speed_bytes"].get<int64_t>() + d["low_speed_bytes"].get<int64_t>();
+    }
+    return out;
+  };
+  EXPECT_EQ(session_ids(as_consumer("acme", "u2", "/portal/api/v1/data/sessions")),
+            std::set<std::string>{"s3"});
+  EXPECT_EQ(session_ids(as_consumer("bolt", "u2", "/portal/api/v1/data/sessions")),
+            std::set<std::string>{"s4"});
+  EXPECT_TRUE(session_ids(as_consumer("acme", "u1", "/portal/api/v1/data/sessions")).empty());
+  // Acme is in Tokyo: s3 (20:00-22:00 UTC on the 9th) is the 10th there; bolt is in UTC.
+  EXPECT_EQ(days(as_consumer("acme", "u2", "/portal/api/v1/data/daily")),
+            (std::map<std::string, int64_t>{{"2026-11-10", 2000000}}));
+  EXPECT_EQ(days(as_consumer("bolt", "u2", "/portal/api/v1/data/daily")),
+            (std::map<std::string, int64_t>{{"2026-11-11", 3000000}}));
+}
+
 TEST_P(DataSessionsTest, TenantKeyOnAConsumerRouteIsToldWhatTheRouteNeeds) {
   auto r = http_get(host_.port(), "/portal/api/v1/data/sessions",
                     {{"Authorization", "Bearer " + keys_["acme"]}});
