@@ -100,6 +100,18 @@ class DataSessionsTest : public ::testing::TestWithParam<std::string> {
     return send(a);
   }
 
+  // S3: the moved number's previous holder (acme), the day before the move; S4: its new
+  // holder (bolt), the day after. True when every request was answered.
+  bool moved_number_sessions() {
+    const std::string moved = "819033330001";
+    return session("s3", moved, "440100000000003", "Start", "2026-11-09T20:00:00Z", 0, 0, 0) &&
+           session("s3", moved, "440100000000003", "Stop", "2026-11-09T22:00:00Z", 1000000, 1000000,
+                   7200) &&
+           session("s4", moved, "440100000000004", "Start", "2026-11-11T08:00:00Z", 0, 0, 0) &&
+           session("s4", moved, "440100000000004", "Stop", "2026-11-11T09:00:00Z", 3000000, 0,
+                   3600);
+  }
+
   json get(const std::string& tenant, const std::string& target) {
     auto r = http_get(host_.port(), target, {{"Authorization", "Bearer " + keys_[tenant]}});
     EXPECT_EQ(r.status, 200) << target << ": " << r.body;
@@ -119,7 +131,7 @@ class DataSessionsTest : public ::testing::TestWithParam<std::string> {
 };
 
 TEST_P(DataSessionsTest, RadclientSessionsReadBackPerTenant) {
-  const std::string a1 = "819011110001", b1 = "819022220001", moved = "819033330001";
+  const std::string a1 = "819011110001", b1 = "819022220001";
   // S1, acme: 23:00 to 01:00 in Tokyo, split over two days.
   ASSERT_TRUE(session("s1", a1, "440100000000001", "Start", "2026-11-04T14:00:00Z", 0, 0, 0));
   ASSERT_TRUE(session("s1", a1, "440100000000001", "Interim-Update", "2026-11-04T15:00:00Z", 500000,
@@ -133,14 +145,7 @@ TEST_P(DataSessionsTest, RadclientSessionsReadBackPerTenant) {
     ASSERT_TRUE(session("s2", b1, "440100000000002", "Stop", "2026-11-05T12:00:00Z", 2000000,
                         2000000, 7200, "low", "Idle-Timeout"));
   }
-  // S3: the moved number's previous holder (acme), the day before the move.
-  ASSERT_TRUE(session("s3", moved, "440100000000003", "Start", "2026-11-09T20:00:00Z", 0, 0, 0));
-  ASSERT_TRUE(session("s3", moved, "440100000000003", "Stop", "2026-11-09T22:00:00Z", 1000000,
-                      1000000, 7200));
-  // S4: its new holder (bolt), the day after.
-  ASSERT_TRUE(session("s4", moved, "440100000000004", "Start", "2026-11-11T08:00:00Z", 0, 0, 0));
-  ASSERT_TRUE(
-      session("s4", moved, "440100000000004", "Stop", "2026-11-11T09:00:00Z", 3000000, 0, 3600));
+  ASSERT_TRUE(moved_number_sessions());
   // S5, acme: a counter goes backwards; that interval counts nothing.
   ASSERT_TRUE(session("s5", a1, "440100000000001", "Start", "2026-11-06T00:00:00Z", 0, 0, 0));
   ASSERT_TRUE(session("s5", a1, "440100000000001", "Interim-Update", "2026-11-06T01:00:00Z", 1000,
@@ -251,13 +256,7 @@ void send_raw(uint16_t port, const std::string& bytes, const char* source = "127
 // u2) and its new holder (bolt's u2) each see only the connection history and daily use of
 // their own holding; a third consumer sees neither.
 TEST_P(DataSessionsTest, EachHolderOfARecycledNumberSeesOnlyItsOwnHistory) {
-  const std::string moved = "819033330001";
-  ASSERT_TRUE(session("s3", moved, "440100000000003", "Start", "2026-11-09T20:00:00Z", 0, 0, 0));
-  ASSERT_TRUE(session("s3", moved, "440100000000003", "Stop", "2026-11-09T22:00:00Z", 1000000,
-                      1000000, 7200));
-  ASSERT_TRUE(session("s4", moved, "440100000000004", "Start", "2026-11-11T08:00:00Z", 0, 0, 0));
-  ASSERT_TRUE(
-      session("s4", moved, "440100000000004", "Stop", "2026-11-11T09:00:00Z", 3000000, 0, 3600));
+  ASSERT_TRUE(moved_number_sessions());
   ASSERT_TRUE(
       eventually([&] { return get("bolt", "/api/v1/data/sessions")["sessions"].size() == 1; }));
   auto& consumers = *host_.services().consumers;

@@ -56,6 +56,46 @@ std::pair<int, std::string> request(uint16_t port, const std::string& method,
 
 }  // namespace
 
+BenchArgs parse_args(int argc, char** argv) {
+  BenchArgs args;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.rfind("mysql://", 0) == 0) {
+      args.mysql_url = a;
+    } else {
+      args.numbers.push_back(a);
+    }
+  }
+  if (args.mysql_url.empty() && std::getenv("MVNE_TEST_MYSQL") != nullptr)
+    args.mysql_url = std::getenv("MVNE_TEST_MYSQL");
+  signal(SIGPIPE, SIG_IGN);
+  return args;
+}
+
+void on_each_backend(const std::string& bench, const std::string& mysql_url,
+                     const MeasureHost& measure) {
+  {
+    Scratch scratch(bench + "-sqlite-db");
+    storage::StorageSettings s;
+    s.path = scratch.path() + "/mvne.db";
+    auto db = storage::Database::open(s);
+    if (!db.ok()) die("sqlite", db.status());
+    measure("sqlite", db.value(), "[storage]\nbackend = sqlite\npath = " + s.path + "\n");
+  }
+  if (mysql_url.empty()) return;
+  ScratchMysql mysql(mysql_url);
+  const auto& s = mysql.settings();
+  auto db = storage::Database::open(s);
+  if (!db.ok()) die("mysql", db.status());
+  Scratch secrets(bench + "-mysql-pw");
+  std::string pw = secrets.path() + "/pw";
+  write_file(pw, s.password + "\n");
+  measure("mariadb", db.value(),
+          "[storage]\nbackend = mysql\nhost = " + s.host + "\nport = " + std::to_string(s.port) +
+              "\ndatabase = " + s.database + "\nuser = " + s.user + "\npassword_file = " + pw +
+              "\n");
+}
+
 void write_file(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << text;

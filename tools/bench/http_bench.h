@@ -6,11 +6,32 @@
 #include <sys/types.h>
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+namespace mvne::storage {
+class Database;
+}
+
 namespace mvne::bench {
+
+// The command line of an HTTP benchmark: its numbers in order, and a mysql:// URL anywhere
+// (else MVNE_TEST_MYSQL, else none). Also ignores SIGPIPE, as a load generator must.
+struct BenchArgs {
+  std::vector<std::string> numbers;
+  std::string mysql_url;
+};
+BenchArgs parse_args(int argc, char** argv);
+
+// Calls `measure` with a fresh SQLite database ("sqlite") and, when `mysql_url` is set, a
+// scratch MariaDB database ("mariadb"), each with the [storage] lines of a host config for it.
+using MeasureHost =
+    std::function<void(const std::string& backend, std::shared_ptr<storage::Database> db,
+                       const std::string& storage_lines)>;
+void on_each_backend(const std::string& bench, const std::string& mysql_url,
+                     const MeasureHost& measure);
 
 struct WrkFigures {
   double rps = 0;

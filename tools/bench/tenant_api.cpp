@@ -135,15 +135,9 @@ HostRun measure_host(const Options& o, const std::string& name,
 
 int main(int argc, char** argv) {
   Options o;
-  std::vector<std::string> numbers;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a.rfind("mysql://", 0) == 0) {
-      o.mysql_url = a;
-    } else {
-      numbers.push_back(a);
-    }
-  }
+  BenchArgs args = parse_args(argc, argv);
+  const auto& numbers = args.numbers;
+  o.mysql_url = args.mysql_url;
   if (numbers.size() > 0) o.seconds = std::atoi(numbers[0].c_str());
   if (numbers.size() > 1) o.connections = std::atoi(numbers[1].c_str());
   if (numbers.size() > 2) o.tenants = std::atoi(numbers[2].c_str());
@@ -151,35 +145,13 @@ int main(int argc, char** argv) {
   if (o.seconds < 1 || o.connections < 1 || o.tenants < 1 || o.page < 1 || o.page > 59)
     die("usage",
         "tenant_api [seconds] [connections] [tenants] [records per page, 1 to 59] [mysql://...]");
-  if (o.mysql_url.empty() && std::getenv("MVNE_TEST_MYSQL") != nullptr)
-    o.mysql_url = std::getenv("MVNE_TEST_MYSQL");
-  signal(SIGPIPE, SIG_IGN);
 
   std::vector<std::pair<std::string, HostRun>> hosts;
-  {
-    mvne::bench::Scratch scratch("tenant-api-sqlite-db");
-    mvne::storage::StorageSettings s;
-    s.path = scratch.path() + "/mvne.db";
-    auto db = mvne::storage::Database::open(s);
-    if (!db.ok()) die("sqlite", db.status());
-    hosts.emplace_back("mvne-host sqlite",
-                       measure_host(o, "sqlite", db.value(),
-                                    "[storage]\nbackend = sqlite\npath = " + s.path + "\n"));
-  }
-  if (!o.mysql_url.empty()) {
-    mvne::bench::ScratchMysql mysql(o.mysql_url);
-    const auto& s = mysql.settings();
-    auto db = mvne::storage::Database::open(s);
-    if (!db.ok()) die("mysql", db.status());
-    mvne::bench::Scratch secrets("tenant-api-mysql-pw");
-    std::string pw = secrets.path() + "/pw";
-    write_file(pw, s.password + "\n");
-    hosts.emplace_back("mvne-host mariadb",
-                       measure_host(o, "mariadb", db.value(),
-                                    "[storage]\nbackend = mysql\nhost = " + s.host + "\nport = " +
-                                        std::to_string(s.port) + "\ndatabase = " + s.database +
-                                        "\nuser = " + s.user + "\npassword_file = " + pw + "\n"));
-  }
+  on_each_backend("tenant-api", o.mysql_url,
+                  [&](const std::string& backend, auto db, const std::string& storage_lines) {
+                    hosts.emplace_back("mvne-host " + backend,
+                                       measure_host(o, backend, db, storage_lines));
+                  });
   WrkFigures nginx = measure_nginx({o.connections, o.seconds}, hosts.front().second.page);
 
   std::printf(
