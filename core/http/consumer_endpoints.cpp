@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/billing/bill_format.h"
+#include "core/common/local_time.h"
 #include "core/common/time.h"
 #include "core/http/consumer_session.h"
 #include "core/http/host_delivery.h"
@@ -284,13 +285,20 @@ Reply me(const IncomingRequest& request, const ConsumerEndpoints& with) {
   if (!subscriber.ok()) return refusal(request, subscriber.status());
   auto lines = directory.assignments_of_subscriber(p.subscriber_id);
   if (!lines.ok()) return refusal(request, lines.status());
+  auto tenant = with.services->tenants->tenant(p.tenant_code);
+  if (!tenant.ok()) return refusal(request, tenant.status());
+  // Times as the consumer's MVNO keeps its calendar: 2026-01-01T00:00:00+09:00.
+  auto local = [&](int64_t us) {
+    auto offset = utc_offset_at(tenant->time_zone, us);
+    return format_time_us(us, offset.ok() ? offset.value() : 0);
+  };
   json out_lines = json::array();
   for (const auto& line : lines.value()) {
     if (line.id_kind != "msisdn") continue;
     json item = {{"number", masked_number(line.identifier, directory.numbering())},
                  {"plan", line.plan_code},
-                 {"from", format_time_us(line.valid_from)}};
-    item["to"] = line.valid_to == kForever ? json(nullptr) : json(format_time_us(line.valid_to));
+                 {"from", local(line.valid_from)}};
+    item["to"] = line.valid_to == kForever ? json(nullptr) : json(local(line.valid_to));
     out_lines.push_back(item);
   }
   json body = {{"tenant", p.tenant_code},

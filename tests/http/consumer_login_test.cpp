@@ -220,6 +220,7 @@ TEST_P(ConsumerLoginTest, MeShowsOnlyTheConsumersOwnLines) {
   EXPECT_EQ(me["service_code"], "svc-u1");
   ASSERT_EQ(me["lines"].size(), 1u);
   EXPECT_EQ(me["lines"][0]["number"], "090****0001");
+  EXPECT_EQ(me["lines"][0]["from"], "2026-01-01T09:00:00+09:00") << "UTC midnight, in Tokyo";
   EXPECT_EQ(r.body.find("0002"), std::string::npos);
   EXPECT_EQ(r.headers["cache-control"], "private, no-store");
   EXPECT_EQ(http_get(host_.port(), "/portal/api/v1/me").status, 401);
