@@ -34,20 +34,31 @@ StatusOr<auth::Principal> authenticate(const IncomingRequest& request, int32_t a
     if (!resolved.ok()) return resolved.status();
     return with_plugin_enabled(std::move(resolved).value().principal, plugin, services);
   }
-  auto header = request.headers.find("authorization");
+  auto principal = authenticate_tenant(request, services);
+  if (!principal.ok()) return principal.status();
+  return with_plugin_enabled(std::move(principal).value(), plugin, services);
+}
+
+StatusOr<auth::Principal> authenticate_tenant(const IncomingRequest& request,
+                                              platform::Services* services) {
   const std::string bearer = "Bearer ";
-  if (header == request.headers.end() || header->second.rfind(bearer, 0) != 0) {
+  std::string authorization = request.header("authorization");
+  if (authorization.rfind(bearer, 0) != 0) {
     return Status::Invalid("missing 'Authorization: Bearer <api key>'");
   }
-  auto principal = services->keys->authenticate(header->second.substr(bearer.size()), now_us());
-  if (!principal.ok()) {
-    if (principal.status().code() == Code::kInternal ||
-        principal.status().code() == Code::kUnavailable) {
-      return principal.status();
-    }
+  auto principal = services->keys->authenticate(authorization.substr(bearer.size()), now_us());
+  if (!principal.ok() && principal.status().code() != Code::kInternal &&
+      principal.status().code() != Code::kUnavailable) {
     return Status::Invalid(principal.status().message());
   }
-  return with_plugin_enabled(std::move(principal).value(), plugin, services);
+  return principal;
+}
+
+Reply api_key_required(const std::string& request_id) {
+  Reply reply =
+      Reply::error(401, "unauthenticated", "this route needs a valid API key", request_id);
+  reply.headers.emplace_back("WWW-Authenticate", "Bearer");
+  return reply;
 }
 
 }  // namespace mvne::http

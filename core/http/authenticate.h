@@ -19,4 +19,12 @@ namespace mvne::http {
 StatusOr<auth::Principal> authenticate(const IncomingRequest& request, int32_t access,
                                        const std::string& plugin, platform::Services* services);
 
+// The tenant of the request's API key, whatever the route: kInvalidArgument (401) when it
+// is missing or refused, kUnavailable or kInternal (503) when keys cannot be read.
+StatusOr<auth::Principal> authenticate_tenant(const IncomingRequest& request,
+                                              platform::Services* services);
+
+// 401 with `WWW-Authenticate: Bearer`: the answer to a tenant route without a valid key.
+Reply api_key_required(const std::string& request_id);
+
 }  // namespace mvne::http

@@ -1,8 +1,5 @@
 #include "core/http/consumer_endpoints.h"
 
-#include <Poco/Exception.h>
-#include <Poco/URI.h>
-
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -29,11 +26,6 @@ constexpr char kMe[] = "/portal/api/v1/me";
 constexpr char kBills[] = "/portal/api/v1/bills";
 constexpr char kSpeed[] = "/portal/api/v1/speed";
 
-std::string header(const IncomingRequest& request, const std::string& name) {
-  auto it = request.headers.find(name);
-  return it == request.headers.end() ? std::string() : it->second;
-}
-
 // The body's fields: a JSON object of strings, or an HTML form (urlencoded).
 StatusOr<Fields> fields_of(const IncomingRequest& request) {
   Fields out;
@@ -41,17 +33,11 @@ StatusOr<Fields> fields_of(const IncomingRequest& request) {
   // labelled as a form).
   size_t first = request.body.find_first_not_of(" \t\r\n");
   bool json_body = first != std::string::npos && request.body[first] == '{';
-  std::string type = header(request, "content-type");
+  std::string type = request.header("content-type");
   if (!json_body && type.rfind("application/x-www-form-urlencoded", 0) == 0) {
     std::string raw = request.body;
-    for (char& c : raw) c = c == '+' ? ' ' : c;
-    try {
-      Poco::URI uri;
-      uri.setRawQuery(raw);
-      for (auto& [k, v] : uri.getQueryParameters()) out[k] = v;
-    } catch (const Poco::Exception&) {
-      return Status::Invalid("the form body is not valid urlencoded text");
-    }
+    for (char& c : raw) c = c == '+' ? ' ' : c;  // a form's spaces
+    for (auto& [k, v] : parse_query(raw)) out[k] = v;
     return out;
   }
   json body = json::parse(request.body, nullptr, false);
@@ -119,11 +105,7 @@ Status audit(const ConsumerEndpoints& with, const auth::Principal& who, const ch
 
 Reply login(const IncomingRequest& request, const ConsumerEndpoints& with, auth::SessionKind kind) {
   bool browser = kind == auth::SessionKind::kBrowser;
-  std::string site = header(request, "sec-fetch-site");
-  if (browser && !site.empty() && site != "same-origin" && site != "none") {
-    return Reply::error(403, "forbidden", "a login from another site is refused",
-                        request.request_id);
-  }
+  if (Status st = check_same_site(request); browser && !st.ok()) return refusal(request, st);
   auto fields = fields_of(request);
   if (!fields.ok()) return refusal(request, fields.status());
   auth::LoginAttempt attempt;

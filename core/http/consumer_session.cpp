@@ -5,11 +5,6 @@
 namespace mvne::http {
 namespace {
 
-std::string header(const IncomingRequest& request, const std::string& name) {
-  auto it = request.headers.find(name);
-  return it == request.headers.end() ? std::string() : it->second;
-}
-
 // The value of cookie `name` in a Cookie header ("a=1; b=2"), or "".
 std::string cookie_value(const std::string& cookies, const std::string& name) {
   size_t pos = 0;
@@ -38,21 +33,26 @@ bool is_safe_method(const std::string& method) { return method == "GET" || metho
 
 PresentedSession presented_session(const IncomingRequest& request) {
   const std::string bearer = "Bearer ";
-  std::string authorization = header(request, "authorization");
+  std::string authorization = request.header("authorization");
   if (authorization.rfind(bearer, 0) == 0) return {authorization.substr(bearer.size()), false};
   // On a secure request only the __Host- cookie counts: a plain one could have been set by a
   // sibling host or over plain HTTP.
-  std::string token = cookie_value(header(request, "cookie"), session_cookie_name(request.secure));
+  std::string token = cookie_value(request.header("cookie"), session_cookie_name(request.secure));
   return {token, !token.empty()};
 }
 
-Status check_cookie_request(const IncomingRequest& request, const std::string& token) {
-  std::string site = header(request, "sec-fetch-site");
+Status check_same_site(const IncomingRequest& request) {
+  std::string site = request.header("sec-fetch-site");
   if (!site.empty() && site != "same-origin" && site != "none") {
-    return Status::Precondition("a change from another site (Sec-Fetch-Site: " + site +
+    return Status::Precondition("a request from another site (Sec-Fetch-Site: " + site +
                                 ") is refused");
   }
-  std::string csrf = header(request, "x-csrf-token");
+  return Status::Ok();
+}
+
+Status check_cookie_request(const IncomingRequest& request, const std::string& token) {
+  if (Status st = check_same_site(request); !st.ok()) return st;
+  std::string csrf = request.header("x-csrf-token");
   if (csrf.empty() || !auth::same_secret(csrf, auth::ConsumerSessions::csrf_for(token))) {
     return Status::Precondition("a change made with the session cookie needs its X-CSRF-Token");
   }

@@ -22,6 +22,10 @@ struct PresentedSession {
 };
 PresentedSession presented_session(const IncomingRequest& request);
 
+// kFailedPrecondition (403) when Sec-Fetch-Site says the request came from another site
+// (absent, same-origin and none pass: older browsers and direct navigation).
+Status check_same_site(const IncomingRequest& request);
+
 // Whether the request may change state with a cookie-borne session: its CSRF token matches
 // and Sec-Fetch-Site, when sent, is same-origin or none. kFailedPrecondition (403) when not.
 Status check_cookie_request(const IncomingRequest& request, const std::string& token);

@@ -1,8 +1,6 @@
 #include "core/http/plugin_dispatch.h"
 
-#include <Poco/Exception.h>
 #include <Poco/String.h>
-#include <Poco/URI.h>
 
 #include <set>
 #include <string_view>
@@ -18,18 +16,6 @@ namespace mvne::http {
 namespace {
 
 mvne_str to_str(const std::string& s) { return mvne_str{s.data(), s.size()}; }
-
-std::multimap<std::string, std::string> parse_query(const std::string& query) {
-  std::multimap<std::string, std::string> params;
-  try {
-    Poco::URI uri;
-    uri.setRawQuery(query);
-    for (auto& [k, v] : uri.getQueryParameters()) params.emplace(k, v);
-  } catch (const Poco::Exception&) {
-    // A malformed escape leaves the parameter out; the plugin sees it as absent.
-  }
-  return params;
-}
 
 // What the requester itself sent, which its response may repeat: path, query (raw and
 // decoded), body and the headers a plugin may read.
@@ -82,10 +68,7 @@ Reply dispatch_to_plugin(const plugin::RouteTable& routes, const IncomingRequest
                             "this route needs a consumer's login session (an API key is not one)",
                             request.request_id);
       }
-      Reply reply = Reply::error(401, "unauthenticated", "this route needs a valid API key",
-                                 request.request_id);
-      reply.headers.emplace_back("WWW-Authenticate", "Bearer");
-      return reply;
+      return api_key_required(request.request_id);
     }
     principal = std::move(who).value();
   }

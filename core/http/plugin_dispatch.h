@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "core/http/incoming_request.h"
 #include "core/http/reply.h"
 #include "core/plugin/route_table.h"
 
@@ -14,17 +15,6 @@ struct Services;
 }
 
 namespace mvne::http {
-
-struct IncomingRequest {
-  std::string method;
-  std::string path;
-  std::string query;
-  std::string body;
-  std::multimap<std::string, std::string> headers;  // lower-case names
-  std::string request_id;
-  std::string client_address;  // the peer, or what a trusted proxy says the client is
-  bool secure = false;         // the portal's cookies get Secure and the __Host- prefix
-};
 
 // `route_label` receives the bounded label for metrics (the route prefix or "unmatched").
 // `services` may be null (no storage): then no principal can be authenticated.

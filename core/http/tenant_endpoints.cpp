@@ -1,10 +1,8 @@
 #include "core/http/tenant_endpoints.h"
 
-#include <Poco/Exception.h>
-#include <Poco/URI.h>
-
 #include "core/billing/bill_format.h"
 #include "core/common/time.h"
+#include "core/http/authenticate.h"
 #include "core/http/host_delivery.h"
 #include "core/log/log.h"
 
@@ -14,22 +12,21 @@ namespace {
 constexpr char kBills[] = "/api/v1/bills";
 constexpr char kSpeedChanges[] = "/api/v1/speed/changes";
 
+// The first value of query parameter `name`, or "".
 std::string param(const IncomingRequest& request, const std::string& name) {
-  try {
-    Poco::URI uri;
-    uri.setRawQuery(request.query);
-    for (const auto& [k, v] : uri.getQueryParameters()) {
-      if (k == name) return v;
-    }
-  } catch (const Poco::Exception&) {
-  }
-  return "";
+  auto params = parse_query(request.query);
+  auto it = params.find(name);
+  return it == params.end() ? std::string() : it->second;
 }
 
 Reply bills(const IncomingRequest& request, platform::Services* services,
             const auth::Principal& tenant) {
   std::string month = param(request, "month");
-  if (month.empty()) {
+  bool valid = month.size() == 7 && month[4] == '-' &&
+               month.find_first_not_of("0123456789", 5) == std::string::npos &&
+               month.find_first_not_of("0123456789") == 4 && month.substr(5) >= "01" &&
+               month.substr(5) <= "12";
+  if (!valid) {
     return Reply::error(400, "bad_parameter", "month: required, YYYY-MM", request.request_id);
   }
   auto bills = services->bills->of_tenant(tenant.tenant_code, month);
@@ -38,9 +35,8 @@ Reply bills(const IncomingRequest& request, platform::Services* services,
                         request.request_id);
   }
   Reply reply;
-  auto accept = request.headers.find("accept");
-  bool csv = param(request, "format") == "csv" ||
-             (accept != request.headers.end() && accept->second.find("text/csv") == 0);
+  bool csv =
+      param(request, "format") == "csv" || request.header("accept").rfind("text/csv", 0) == 0;
   if (csv) {
     reply.content_type = "text/csv; charset=utf-8";
     reply.body = billing::bills_csv(bills.value());
@@ -100,25 +96,14 @@ const char* tenant_endpoint_method(std::string_view path) {
 }
 
 Reply tenant_endpoint(const IncomingRequest& request, platform::Services* services) {
-  auto header = request.headers.find("authorization");
-  const std::string bearer = "Bearer ";
-  if (header == request.headers.end() || header->second.rfind(bearer, 0) != 0) {
-    Reply reply = Reply::error(401, "unauthenticated", "this route needs a valid API key",
-                               request.request_id);
-    reply.headers.emplace_back("WWW-Authenticate", "Bearer");
-    return reply;
-  }
-  auto tenant = services->keys->authenticate(header->second.substr(bearer.size()), now_us());
+  auto tenant = authenticate_tenant(request, services);
   if (!tenant.ok()) {
-    if (tenant.status().code() == Code::kUnavailable || tenant.status().code() == Code::kInternal) {
+    if (tenant.status().code() != Code::kInvalidArgument) {
       return Reply::error(503, "unavailable", "authentication is unavailable", request.request_id);
     }
     log::write(log::Level::kWarn, "http", request.request_id,
                "refused " + request.path + ": " + tenant.status().message());
-    Reply reply = Reply::error(401, "unauthenticated", "this route needs a valid API key",
-                               request.request_id);
-    reply.headers.emplace_back("WWW-Authenticate", "Bearer");
-    return reply;
+    return api_key_required(request.request_id);
   }
   if (request.path == kSpeedChanges) return speed_changes(request, services, tenant.value());
   return bills(request, services, tenant.value());

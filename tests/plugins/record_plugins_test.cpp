@@ -179,6 +179,13 @@ TEST_P(RecordPluginsTest, BillsChargeEachHolderItsOwnRecords) {
     }
   }
   EXPECT_EQ(http_get(host.port(), "/api/v1/bills?month=2026-10").status, 401);
+  for (const char* bad : {"", "?month=2026-13", "?month=2026-1", "?month=yyyy-mm"}) {
+    EXPECT_EQ(http_get(host.port(), std::string("/api/v1/bills") + bad,
+                       {{"Authorization", "Bearer " + tenant_keys["alpha"]}})
+                  .status,
+              400)
+        << bad;
+  }
 }
 
 TEST_P(RecordPluginsTest, EightTenantsSeeExactlyTheirOwnRecords) {
