@@ -219,13 +219,13 @@ class RequestHandler : public Poco::Net::HTTPRequestHandler {
                                 front_end_->shed_connections(), front_end_->readiness()});
     }
     identify_client(request, in);
+    for (const auto& [name, value] : request) in.headers.emplace(lower(name), value);
     if (const char* method = tenant_endpoint_method(in.path)) {
       route_label = in.path;
       if (in.method != method) return method_not_allowed(in, method);
       if (front_end_->services() == nullptr) {
         return Reply::error(404, "not_found", "no route for " + in.path, in.request_id);
       }
-      for (const auto& [name, value] : request) in.headers.emplace(lower(name), value);
       return tenant_endpoint(in, front_end_->services());
     }
     if (const char* methods = consumer_endpoint_method(in.path)) {
@@ -234,7 +234,6 @@ class RequestHandler : public Poco::Net::HTTPRequestHandler {
       if (front_end_->services() == nullptr) {
         return Reply::error(404, "not_found", "no consumer accounts on this host", in.request_id);
       }
-      for (const auto& [name, value] : request) in.headers.emplace(lower(name), value);
       BodyPolicy policy{static_cast<size_t>(kConsumerBodyLimit),
                         std::chrono::milliseconds(front_end_->settings().body_timeout_ms),
                         kReadTimeout};
@@ -264,7 +263,6 @@ class RequestHandler : public Poco::Net::HTTPRequestHandler {
                           "a " + in.method + " needs Content-Length or Transfer-Encoding: chunked",
                           in.request_id);
     }
-    for (const auto& [name, value] : request) in.headers.emplace(lower(name), value);
     // The body is read only here: after the route matched and the caller was authenticated.
     auto read = [&](const plugin::Route& route) -> std::optional<Reply> {
       BodyPolicy policy = body_policy(front_end_->settings(), route.registration.prefix);
