@@ -3,6 +3,7 @@
 #include <cmath>
 #include <map>
 
+#include "core/billing/data_allowance.h"
 #include "core/common/local_time.h"
 #include "core/common/time.h"
 #include "core/records/record_table.h"
@@ -21,6 +22,9 @@ struct Draft {
   int64_t subscriber_id = 0;
   std::string plan_name;
   double fee = 0;
+  int64_t data_quota = 0;
+  double data_per_mb = 0;
+  int64_t data_carried_in = 0, data_used = 0, data_carried_out = 0;
   // (kind, label) -> quantity, amount; in the order kinds are met.
   std::vector<BillLine> lines;
   std::vector<std::pair<int64_t, double>> items;  // records put on this bill: (record id, amount)
@@ -56,6 +60,75 @@ StatusOr<std::vector<RatedKind>> rated_kinds(storage::Connection& c) {
                    "f_" + kind->fields[static_cast<size_t>(kind->charge)].name});
   }
   return out;
+}
+
+// The charge for quota bytes used beyond the month's quota and what was carried in: per
+// started megabyte (1,000,000 bytes) at the plan's data_per_mb.
+double data_charge(int64_t quota, int64_t carried_in, int64_t used, double per_mb) {
+  int64_t over = used - quota - carried_in;
+  if (over <= 0) return 0;
+  constexpr int64_t kMegabyte = 1000000;
+  return static_cast<double>((over + kMegabyte - 1) / kMegabyte) * per_mb;
+}
+
+// What the bills of the month before counted for data.
+struct BilledData {
+  int64_t quota = 0, carried_in = 0, used = 0, carried_out = 0;
+};
+
+// Every draft's data line: the month's quota bytes, charged past quota and carry-over. Data of
+// the month before that arrived after it was closed (the difference between its use now and
+// what its bill counted) becomes a "late data" adjustment, charged or credited.
+Status add_data_lines(storage::Connection& c, int64_t tenant_id, const std::string& zone,
+                      const std::string& period, std::pair<int64_t, int64_t> month,
+                      std::map<int64_t, Draft>& drafts, RunSummary& summary) {
+  auto columns = quota_columns(c);
+  if (!columns.ok()) return columns.status();
+  if (columns->empty()) return Status::Ok();  // no plugin records data use
+  auto used = quota_used(c, *columns, tenant_id, 0, month.first, month.second);
+  if (!used.ok()) return used.status();
+  const std::string before = add_months(period, -1);
+  auto before_bounds = local_period(zone, before);
+  if (!before_bounds.ok()) return before_bounds.status();
+  auto billed_rows = c.query(
+      "SELECT subscriber_id, data_quota, data_carried_in, data_used, data_carried_out "
+      "FROM bills WHERE tenant_id = ? AND period = ?",
+      {tenant_id, before});
+  if (!billed_rows.ok()) return billed_rows.status();
+  std::map<int64_t, BilledData> billed;
+  for (const auto& r : billed_rows.value()) {
+    billed[as_int(r[0])] = {as_int(r[1]), as_int(r[2]), as_int(r[3]), as_int(r[4])};
+  }
+  std::map<int64_t, int64_t> used_before;
+  if (!billed.empty()) {
+    auto now = quota_used(c, *columns, tenant_id, 0, before_bounds->first, before_bounds->second);
+    if (!now.ok()) return now.status();
+    used_before = std::move(now).value();
+  }
+  for (auto& [id, d] : drafts) {
+    auto b = billed.find(id);
+    if (b != billed.end()) {
+      const BilledData& was = b->second;
+      d.data_carried_in = was.carried_out;
+      int64_t late = used_before[id] - was.used;
+      if (late != 0) {
+        double amount = data_charge(was.quota, was.carried_in, was.used + late, d.data_per_mb) -
+                        data_charge(was.quota, was.carried_in, was.used, d.data_per_mb);
+        d.lines.push_back({"late", "late data " + before, late, amount});
+        ++summary.adjustments;
+      }
+    } else {
+      auto carried = carried_into(c, *columns, tenant_id, id, zone, period, d.data_quota);
+      if (!carried.ok()) return carried.status();
+      d.data_carried_in = *carried;
+    }
+    auto u = used->find(id);
+    d.data_used = u == used->end() ? 0 : u->second;
+    d.data_carried_out = carried_out(d.data_quota, d.data_carried_in, d.data_used);
+    d.lines.push_back({"data", "data (high speed)", d.data_used,
+                       data_charge(d.data_quota, d.data_carried_in, d.data_used, d.data_per_mb)});
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -114,8 +187,9 @@ StatusOr<RunSummary> Bills::close_month(const std::string& tenant_code, const st
 
     std::map<int64_t, Draft> drafts;
     auto subscribers = c.query(
-        "SELECT s.id, p.name, p.monthly_fee FROM subscribers s JOIN plans p ON p.id = s.plan_id "
-        "WHERE s.tenant_id = ? AND s.merged_into IS NULL ORDER BY s.id",
+        "SELECT s.id, p.name, p.monthly_fee, p.data_quota_bytes, p.data_per_mb FROM subscribers "
+        "s JOIN plans p ON p.id = s.plan_id WHERE s.tenant_id = ? AND s.merged_into IS NULL "
+        "ORDER BY s.id",
         {tenant_id});
     if (!subscribers.ok()) return subscribers.status();
     for (const auto& r : subscribers.value()) {
@@ -123,7 +197,13 @@ StatusOr<RunSummary> Bills::close_month(const std::string& tenant_code, const st
       d.subscriber_id = as_int(r[0]);
       d.plan_name = as_text(r[1]);
       d.fee = as_double(r[2]);
+      d.data_quota = as_int(r[3]);
+      d.data_per_mb = as_double(r[4]);
       d.lines.push_back({"plan", d.plan_name, 1, d.fee});
+    }
+    if (Status data = add_data_lines(c, tenant_id, zone, period, {start, end}, drafts, summary);
+        !data.ok()) {
+      return data;
     }
 
     auto kinds = rated_kinds(c);
@@ -176,9 +256,10 @@ StatusOr<RunSummary> Bills::close_month(const std::string& tenant_code, const st
       }
       total = round4(total);
       auto bill = c.insert(
-          "INSERT INTO bills (tenant_id, subscriber_id, period, closed_at, total) "
-          "VALUES (?, ?, ?, ?, ?)",
-          {tenant_id, subscriber, period, now_us, total});
+          "INSERT INTO bills (tenant_id, subscriber_id, period, closed_at, total, data_quota, "
+          "data_carried_in, data_used, data_carried_out) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          {tenant_id, subscriber, period, now_us, total, d.data_quota, d.data_carried_in,
+           d.data_used, d.data_carried_out});
       if (!bill.ok()) return bill.status();
       for (const auto& line : d.lines) {
         Status s = c.execute(

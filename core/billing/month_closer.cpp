@@ -5,27 +5,12 @@
 #include "core/log/log.h"
 
 namespace mvne::billing {
-namespace {
-
-// "2026-11" -> "2026-10"; "2026-01" -> "2025-12".
-std::string previous_month(const std::string& month) {
-  int year = std::stoi(month.substr(0, 4));
-  int m = std::stoi(month.substr(5, 2)) - 1;
-  if (m == 0) {
-    m = 12;
-    --year;
-  }
-  std::string mm = std::to_string(m);
-  return std::to_string(year) + "-" + (m < 10 ? "0" + mm : mm);
-}
-
-}  // namespace
-
 MonthCloser::MonthCloser(Bills* bills, tenancy::Directory* directory, audit::AuditLog* audit,
-                         int close_after_hours)
+                         int close_after_hours, OnClosed on_closed)
     : bills_(bills),
       directory_(directory),
       audit_(audit),
+      on_closed_(std::move(on_closed)),
       grace_us_(int64_t{close_after_hours} * 3600 * 1000000),
       // The first look comes a minute after start, once the spools have been read.
       worker_(std::chrono::minutes(1), [this, first = true]() mutable {
@@ -43,7 +28,7 @@ int MonthCloser::tick(int64_t now) {
   for (const auto& t : tenants.value()) {
     auto today = local_date(t.time_zone, now - grace_us_);
     if (!today.ok()) continue;
-    std::string month = previous_month(today->substr(0, 7));
+    std::string month = add_months(today->substr(0, 7), -1);
     auto run = bills_->close_month(t.code, month, now);
     if (!run.ok()) {
       // A later month closed by hand, or the database away: tried again next minute.
@@ -59,6 +44,7 @@ int MonthCloser::tick(int64_t now) {
                              std::to_string(run->adjustments) + " adjustments");
     (void)audit_->append(
         {0, 0, "operator:scheduler", "", "bill_run", "", run->bills, "", t.code + " " + month});
+    if (on_closed_) on_closed_(run.value());
   }
   return closed;
 }

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 
 #include "core/audit/audit_log.h"
 #include "core/billing/bills.h"
@@ -17,8 +18,10 @@ namespace mvne::billing {
 
 class MonthCloser {
  public:
+  // `on_closed`, if given, is called after each month this job closed (to export its bills).
+  using OnClosed = std::function<void(const RunSummary&)>;
   MonthCloser(Bills* bills, tenancy::Directory* directory, audit::AuditLog* audit,
-              int close_after_hours);
+              int close_after_hours, OnClosed on_closed = nullptr);
 
   // Looks every minute, the first time a minute after start.
   void start() { worker_.start(); }
@@ -31,6 +34,7 @@ class MonthCloser {
   Bills* bills_;
   tenancy::Directory* directory_;
   audit::AuditLog* audit_;
+  OnClosed on_closed_;
   int64_t grace_us_;
   PeriodicWorker worker_;
 };

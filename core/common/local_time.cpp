@@ -82,4 +82,23 @@ StatusOr<std::string> local_date(const std::string& zone, int64_t us) {
   return date::format("%F", date::floor<date::days>(local));
 }
 
+std::string add_months(std::string_view month, int months) {
+  if (month.size() != 7 || month[4] != '-') return {};
+  int year = 0, mon = 0;
+  for (size_t i : {0, 1, 2, 3}) {
+    if (month[i] < '0' || month[i] > '9') return {};
+    year = year * 10 + (month[i] - '0');
+  }
+  for (size_t i : {5, 6}) {
+    if (month[i] < '0' || month[i] > '9') return {};
+    mon = mon * 10 + (month[i] - '0');
+  }
+  if (mon < 1 || mon > 12) return {};
+  int index = year * 12 + (mon - 1) + months;
+  if (index < 0 || index / 12 > 9999) return {};
+  char out[8];
+  std::snprintf(out, sizeof out, "%04d-%02d", index / 12, index % 12 + 1);
+  return out;
+}
+
 }  // namespace mvne

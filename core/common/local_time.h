@@ -26,4 +26,7 @@ StatusOr<int32_t> utc_offset_at(const std::string& zone, int64_t us);
 // The local date ("YYYY-MM-DD") in `zone` of the instant `us`.
 StatusOr<std::string> local_date(const std::string& zone, int64_t us);
 
+// "YYYY-MM" moved by `months` (negative: back); empty when `month` is malformed.
+std::string add_months(std::string_view month, int months);
+
 }  // namespace mvne

@@ -1,5 +1,7 @@
 #include "core/config/settings.h"
 
+#include <algorithm>
+
 #include <charconv>
 #include <filesystem>
 #include <fstream>
@@ -83,28 +85,70 @@ std::string parse_plugin_list(const std::string& value, std::vector<std::string>
   return {};
 }
 
+// "NAME:REST": the plugin name and the rest of one list item; an error, or empty.
+std::string split_plugin_item(const std::string& item, const char* form, std::string& plugin,
+                              std::string& rest) {
+  size_t colon = item.find(':');
+  if (colon == std::string::npos) return std::string("expected ") + form + ", got '" + item + "'";
+  std::vector<std::string> name;
+  std::string reason = parse_plugin_list(item.substr(0, colon), name);
+  if (!reason.empty()) return reason;
+  if (name.size() != 1) return std::string("expected ") + form + ", got '" + item + "'";
+  plugin = name[0];
+  rest = item.substr(colon + 1);
+  return {};
+}
+
 // "NAME:/prefix, ..."
 std::string parse_nested_routes(const std::string& value, std::vector<NestedRoute>& out) {
   std::vector<NestedRoute> parsed;
   for (const auto& item : split_list(value)) {
-    size_t colon = item.find(':');
-    if (colon == std::string::npos) return "expected plugin:/prefix, got '" + item + "'";
-    std::vector<std::string> name;
-    std::string reason = parse_plugin_list(item.substr(0, colon), name);
+    NestedRoute route;
+    std::string reason = split_plugin_item(item, "plugin:/prefix", route.plugin, route.prefix);
     if (!reason.empty()) return reason;
-    if (name.size() != 1) return "expected plugin:/prefix, got '" + item + "'";
-    std::string prefix = item.substr(colon + 1);
+    const std::string& prefix = route.prefix;
     if (prefix.size() < 2 || prefix[0] != '/' ||
         prefix.find_first_of(" \t?#") != std::string::npos) {
       return "'" + item + "': the prefix must be a path such as /api/name";
     }
     for (const auto& p : parsed) {
-      if (p.plugin == name[0] && p.prefix == prefix) return "'" + item + "' is listed twice";
+      if (p.plugin == route.plugin && p.prefix == prefix) return "'" + item + "' is listed twice";
     }
-    parsed.push_back({name[0], prefix});
+    parsed.push_back(std::move(route));
   }
   out = std::move(parsed);
   return {};
+}
+
+// "READER:OWNER.KIND, ..."
+std::string parse_read_grants(const std::string& value, std::vector<ReadGrant>& out) {
+  std::vector<ReadGrant> parsed;
+  for (const auto& item : split_list(value)) {
+    ReadGrant grant;
+    std::string kind;
+    std::string reason = split_plugin_item(item, "reader:plugin.kind", grant.reader, kind);
+    if (!reason.empty()) return reason;
+    size_t dot = kind.find('.');
+    std::vector<std::string> owner;
+    if (dot == std::string::npos || dot + 1 == kind.size() ||
+        !parse_plugin_list(kind.substr(0, dot), owner).empty() || owner.size() != 1 ||
+        kind.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_", dot + 1) !=
+            std::string::npos) {
+      return "'" + item + "': expected reader:plugin.kind, e.g. portal:data_sessions.usage";
+    }
+    grant.owner = owner[0];
+    grant.kind = kind.substr(dot + 1);
+    if (grant.owner == grant.reader) return "'" + item + "': a plugin reads its own kinds anyway";
+    parsed.push_back(std::move(grant));
+  }
+  out = std::move(parsed);
+  return {};
+}
+
+std::string show_read_grants(const std::vector<ReadGrant>& grants) {
+  std::vector<std::string> items;
+  for (const auto& g : grants) items.push_back(g.reader + ":" + g.owner + "." + g.kind);
+  return join(items);
 }
 
 std::string show_nested_routes(const std::vector<NestedRoute>& nested) {
@@ -329,6 +373,11 @@ const std::vector<Key>& schema() {
          return parse_nested_routes(v, s.plugins.nested_routes);
        },
        [](const Settings& s) { return show_nested_routes(s.plugins.nested_routes); }},
+      {"plugins", "read_grants",
+       [](Settings& s, const std::string& v, const std::string&) {
+         return parse_read_grants(v, s.plugins.read_grants);
+       },
+       [](const Settings& s) { return show_read_grants(s.plugins.read_grants); }},
   };
   return keys;
 }
@@ -395,6 +444,14 @@ Status validate(const Settings& s) {
     if (!enabled) {
       return Status::Invalid("plugins.nested_routes: '" + nested.plugin +
                              "' is not in plugins.enabled");
+    }
+  }
+  for (const auto& grant : s.plugins.read_grants) {
+    for (const std::string* name : {&grant.reader, &grant.owner}) {
+      if (std::find(s.plugins.enabled.begin(), s.plugins.enabled.end(), *name) ==
+          s.plugins.enabled.end()) {
+        return Status::Invalid("plugins.read_grants: '" + *name + "' is not in plugins.enabled");
+      }
     }
   }
   if (!s.plugins.enabled.empty() && s.plugins.dir.empty()) {

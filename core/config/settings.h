@@ -64,6 +64,12 @@ struct NestedRoute {
   std::string prefix;
 };
 
+// The operator lets plugin `reader` read plugin `owner`'s record kind `kind` (which the
+// reader must also declare in its descriptor); rows stay scoped to the principal.
+struct ReadGrant {
+  std::string reader, owner, kind;
+};
+
 struct PluginSettings {
   std::string dir;
   std::vector<std::string> enabled;  // in start order
@@ -73,6 +79,7 @@ struct PluginSettings {
   int max_callback_mib = 64;
   int kv_max_keys = 100000;
   std::vector<NestedRoute> nested_routes;
+  std::vector<ReadGrant> read_grants;
 };
 
 struct StorageConfig {

@@ -1,75 +1,17 @@
 #include "core/exports/exporter.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <filesystem>
-#include <nlohmann/json.hpp>
 
 #include "core/common/local_time.h"
-#include "core/common/private_files.h"
 #include "core/common/time.h"
-#include "core/exports/atomic_file.h"
-#include "core/exports/guarded_sink.h"
-#include "core/http/request_id.h"
 #include "core/log/log.h"
-#include "core/tenancy/export_dirs.h"
 
 namespace mvne::exports {
 namespace {
 
-namespace fs = std::filesystem;
-
 bool enabled_for(const tenancy::Tenant& tenant, const std::string& plugin) {
   return std::find(tenant.plugins.begin(), tenant.plugins.end(), plugin) != tenant.plugins.end();
-}
-
-// Export files are the tenant's alone: owner-only, or group-readable (0640, directories
-// 0750) when the operator gave the export directory a group with the setgid bit.
-struct Modes {
-  mode_t dir = 0700;
-  mode_t file = 0600;
-};
-Modes modes_for(const fs::path& dir) {
-  fs::path at = dir;
-  struct stat st {};
-  while (::stat(at.c_str(), &st) != 0 && at.has_parent_path() && at.parent_path() != at)
-    at = at.parent_path();
-  if ((st.st_mode & S_ISGID) != 0) return {0750, 0640};
-  return {};
-}
-
-// The manifest already at `name`, if any, must be the tenant's own.
-Status check_manifest_owner(const ExportDir& dir, const std::string& name,
-                            const tenancy::Tenant& tenant) {
-  auto existing = dir.read(name);
-  if (existing.status().code() == Code::kNotFound) return Status::Ok();
-  if (!existing.ok()) return existing.status();
-  auto manifest = nlohmann::json::parse(existing.value(), nullptr, false);
-  std::string owner =
-      manifest.is_object() && manifest.contains("tenant") && manifest["tenant"].is_string()
-          ? manifest["tenant"].get<std::string>()
-          : std::string();
-  if (owner == tenant.code) return Status::Ok();
-  return Status::Precondition(dir.path() + "/" + name + " belongs to tenant '" + owner +
-                              "', not '" + tenant.code + "': refused to write over it");
-}
-
-// The plugin's directory under the tenant's export directory, created if missing and opened
-// without following a link there; refused when the tenant's export directory is, contains or
-// lies inside another tenant's. `modes` receives the modes its files get.
-StatusOr<ExportDir> open_plugin_dir(plugin::PluginInstance& plugin, const tenancy::Tenant& tenant,
-                                    Modes* modes) {
-  auto tenants = plugin.services()->directory->tenants();
-  if (!tenants.ok()) return tenants.status();
-  if (Status own = tenancy::check_export_dir(tenant, tenants.value(), plugin.base_dir());
-      !own.ok()) {
-    return own;
-  }
-  fs::path dir = tenancy::resolve_export_dir(tenant.export_dir, plugin.base_dir()) / plugin.name();
-  *modes = modes_for(dir);
-  if (Status made = files::create_dirs(dir, modes->dir); !made.ok()) return made;
-  return ExportDir::open(dir.string());
 }
 
 }  // namespace
@@ -97,87 +39,26 @@ StatusOr<Outcome> run(plugin::PluginInstance& plugin, const plugin::ExportRegist
     return Status::Invalid(what + ": date must be YYYY-MM-DD" +
                            (period.ok() ? "" : " (" + period.status().message() + ")"));
   }
-  Modes modes;
-  auto opened = open_plugin_dir(plugin, tenant, &modes);
-  if (!opened.ok()) {
-    plugin.metrics().count_export(plugin.name(), "failed");
-    return Status(opened.status().code(), what + ": " + opened.status().message());
-  }
-  const ExportDir& export_dir = opened.value();
-  const fs::path dir = export_dir.path();
-  // The tenant's code leads every file name, so no two tenants' files can share a name.
-  std::string base = tenant.code + "_" + plugin.name() + "_" + reg.name + "_" + date;
-  fs::path data_path = dir / (base + "." + reg.extension);
-  fs::path manifest_path = dir / (base + ".manifest.json");
-  if (Status owned = check_manifest_owner(export_dir, manifest_path.filename(), tenant);
-      !owned.ok()) {
-    return Status::Precondition(what + ": " + owned.message());
-  }
-
-  AtomicFile file(export_dir, data_path.filename(), modes.file);
-  if (Status st = file.open(); !st.ok()) return st;
-  plugin::CallScope scope{plugin::Phase::kExport, &plugin, http::next_request_id()};
-  scope.principal.kind = auth::Principal::Kind::kTenant;
-  scope.principal.tenant_id = tenant.id;
-  scope.principal.tenant_code = tenant.code;
-  scope.principal.time_zone = tenant.time_zone;
-  scope.principal.name = "export";
-  GuardedSink sink(&file, services->guard.get(), &scope);
-  scope.export_sink = &sink;
+  const auto [from, to] = period.value();
+  plugin::CallScope scope = tenant_scope(&plugin, tenant);
   const std::string component = "plugin:" + plugin.name();
   log::write(log::Level::kInfo, component, scope.request_id, "running " + what);
-  const auto [from, to] = period.value();
-  Status st = plugin.call(scope, [&](mvne_context* ctx, void* state) {
-    return reg.handler(state, reg.export_data, ctx, from, to);
+  FileSpec spec{plugin.name(), reg.name, reg.kind, reg.extension, date, from, to};
+  auto out = deliver(*services, plugin.base_dir(), tenant, spec, scope, [&](GuardedSink&) {
+    return plugin.call(scope, [&](mvne_context* ctx, void* state) {
+      return reg.handler(state, reg.export_data, ctx, from, to);
+    });
   });
-
-  auto audit_entry = [&](const char* action, std::string detail, int64_t rows) {
-    return audit::Entry{0,        0,    scope.principal.describe(), plugin.name(),    action,
-                        reg.kind, rows, scope.request_id,           std::move(detail)};
-  };
-  if (!scope.blocked.empty()) {
-    std::string incident = "inc-" + scope.request_id;
-    log::write(log::Level::kError, "egress", scope.request_id,
-               "blocked " + what + " (incident " + incident + "): " + scope.blocked);
-    plugin.metrics().count_plugin_error(plugin.name(), "egress_blocked");
-    plugin.metrics().count_export(plugin.name(), "egress_blocked");
-    (void)services->audit->append(
-        audit_entry("egress_blocked", incident + ": " + scope.blocked, scope.rows_read));
-    return Status::Precondition(what + ": withheld by the egress guard (incident " + incident +
-                                ")");
+  if (!out.ok()) {
+    bool blocked = !scope.blocked.empty();
+    if (blocked) plugin.metrics().count_plugin_error(plugin.name(), "egress_blocked");
+    plugin.metrics().count_export(plugin.name(), blocked ? "egress_blocked" : "failed");
+    return Status(out.status().code(), what + ": " + out.status().message());
   }
-  if (!st.ok()) {
-    plugin.metrics().count_export(plugin.name(), "failed");
-    return Status(st.code(), what + ": " + st.message());
-  }
-  Outcome out{data_path.string(), manifest_path.string(), sink.rows(), sink.bytes(), sink.digest()};
-  // Audited before it is published: no audit, no delivery (invariant 8).
-  Status audited = services->audit->append(audit_entry(
-      "export_file", data_path.filename().string() + " sha256 " + out.sha256, out.rows));
-  if (!audited.ok()) return Status(audited.code(), what + ": audit failed: " + audited.message());
-  if (Status c = file.commit(); !c.ok()) return c;
-
-  nlohmann::ordered_json manifest = {{"file", data_path.filename().string()},
-                                     {"plugin", plugin.name()},
-                                     {"export", reg.name},
-                                     {"tenant", tenant.code},
-                                     {"date", date},
-                                     {"time_zone", tenant.time_zone},
-                                     {"from", format_time_us(from)},
-                                     {"to", format_time_us(to)},
-                                     {"rows", out.rows},
-                                     {"bytes", out.bytes},
-                                     {"sha256", out.sha256},
-                                     {"generated_at", format_time_us(now_us())}};
-  AtomicFile manifest_file(export_dir, manifest_path.filename(), modes.file);
-  Status m = manifest_file.open();
-  if (m.ok()) m = manifest_file.write(manifest.dump(2) + "\n");
-  if (m.ok()) m = manifest_file.commit();
-  if (!m.ok()) return m;
   plugin.metrics().count_export(plugin.name(), "written");
   log::write(log::Level::kInfo, component, scope.request_id,
-             "wrote " + data_path.string() + ": " + std::to_string(out.rows) + " rows, sha256 " +
-                 out.sha256);
+             "wrote " + out->file + ": " + std::to_string(out->rows) + " rows, sha256 " +
+                 out->sha256);
   return out;
 }
 

@@ -1,11 +1,6 @@
-// Export files: one file per (plugin export, tenant, local day), written by the plugin's
-// export handler under a context scoped to that tenant. The host checks the bytes with the
-// egress guard as one stream (an identifier split across writes is seen whole), writes the
-// file atomically (random temporary name, created exclusively, no symbolic links followed)
-// into `<tenant export dir>/<plugin>/` as `<tenant>_<plugin>_<export>_<date>.<ext>` with a
-// manifest beside it (tenant, rows, sha256, time range, generated-at), and audits the
-// delivery. A tenant whose export directory overlaps another tenant's gets no file. Files
-// are 0600 in 0700 directories (0640/0750 under a setgid export directory).
+// Plugin exports: one file per (plugin export, tenant, local day), written by the plugin's
+// export handler under a context scoped to that tenant and delivered as tenant_file.h says:
+// `<tenant export dir>/<plugin>/<tenant>_<plugin>_<export>_<date>.<ext>` and its manifest.
 // Re-running a day replaces the file with the same bytes.
 #pragma once
 
@@ -13,18 +8,11 @@
 #include <vector>
 
 #include "core/common/status.h"
+#include "core/exports/tenant_file.h"
 #include "core/plugin/plugin_instance.h"
 #include "core/tenancy/directory.h"
 
 namespace mvne::exports {
-
-struct Outcome {
-  std::string file;      // absolute path of the data file
-  std::string manifest;  // absolute path of its manifest
-  int64_t rows = 0;
-  int64_t bytes = 0;
-  std::string sha256;
-};
 
 // Runs `reg` of `plugin` for `tenant` and its local day `date` ("YYYY-MM-DD").
 StatusOr<Outcome> run(plugin::PluginInstance& plugin, const plugin::ExportRegistration& reg,

@@ -1,5 +1,6 @@
 #include "core/host/host.h"
 
+#include "core/exports/bill_export.h"
 #include "core/log/log.h"
 #include "core/plugin/library.h"
 
@@ -39,9 +40,17 @@ Status Host::start() {
   scheduler_->start();
   spooler_->start();
   if (settings_.billing.auto_close) {
+    // A month closed by the job is exported to the tenant at once (where it has a directory).
+    auto export_month = [this](const billing::RunSummary& run) {
+      auto tenant = services_->directory->tenant(run.tenant_code);
+      if (!tenant.ok() || tenant->export_dir.empty()) return;
+      auto out =
+          exports::export_bills(*services_, settings_.base_dir, run.tenant_code, run.period);
+      if (!out.ok()) log::error("billing", out.status().message());
+    };
     month_closer_ = std::make_unique<billing::MonthCloser>(
         services_->bills.get(), services_->directory.get(), services_->audit.get(),
-        settings_.billing.close_after_hours);
+        settings_.billing.close_after_hours, export_month);
     month_closer_->start();
   }
   log::info("host",

@@ -43,6 +43,7 @@ std::unique_ptr<Services> Services::on(std::shared_ptr<storage::Database> db,
                              portal.app_absolute_days * kDay};
   s->consumers = std::make_unique<auth::ConsumerAccounts>(db, cost, limits);
   s->bills = std::make_unique<billing::Bills>(db);
+  s->allowance = std::make_unique<billing::DataAllowance>(db);
   s->speed = std::make_unique<tenancy::SpeedSwitch>(db);
   s->audit = std::make_unique<audit::AuditLog>(
       db, audit_keys ? std::move(audit_keys) : audit::KeyRing::ephemeral());

@@ -9,6 +9,7 @@
 #include "core/auth/api_keys.h"
 #include "core/auth/consumer_accounts.h"
 #include "core/billing/bills.h"
+#include "core/billing/data_allowance.h"
 #include "core/common/status.h"
 #include "core/config/settings.h"
 #include "core/egress/guard.h"
@@ -29,6 +30,7 @@ struct Services {
   std::unique_ptr<auth::ApiKeys> keys;
   std::unique_ptr<auth::ConsumerAccounts> consumers;  // passwords, logins, sessions
   std::unique_ptr<billing::Bills> bills;
+  std::unique_ptr<billing::DataAllowance> allowance;  // consumers' data quotas
   std::unique_ptr<tenancy::SpeedSwitch> speed;  // consumers' high-speed switches
   std::unique_ptr<audit::AuditLog> audit;
   std::unique_ptr<records::RecordStore> records;

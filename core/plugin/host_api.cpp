@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cctype>
 #include <cstddef>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <string>
 #include <string_view>
 
 #include "core/common/local_time.h"
+#include "core/common/time.h"
 #include "core/jobs/schedule.h"
 #include "core/log/log.h"
 #include "core/platform/services.h"
@@ -308,6 +310,44 @@ const records::KindDef* own_kind(CallScope& scope, mvne_str name, mvne_status& s
   return kind;
 }
 
+// The kind a query reads: the plugin's own, or another plugin's that it declared, the
+// operator granted, runs in this host and is enabled for the principal's tenant (since 1.3).
+const records::KindDef* readable_kind(CallScope& scope, const mvne_query& query,
+                                      std::shared_ptr<const records::KindDef>& other,
+                                      mvne_status& status) {
+  std::string owner;
+  if (query.struct_size >= offsetof(mvne_query, plugin) + sizeof(mvne_str)) {
+    if (!valid(query.plugin)) {
+      status = refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "query_open: malformed plugin name");
+      return nullptr;
+    }
+    owner = view(query.plugin);
+  }
+  if (owner.empty() || owner == scope.plugin->name()) return own_kind(scope, query.kind, status);
+  const std::string kind_name = valid(query.kind) ? std::string(view(query.kind)) : "";
+  const std::string owner_kind = owner + "." + kind_name;
+  if (std::string why = scope.plugin->read_refusal(owner_kind); !why.empty()) {
+    status = refuse(scope, MVNE_ERR_PERMISSION_DENIED, "query_open: " + why);
+    return nullptr;
+  }
+  platform::Services* services = scope.plugin->services();
+  other = services == nullptr ? nullptr : services->records->live(owner, kind_name);
+  if (!other) {
+    status = refuse(scope, MVNE_ERR_NOT_FOUND,
+                    "query_open: " + owner_kind + " is not declared by a plugin running here");
+    return nullptr;
+  }
+  auto tenant = services->tenants->tenant(scope.principal.tenant_code);
+  if (!tenant.ok() || std::find(tenant->plugins.begin(), tenant->plugins.end(), owner) ==
+                          tenant->plugins.end()) {
+    status = refuse(scope, MVNE_ERR_NOT_FOUND,
+                    "query_open: plugin '" + owner + "' is not enabled for tenant '" +
+                        scope.principal.tenant_code + "'");
+    return nullptr;
+  }
+  return other.get();
+}
+
 mvne_status submit_records(mvne_context* ctx, mvne_str kind_name, const mvne_record* records,
                            size_t count) {
   return with_scope(ctx, [&](CallScope& scope) -> mvne_status {
@@ -380,7 +420,8 @@ mvne_status query_open(mvne_context* ctx, const mvne_query* query, mvne_cursor**
                     "query_open: this route has no principal to read for");
     }
     mvne_status status = MVNE_OK;
-    const records::KindDef* kind = own_kind(scope, query->kind, status);
+    std::shared_ptr<const records::KindDef> other;  // another plugin's kind, kept alive here
+    const records::KindDef* kind = readable_kind(scope, *query, other, status);
     if (kind == nullptr) return status;
     const size_t max_cursors = scope.plugin->limits().max_open_cursors;
     if (scope.cursors.size() >= max_cursors) {
@@ -431,7 +472,7 @@ mvne_status query_open(mvne_context* ctx, const mvne_query* query, mvne_cursor**
       }
     }
     scope.rows_read += static_cast<int64_t>(result->rows.size());
-    scope.record_kind_read = kind->kind;
+    scope.record_kind_read = other ? kind->plugin + "." + kind->kind : kind->kind;
     const uint64_t id = ++scope.last_cursor_id;
     Cursor& cursor = scope.cursors[id];
     cursor.result = std::move(result).value();
@@ -737,6 +778,40 @@ mvne_status context_share(mvne_context* ctx, mvne_context** out_shared) noexcept
   }
 }
 
+mvne_status data_balance(mvne_context* ctx, mvne_str month, mvne_data_balance* out) {
+  return with_scope(ctx, [&](CallScope& scope) -> mvne_status {
+    if (!valid(month) || out == nullptr ||
+        out->struct_size < offsetof(mvne_data_balance, left_bytes) + sizeof(int64_t)) {
+      return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "data_balance: bad arguments");
+    }
+    if (scope.principal.kind != auth::Principal::Kind::kConsumer) {
+      return refuse(scope, MVNE_ERR_PERMISSION_DENIED,
+                    "data_balance: only a consumer route has a consumer's balance");
+    }
+    platform::Services* services = scope.plugin->services();
+    if (services == nullptr) return refuse(scope, MVNE_ERR_UNAVAILABLE, "data_balance: no storage");
+    const int64_t now = now_us();
+    auto b = services->allowance->balance(scope.principal, std::string(view(month)), now);
+    if (!b.ok()) {
+      scope.error = b.status().message();
+      return service_failed(scope, b.status(), "data_balance: ");
+    }
+    mvne_data_balance full{sizeof(mvne_data_balance),
+                           b->quota,
+                           b->carried_over,
+                           b->used,
+                           b->left,
+                           b->from,
+                           b->to,
+                           now,
+                           hand_out(scope, b->month)};
+    const uint32_t size = std::min<uint32_t>(out->struct_size, sizeof(mvne_data_balance));
+    std::memcpy(out, &full, size);
+    out->struct_size = size;
+    return MVNE_OK;
+  });
+}
+
 const mvne_host_api kHostApi = {
     sizeof(mvne_host_api),
     MVNE_ABI_MAJOR,
@@ -767,6 +842,7 @@ const mvne_host_api kHostApi = {
     &export_write,
     &local_period,
     &context_share,
+    &data_balance,
 };
 
 }  // namespace

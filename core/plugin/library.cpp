@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstring>
+#include <functional>
 #include <filesystem>
 #include <system_error>
 
@@ -18,6 +19,38 @@ std::string version_text(unsigned major, unsigned minor) {
 std::string text_of(mvne_str s) {
   if (s.data == nullptr || s.len > 256) return {};
   return std::string(s.data, s.len);
+}
+
+// "plugin.kind": two names of a-z, 0-9 and _.
+bool read_name_ok(const std::string& text) {
+  size_t dot = text.find('.');
+  if (dot == std::string::npos || dot == 0 || dot + 1 == text.size()) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char ch = text[i];
+    bool ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || i == dot;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// The record kinds of other plugins a descriptor declares it reads (since 1.3).
+std::vector<std::string> reads_of(const mvne_plugin_descriptor& d, uint32_t size,
+                                  const std::function<void(const std::string&)>& problem) {
+  std::vector<std::string> out;
+  if (size < offsetof(mvne_plugin_descriptor, read_count) + sizeof(size_t)) return out;
+  if (d.read_count > 64 || (d.reads == nullptr && d.read_count > 0)) {
+    problem("descriptor reads: " + std::to_string(d.read_count) + " entries (at most 64)");
+    return out;
+  }
+  for (size_t i = 0; i < d.read_count; ++i) {
+    std::string name = text_of(d.reads[i]);
+    if (!read_name_ok(name)) {
+      problem("descriptor reads entry " + std::to_string(i) + " is not \"plugin.kind\"");
+      continue;
+    }
+    out.push_back(std::move(name));
+  }
+  return out;
 }
 
 }  // namespace
@@ -89,6 +122,7 @@ StatusOr<std::shared_ptr<PluginLibrary>> PluginLibrary::open(const std::string& 
               expected_name + "'");
     }
     if (d.on_start == nullptr || d.on_stop == nullptr) problem("on_start or on_stop is missing");
+    lib->reads_ = reads_of(d, size, problem);
   }
   if (!problems.empty()) return Status::Invalid(path + ": incompatible plugin: " + problems);
   return lib;

@@ -8,6 +8,7 @@
 #include <boost/dll/shared_library.hpp>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/common/status.h"
 
@@ -23,6 +24,8 @@ class PluginLibrary {
   // The plugin's descriptor, zero-filled past the struct_size the plugin declared.
   const mvne_plugin_descriptor& descriptor() const { return descriptor_; }
   const std::string& path() const { return path_; }
+  // The other plugins' record kinds it declares it reads, "plugin.kind" (ABI 1.3).
+  const std::vector<std::string>& reads() const { return reads_; }
   std::string version() const;
 
  private:
@@ -31,6 +34,7 @@ class PluginLibrary {
   boost::dll::shared_library library_;
   mvne_plugin_descriptor descriptor_{};
   std::string path_;
+  std::vector<std::string> reads_;
 };
 
 // The file a plugin called `name` is loaded from: DIR/mvne_NAME.so.

@@ -1,5 +1,6 @@
 #include "core/plugin/plugin_instance.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "core/log/log.h"
@@ -84,8 +85,42 @@ Status PluginInstance::start() {
     close_listeners();
     if (started_) stop(std::chrono::milliseconds(0));
     registrations_ = {};
+    return st;
   }
+  warn_about_reads();
+  if (services_ != nullptr) services_->records->publish(name_, registrations_.kinds);
   return st;
+}
+
+void PluginInstance::warn_about_reads() const {
+  const auto& declared = library_->reads();
+  for (const auto& read : declared) {
+    if (!granted_reads_.contains(read)) {
+      log::warn("plugin:" + name_, "reads " + read +
+                                       " (its descriptor says so), but [plugins] read_grants "
+                                       "does not grant it: such reads are refused");
+    }
+  }
+  for (const auto& grant : granted_reads_) {
+    if (std::find(declared.begin(), declared.end(), grant) == declared.end()) {
+      log::warn("plugin:" + name_, "[plugins] read_grants grants it " + grant +
+                                       ", which its descriptor does not declare: the grant "
+                                       "has no effect");
+    }
+  }
+}
+
+std::string PluginInstance::read_refusal(const std::string& owner_kind) const {
+  const auto& declared = library_->reads();
+  if (std::find(declared.begin(), declared.end(), owner_kind) == declared.end()) {
+    return "plugin '" + name_ + "' does not declare that it reads " + owner_kind +
+           " (descriptor reads)";
+  }
+  if (!granted_reads_.contains(owner_kind)) {
+    return "reading " + owner_kind + " is not granted to plugin '" + name_ +
+           "' ([plugins] read_grants = " + name_ + ":" + owner_kind + ")";
+  }
+  return {};
 }
 
 void PluginInstance::close_listeners() {
@@ -98,6 +133,7 @@ void PluginInstance::close_listeners() {
 }
 
 void PluginInstance::stop(std::chrono::milliseconds timeout) {
+  if (services_ != nullptr && started_) services_->records->withdraw(name_);
   close_listeners();
   {
     std::unique_lock lock(mu_);

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "core/common/status.h"
@@ -53,9 +54,18 @@ class PluginInstance {
   // A record kind this plugin declared, or nullptr.
   const records::KindDef* kind(const std::string& name) const;
 
+  // The operator's grants of other plugins' kinds to this one ("plugin.kind"); set before
+  // start(). A kind is readable when it is both granted and declared in the descriptor.
+  void grant_reads(std::set<std::string> granted) { granted_reads_ = std::move(granted); }
+  const std::set<std::string>& granted_reads() const { return granted_reads_; }
+  // Empty when this plugin may read `owner_kind`; else why not.
+  std::string read_refusal(const std::string& owner_kind) const;
+
  private:
   bool enter();
   void leave();
+  // Logs declared reads the config does not grant, and grants nothing declares.
+  void warn_about_reads() const;
   // Closes the plugin's datagram sockets; no handler runs after it returns.
   void close_listeners();
   // Runs one callback under a fresh context handle; catches, checks, logs and counts.
@@ -69,6 +79,7 @@ class PluginInstance {
   const std::string base_dir_;
   const CallLimits limits_;
   Registrations registrations_;  // written once by start(), read-only afterwards
+  std::set<std::string> granted_reads_;
   void* state_ = nullptr;
   bool started_ = false;
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 #include <system_error>
 
 #include "core/log/log.h"
@@ -20,6 +21,15 @@ config::Section section_of(const config::Settings& settings, const std::string& 
   return it == settings.plugin_sections.end() ? config::Section() : it->second;
 }
 
+// What the operator grants plugin `name` to read of other plugins, "plugin.kind".
+std::set<std::string> reads_granted(const config::Settings& settings, const std::string& name) {
+  std::set<std::string> out;
+  for (const auto& g : settings.plugins.read_grants) {
+    if (g.reader == name) out.insert(g.owner + "." + g.kind);
+  }
+  return out;
+}
+
 }  // namespace
 
 StatusOr<std::shared_ptr<PluginInstance>> load_and_start(const std::string& name,
@@ -35,6 +45,7 @@ StatusOr<std::shared_ptr<PluginInstance>> load_and_start(const std::string& name
                     static_cast<size_t>(p.kv_max_keys)};
   auto plugin = std::make_shared<PluginInstance>(name, library.value(), section_of(settings, name),
                                                  metrics, services, settings.base_dir, limits);
+  plugin->grant_reads(reads_granted(settings, name));
   Status started = plugin->start();
   if (!started.ok()) return started;
   return plugin;

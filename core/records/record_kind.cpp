@@ -35,7 +35,7 @@ Status validate(KindDef& k) {
   k.table = "rec_" + k.plugin + "_" + k.kind;
   k.dedup.clear();
   k.identifiers.clear();
-  k.rated_units = k.rating_class = k.charge = -1;
+  k.rated_units = k.rating_class = k.charge = k.quota_bytes = -1;
   int event_times = 0;
   std::set<std::string> names;
   for (size_t i = 0; i < k.fields.size(); ++i) {
@@ -68,7 +68,8 @@ Status validate(KindDef& k) {
     const std::tuple<uint32_t, int*, int32_t, const char*> rating_roles[] = {
         {MVNE_ROLE_RATED_UNITS, &k.rated_units, MVNE_FIELD_INT64, "RATED_UNITS"},
         {MVNE_ROLE_RATING_CLASS, &k.rating_class, MVNE_FIELD_TEXT, "RATING_CLASS"},
-        {MVNE_ROLE_CHARGE, &k.charge, MVNE_FIELD_DOUBLE, "CHARGE"}};
+        {MVNE_ROLE_CHARGE, &k.charge, MVNE_FIELD_DOUBLE, "CHARGE"},
+        {MVNE_ROLE_QUOTA_BYTES, &k.quota_bytes, MVNE_FIELD_INT64, "QUOTA_BYTES"}};
     for (const auto& [role, index, type, role_name] : rating_roles) {
       if (!(f.roles & role)) continue;
       if (*index >= 0) return Status::Invalid(where + "two fields with the " + role_name + " role");
@@ -80,6 +81,11 @@ Status validate(KindDef& k) {
   }
   if (k.rating < MVNE_RATING_NONE || k.rating > MVNE_RATING_SMS)
     return Status::Invalid(where + "unknown rating " + std::to_string(k.rating));
+  constexpr uint32_t kKnownRoles = (MVNE_ROLE_QUOTA_BYTES << 1) - 1;
+  for (const FieldDef& f : k.fields) {
+    if (f.roles & ~kKnownRoles)
+      return Status::Invalid(where + "field '" + f.name + "' has an unknown role");
+  }
   bool roles_given = k.rated_units >= 0 || k.rating_class >= 0 || k.charge >= 0;
   bool roles_complete = k.rated_units >= 0 && k.rating_class >= 0 && k.charge >= 0;
   if (k.rating != MVNE_RATING_NONE && !roles_complete)

@@ -31,6 +31,8 @@ struct KindDef {
   std::vector<std::pair<tenancy::IdKind, size_t>> identifiers;
   // Rated kinds only: indexes of the units, class and charge fields.
   int rated_units = -1, rating_class = -1, charge = -1;
+  // The field counted against the plan's data quota (MVNE_ROLE_QUOTA_BYTES), or -1.
+  int quota_bytes = -1;
 
   // Index of the field `name`, or -1.
   int field_index(const std::string& name) const;
@@ -38,7 +40,8 @@ struct KindDef {
 
 // Checks names, types and roles (exactly one event time of type TIME, at least one
 // identifier of type TEXT, at least one dedup field; a rated kind has one INT64 units, one
-// TEXT class and one DOUBLE charge field) and fills the derived members.
+// TEXT class and one DOUBLE charge field; at most one INT64 quota-bytes field) and fills
+// the derived members.
 Status validate(KindDef& kind);
 
 // A KindDef from the C spec; fails on malformed strings or counts.

@@ -603,4 +603,21 @@ StatusOr<IngestCounts> RecordStore::release(int64_t id) {
   return counts;
 }
 
+void RecordStore::publish(const std::string& plugin, const std::vector<KindDef>& kinds) {
+  std::lock_guard lock(live_mu_);
+  for (const auto& k : kinds) live_[{plugin, k.kind}] = std::make_shared<const KindDef>(k);
+}
+
+void RecordStore::withdraw(const std::string& plugin) {
+  std::lock_guard lock(live_mu_);
+  std::erase_if(live_, [&](const auto& entry) { return entry.first.first == plugin; });
+}
+
+std::shared_ptr<const KindDef> RecordStore::live(const std::string& plugin,
+                                                 const std::string& kind) const {
+  std::lock_guard lock(live_mu_);
+  auto it = live_.find({plugin, kind});
+  return it == live_.end() ? nullptr : it->second;
+}
+
 }  // namespace mvne::records

@@ -8,7 +8,9 @@
 #include <mvne/plugin.h>
 
 #include <limits>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -73,6 +75,13 @@ class RecordStore {
   // The kind as last declared (for quarantine release when its plugin is not loaded).
   StatusOr<KindDef> catalogued(const std::string& plugin, const std::string& kind);
 
+  // The kinds of the plugins running in this host, for the reads other plugins are granted:
+  // published when a plugin has started, withdrawn when it stops.
+  void publish(const std::string& plugin, const std::vector<KindDef>& kinds);
+  void withdraw(const std::string& plugin);
+  // A running plugin's kind, or null.
+  std::shared_ptr<const KindDef> live(const std::string& plugin, const std::string& kind) const;
+
   // Stores one batch: each record attributed and stored, a duplicate skipped, anything
   // else quarantined with the reason. `source` says where the batch came from. A stored
   // record's pending quarantine item (same content) is marked resolved.
@@ -117,6 +126,8 @@ class RecordStore {
   std::shared_ptr<storage::Database> db_;
   tenancy::NumberingPlan numbering_;
   AssignmentCache assignments_;
+  mutable std::mutex live_mu_;
+  std::map<std::pair<std::string, std::string>, std::shared_ptr<const KindDef>> live_;
 };
 
 }  // namespace mvne::records

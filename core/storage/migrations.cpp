@@ -160,6 +160,15 @@ const std::vector<std::vector<const char*>> kMigrations = {
              changed_at {i64} NOT NULL, changed_by {text} NOT NULL){table_options})",
         "CREATE INDEX speed_changes_by_tenant ON speed_changes (tenant_id, id)",
     },
+    // 8: data quotas on bills: each bill keeps the month's quota, the bytes carried in from
+    // the month before, the bytes used at closing and the bytes it carries out, so that the
+    // next month's balance and late data are settled against what was billed.
+    {
+        "ALTER TABLE bills ADD COLUMN data_quota {i64} NOT NULL DEFAULT 0",
+        "ALTER TABLE bills ADD COLUMN data_carried_in {i64} NOT NULL DEFAULT 0",
+        "ALTER TABLE bills ADD COLUMN data_used {i64} NOT NULL DEFAULT 0",
+        "ALTER TABLE bills ADD COLUMN data_carried_out {i64} NOT NULL DEFAULT 0",
+    },
 };
 
 }  // namespace

@@ -75,7 +75,7 @@ const std::vector<mvne::Field>& usage_fields() {
       {"session_id", MVNE_FIELD_TEXT},
       {"bytes_up", MVNE_FIELD_INT64},
       {"bytes_down", MVNE_FIELD_INT64},
-      {"high_speed_bytes", MVNE_FIELD_INT64},
+      {"high_speed_bytes", MVNE_FIELD_INT64, MVNE_ROLE_QUOTA_BYTES},
       {"low_speed_bytes", MVNE_FIELD_INT64}};
   return kFields;
 }
@@ -93,6 +93,8 @@ int64_t now_us() {
              std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
+
+constexpr const char* kUsagePath = "/portal/api/v1/usage";
 
 std::string nas_of(std::string_view peer) { return std::string(peer.substr(0, peer.rfind(':'))); }
 
@@ -131,6 +133,11 @@ class DataSessionsPlugin : public mvne::Plugin {
           return rc.path() == daily ? serve_daily(rc) : not_found(rc);
         });
       }
+    }
+    if (st.ok()) {
+      st = route(ctx, "GET", kUsagePath, MVNE_ROUTE_CONSUMER, [this](mvne::RequestContext& rc) {
+        return rc.path() == kUsagePath ? serve_usage(rc) : not_found(rc);
+      });
     }
     if (!st.ok()) return st;
     return export_files(ctx, "daily", "usage", "csv", "export_schedule",
@@ -431,6 +438,44 @@ class DataSessionsPlugin : public mvne::Plugin {
     }
     rc.set_header("Content-Type", "application/json");
     return rc.write(body + "]}");
+  }
+
+  // The consumer's month: its data balance from the host (quota, carried over, used, left)
+  // and its daily use, high and low speed apart, summed over its lines.
+  mvne::Status serve_usage(mvne::RequestContext& rc) {
+    std::string month = rc.query_param("month").value_or("");
+    mvne_data_balance balance{};
+    if (mvne::Status st = rc.data_balance(month, balance); !st.ok()) {
+      if (st.code() != MVNE_ERR_INVALID_ARGUMENT) return st;
+      return write_error(rc, 400, "bad_parameter", "month: expected YYYY-MM", "month");
+    }
+    mvne_query q{};
+    q.struct_size = sizeof q;
+    q.from_us = balance.from_us;
+    q.to_us = balance.to_us;
+    Daily daily;
+    if (mvne::Status st = daily_usage(rc, q, daily); !st.ok()) return st;
+    std::string days;
+    for (const auto& [date, lines] : daily) {
+      int64_t high = 0, low = 0;
+      for (const auto& [line, v] : lines) {
+        high += v.first;
+        low += v.second;
+      }
+      days += std::string(days.empty() ? "" : ",") + "{\"date\":" + json_string(date) +
+              ",\"high_speed_bytes\":" + std::to_string(high) +
+              ",\"low_speed_bytes\":" + std::to_string(low) + "}";
+    }
+    rc.set_header("Content-Type", "application/json");
+    return rc.write(
+        "{\"month\":" + json_string(mvne::to_view(balance.month)) +
+        ",\"from\":" + json_string(mvne::plugins::format_time(balance.from_us)) +
+        ",\"to\":" + json_string(mvne::plugins::format_time(balance.to_us)) +
+        ",\"as_of\":" + json_string(mvne::plugins::format_time(balance.as_of_us)) +
+        ",\"quota_bytes\":" + std::to_string(balance.quota_bytes) +
+        ",\"carried_over_bytes\":" + std::to_string(balance.carried_over_bytes) +
+        ",\"used_bytes\":" + std::to_string(balance.used_bytes) +
+        ",\"left_bytes\":" + std::to_string(balance.left_bytes) + ",\"days\":[" + days + "]}");
   }
 
   mvne::Status write_daily_export(mvne::ExportContext& ec) {

@@ -1,6 +1,6 @@
 // Pins the size and every field offset of the v1 structs (x86-64 / LP64). A change here is
-// an ABI break: fields may only be appended, with a minor version bump. Fields added in 1.1
-// and 1.2 are pinned after the 1.0 ones, which keep their offsets.
+// an ABI break: fields may only be appended, with a minor version bump. Fields added in 1.1,
+// 1.2 and 1.3 are pinned after the 1.0 ones, which keep their offsets.
 #include <mvne/plugin.h>
 
 #include <gtest/gtest.h>
@@ -11,9 +11,9 @@ namespace {
 
 #define EXPECT_FIELD(type, field, offset) EXPECT_EQ(offsetof(type, field), size_t{offset}) << #field
 
-TEST(AbiLayout, VersionIsOnePointTwo) {
+TEST(AbiLayout, VersionIsOnePointThree) {
   EXPECT_EQ(MVNE_ABI_MAJOR, 1);
-  EXPECT_EQ(MVNE_ABI_MINOR, 2);
+  EXPECT_EQ(MVNE_ABI_MINOR, 3);
   EXPECT_STREQ(MVNE_PLUGIN_ENTRY_SYMBOL, "mvne_plugin_entry");
 }
 
@@ -40,7 +40,7 @@ TEST(AbiLayout, BasicTypes) {
 }
 
 TEST(AbiLayout, PluginDescriptor) {
-  EXPECT_EQ(sizeof(mvne_plugin_descriptor), 56u);
+  EXPECT_EQ(sizeof(mvne_plugin_descriptor), 72u);
   EXPECT_FIELD(mvne_plugin_descriptor, struct_size, 0);
   EXPECT_FIELD(mvne_plugin_descriptor, abi_major, 4);
   EXPECT_FIELD(mvne_plugin_descriptor, abi_minor, 6);
@@ -48,10 +48,12 @@ TEST(AbiLayout, PluginDescriptor) {
   EXPECT_FIELD(mvne_plugin_descriptor, version, 24);
   EXPECT_FIELD(mvne_plugin_descriptor, on_start, 40);
   EXPECT_FIELD(mvne_plugin_descriptor, on_stop, 48);
+  EXPECT_FIELD(mvne_plugin_descriptor, reads, 56);  // 1.3
+  EXPECT_FIELD(mvne_plugin_descriptor, read_count, 64);
 }
 
 TEST(AbiLayout, HostApi) {
-  EXPECT_EQ(sizeof(mvne_host_api), 8u + 26u * 8u);
+  EXPECT_EQ(sizeof(mvne_host_api), 8u + 27u * 8u);
   EXPECT_FIELD(mvne_host_api, struct_size, 0);
   EXPECT_FIELD(mvne_host_api, abi_major, 4);
   EXPECT_FIELD(mvne_host_api, abi_minor, 6);
@@ -83,6 +85,22 @@ TEST(AbiLayout, HostApi) {
   EXPECT_FIELD(mvne_host_api, local_period, 200);
   // 1.2
   EXPECT_FIELD(mvne_host_api, context_share, 208);
+  // 1.3
+  EXPECT_FIELD(mvne_host_api, data_balance, 216);
+}
+
+TEST(AbiLayout, DataBalanceAndQuotaRoleSince13) {
+  EXPECT_EQ(sizeof(mvne_data_balance), 80u);
+  EXPECT_FIELD(mvne_data_balance, struct_size, 0);
+  EXPECT_FIELD(mvne_data_balance, quota_bytes, 8);
+  EXPECT_FIELD(mvne_data_balance, carried_over_bytes, 16);
+  EXPECT_FIELD(mvne_data_balance, used_bytes, 24);
+  EXPECT_FIELD(mvne_data_balance, left_bytes, 32);
+  EXPECT_FIELD(mvne_data_balance, from_us, 40);
+  EXPECT_FIELD(mvne_data_balance, to_us, 48);
+  EXPECT_FIELD(mvne_data_balance, as_of_us, 56);
+  EXPECT_FIELD(mvne_data_balance, month, 64);
+  EXPECT_EQ(MVNE_ROLE_QUOTA_BYTES, 1u << 9);
 }
 
 TEST(AbiLayout, ExportSpecAndRatingSince11) {
@@ -158,7 +176,7 @@ TEST(AbiLayout, RecordTypes) {
   EXPECT_FIELD(mvne_filter, field, 0);
   EXPECT_FIELD(mvne_filter, op, 16);
   EXPECT_FIELD(mvne_filter, value, 24);
-  EXPECT_EQ(sizeof(mvne_query), 136u);
+  EXPECT_EQ(sizeof(mvne_query), 152u);
   EXPECT_FIELD(mvne_query, kind, 8);
   EXPECT_FIELD(mvne_query, from_us, 24);
   EXPECT_FIELD(mvne_query, to_us, 32);
@@ -171,6 +189,7 @@ TEST(AbiLayout, RecordTypes) {
   EXPECT_FIELD(mvne_query, descending, 104);
   EXPECT_FIELD(mvne_query, cursor, 112);
   EXPECT_FIELD(mvne_query, limit, 128);
+  EXPECT_FIELD(mvne_query, plugin, 136);  // 1.3
 }
 
 }  // namespace

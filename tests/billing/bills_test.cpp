@@ -4,6 +4,7 @@
 // the old); months close in order and only once they have ended.
 #include "core/billing/bills.h"
 
+#include "core/billing/data_allowance.h"
 #include "core/billing/month_closer.h"
 
 #include <gtest/gtest.h>
@@ -144,13 +145,89 @@ TEST_P(BillsTest, LateRecordsAndCorrectionsAdjustTheNextBill) {
 // once, even when run every minute.
 TEST_P(BillsTest, JobClosesEachMonthOnceWhenDue) {
   audit::AuditLog audit(test_db_.db(), audit::KeyRing::ephemeral());
-  MonthCloser closer(&bills_, &dir_, &audit, 24);
+  std::vector<std::string> exported;  // what the host would export: each closed month once
+  MonthCloser closer(&bills_, &dir_, &audit, 24, [&](const RunSummary& run) {
+    exported.push_back(run.tenant_code + " " + run.period);
+  });
   EXPECT_EQ(closer.tick(at("2026-11-01T12:00:00+09:00")), 1) << "September";
   EXPECT_EQ(closer.tick(at("2026-11-01T12:01:00+09:00")), 0);
   EXPECT_EQ(bills_.of_tenant("acme", "2026-10")->size(), 0u) << "October's grace not over";
   EXPECT_EQ(closer.tick(at("2026-11-02T00:30:00+09:00")), 1) << "October";
   EXPECT_EQ(bills_.of_tenant("acme", "2026-10")->size(), 2u);
   EXPECT_EQ(closer.tick(at("2026-11-02T00:31:00+09:00")), 0);
+  EXPECT_EQ(exported, (std::vector<std::string>{"acme 2026-09", "acme 2026-10"}));
+}
+
+// Data: u3's plan includes 3 MB a month and charges 10 per started MB beyond it and what was
+// carried over. Unused quota carries into the next month (used first, one month only):
+// September's 1 MB came out of the 3 MB carried from August, so its own 3 MB carry into
+// October; October used 4.5 MB of 6 and carries 1.5 MB; November used 5 MB of 4.5: one MB
+// charged. October data arriving after October closed (2 MB: 6.5 of 6 used) is a late
+// adjustment on November's bill; October's bill never changes.
+TEST_P(BillsTest, DataPastQuotaAndCarryOverIsChargedAndLateDataAdjusts) {
+  tenancy::Plan lite{0, "acme", "lite", "Lite 3MB", 3000000, 0, 1, 0, 10, "", 500};
+  ASSERT_TRUE(dir_.add_plan(lite).ok());
+  ASSERT_TRUE(dir_.add_subscriber({0, "acme", "u3", "svc", "lite", "u3@x.jp"}).ok());
+  ASSERT_TRUE(
+      dir_.assign({"acme", "u3", "", "090-1111-0003", "", "", at("2026-01-01"), kForever}).ok());
+  records::KindDef usage;
+  usage.plugin = "data";
+  usage.kind = "usage";
+  usage.fields = {{"id", MVNE_FIELD_TEXT, MVNE_ROLE_DEDUP_KEY},
+                  {"at", MVNE_FIELD_TIME, MVNE_ROLE_EVENT_TIME},
+                  {"msisdn", MVNE_FIELD_TEXT, MVNE_ROLE_MSISDN},
+                  {"high_bytes", MVNE_FIELD_INT64, MVNE_ROLE_QUOTA_BYTES},
+                  {"low_bytes", MVNE_FIELD_INT64}};
+  ASSERT_TRUE(records::validate(usage).ok());
+  ASSERT_TRUE(store_.ensure(usage).ok());
+  auto use = [&](const std::string& id, const char* when, int64_t high) {
+    auto counts = store_.submit(usage, {{id, at(when), std::string("09011110003"), high,
+                                         int64_t{999}}}, "t");
+    ASSERT_TRUE(counts.ok()) << counts.status().message();
+    ASSERT_EQ(counts->stored, 1) << id;
+  };
+  use("sep", "2026-09-15T12:00:00+09:00", 1000000);
+  use("oct", "2026-10-15T12:00:00+09:00", 4500000);
+  use("nov", "2026-11-15T12:00:00+09:00", 5000000);
+  auto u3 = dir_.subscribers("acme")->at(2);
+  auth::Principal consumer{auth::Principal::Kind::kConsumer, dir_.tenant("acme")->id, "acme",
+                           "Asia/Tokyo", u3.id, "u3", ""};
+  DataAllowance allowance(test_db_.db());
+  auto september = allowance.balance(consumer, "2026-09", now_);
+  ASSERT_TRUE(september.ok()) << september.status().message();
+  EXPECT_EQ(september->quota, 3000000);
+  EXPECT_EQ(september->carried_over, 3000000);
+  EXPECT_EQ(september->used, 1000000);
+  EXPECT_EQ(september->left, 5000000);
+
+  ASSERT_TRUE(bills_.close_month("acme", "2026-09", now_).ok());
+  ASSERT_TRUE(bills_.close_month("acme", "2026-10", now_).ok());
+  Bill october = bill_of("u3", "2026-10");
+  EXPECT_DOUBLE_EQ(october.total, 500) << "4.5 MB of 3 + 3 carried: no charge";
+  use("late", "2026-10-30T12:00:00+09:00", 2000000);
+  auto november_balance = allowance.balance(consumer, "2026-11", now_).value();
+  EXPECT_EQ(november_balance.carried_over, 1500000) << "what October's bill carried out";
+  EXPECT_EQ(november_balance.used, 5000000);
+  EXPECT_EQ(november_balance.left, 0);
+
+  auto november = bills_.close_month("acme", "2026-11", now_);
+  ASSERT_TRUE(november.ok()) << november.status().message();
+  EXPECT_DOUBLE_EQ(bill_of("u3", "2026-10").total, 500) << "closed bills never change";
+  Bill bill = bill_of("u3", "2026-11");
+  int64_t data_bytes = 0, late_bytes = 0;
+  for (const auto& l : bill.lines) {
+    if (l.kind == "data") data_bytes += l.quantity;
+    if (l.kind == "late") late_bytes += l.quantity;
+  }
+  EXPECT_EQ(data_bytes, 5000000);
+  EXPECT_DOUBLE_EQ(line(bill, "data"), 10) << "0.5 MB over: one started MB";
+  EXPECT_EQ(late_bytes, 2000000);
+  EXPECT_DOUBLE_EQ(line(bill, "late"), 10) << "October: 6.5 MB of 6";
+  EXPECT_DOUBLE_EQ(bill.total, 520);
+  EXPECT_DOUBLE_EQ(line(bill_of("u1", "2026-11"), "data"), 0) << "no data, no charge";
+  EXPECT_EQ(allowance.balance(consumer, "2026-12", now_)->carried_over, 0)
+      << "November used all of its own quota";
+  EXPECT_EQ(allowance.balance(consumer, "2026-13", now_).status().code(), Code::kInvalidArgument);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, BillsTest, ::testing::ValuesIn(mvne::testing::test_backends()));

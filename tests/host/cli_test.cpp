@@ -4,6 +4,8 @@
 
 #include <Poco/Net/ServerSocket.h>
 
+#include <mvne/plugin.h>
+
 #include "tests/support/host_process.h"
 #include "tests/support/temp_dir.h"
 
@@ -25,7 +27,7 @@ void expect_config_error(const ExitResult& r, const std::string& expected) {
 TEST(Cli, VersionAndHelp) {
   auto v = run_host({"--version"});
   EXPECT_EQ(v.exit_code, 0);
-  EXPECT_NE(v.out.find("plugin ABI 1.2"), std::string::npos);
+  EXPECT_NE(v.out.find("plugin ABI 1." + std::to_string(MVNE_ABI_MINOR)), std::string::npos);
   auto h = run_host({"--help"});
   EXPECT_EQ(h.exit_code, 0);
   for (const char* opt : {"--config", "--set", "--check-config", "--version", "SIGHUP"}) {

@@ -42,7 +42,7 @@ class DataSessionsTest : public ::testing::TestWithParam<std::string> {
           d.add_tenant({0, t, name, zone, dir_.path() + "/exports/" + t, {"data_sessions"}}).ok());
     }
     for (const char* t : {"acme", "bolt"}) {
-      ASSERT_TRUE(d.add_plan({0, t, "p", "p", 0, 0, 1, 0, 0, ""}).ok());
+      ASSERT_TRUE(d.add_plan({0, t, "p", "p", 2500000, 0, 1, 0, 0, ""}).ok());
       for (const char* a : {"u1", "u2"}) {
         ASSERT_TRUE(d.add_subscriber(
                          {0, t, a, std::string(t) + a, "p", std::string(a) + "@" + t + ".example"})
@@ -110,6 +110,16 @@ class DataSessionsTest : public ::testing::TestWithParam<std::string> {
            session("s4", moved, "440100000000004", "Start", "2026-11-11T08:00:00Z", 0, 0, 0) &&
            session("s4", moved, "440100000000004", "Stop", "2026-11-11T09:00:00Z", 3000000, 0,
                    3600);
+  }
+
+  // Sets the consumer's password and logs it in through the app API: its bearer token.
+  std::string consumer_token(const std::string& tenant, const std::string& account) {
+    auto& consumers = *host_.services().consumers;
+    auto who = consumers.find(tenant, account).value();
+    EXPECT_TRUE(consumers.set_password(who, "password 12345", now_us()).ok());
+    json login = {{"tenant", tenant}, {"account", account}, {"password", "password 12345"}};
+    return json::parse(http_post(host_.port(), "/portal/api/v1/login", login.dump()).body)
+        .value("token", "");
   }
 
   json get(const std::string& tenant, const std::string& target) {
@@ -259,15 +269,10 @@ TEST_P(DataSessionsTest, EachHolderOfARecycledNumberSeesOnlyItsOwnHistory) {
   ASSERT_TRUE(moved_number_sessions());
   ASSERT_TRUE(
       eventually([&] { return get("bolt", "/api/v1/data/sessions")["sessions"].size() == 1; }));
-  auto& consumers = *host_.services().consumers;
   auto as_consumer = [&](const std::string& tenant, const std::string& account,
                          const std::string& target) {
-    auto who = consumers.find(tenant, account).value();
-    EXPECT_TRUE(consumers.set_password(who, "password 12345", now_us()).ok());
-    json login = {{"tenant", tenant}, {"account", account}, {"password", "password 12345"}};
-    auto token = json::parse(http_post(host_.port(), "/portal/api/v1/login", login.dump()).body)
-                     .value("token", "");
-    auto r = http_get(host_.port(), target, {{"Authorization", "Bearer " + token}});
+    auto r = http_get(host_.port(), target,
+                      {{"Authorization", "Bearer " + consumer_token(tenant, account)}});
     EXPECT_EQ(r.status, 200) << tenant << "/" << account << " " << target << ": " << r.body;
     return json::parse(r.body, nullptr, false);
   };
@@ -293,6 +298,51 @@ TEST_P(DataSessionsTest, EachHolderOfARecycledNumberSeesOnlyItsOwnHistory) {
             (std::map<std::string, int64_t>{{"2026-11-10", 2000000}}));
   EXPECT_EQ(days(as_consumer("bolt", "u2", "/portal/api/v1/data/daily")),
             (std::map<std::string, int64_t>{{"2026-11-11", 3000000}}));
+}
+
+// The usage route: each holder of the recycled number gets its own month's balance (2.5 MB
+// a month; unused quota carries over to the next month and is used first) and daily use,
+// high and low speed apart, in its tenant's days.
+TEST_P(DataSessionsTest, UsageIsEachConsumersOwnBalance) {
+  ASSERT_TRUE(moved_number_sessions());
+  ASSERT_TRUE(session("s5", "819033330001", "440100000000004", "Start", "2026-11-12T08:00:00Z", 0,
+                      0, 0, "low"));
+  ASSERT_TRUE(session("s5", "819033330001", "440100000000004", "Stop", "2026-11-12T08:30:00Z",
+                      400000, 0, 1800, "low"));
+  ASSERT_TRUE(
+      eventually([&] { return get("bolt", "/api/v1/data/sessions")["sessions"].size() == 2; }));
+  auto usage = [&](const std::string& tenant, const std::string& account,
+                   const std::string& query) {
+    auto r = http_get(host_.port(), "/portal/api/v1/usage" + query,
+                      {{"Authorization", "Bearer " + consumer_token(tenant, account)}});
+    EXPECT_EQ(r.status, 200) << tenant << "/" << account << ": " << r.body;
+    return json::parse(r.body, nullptr, false);
+  };
+  json acme = usage("acme", "u2", "?month=2026-11");
+  EXPECT_EQ(acme["month"], "2026-11");
+  EXPECT_EQ(acme["quota_bytes"], 2500000);
+  EXPECT_EQ(acme["carried_over_bytes"], 2500000) << "October's quota, unused";
+  EXPECT_EQ(acme["used_bytes"], 2000000) << "s3 only, before the move";
+  EXPECT_EQ(acme["left_bytes"], 3000000);
+  EXPECT_EQ(acme["from"], "2026-10-31T15:00:00Z") << "November in Tokyo";
+  EXPECT_EQ(acme["days"], json::parse(R"([{"date":"2026-11-10","high_speed_bytes":2000000,)"
+                                      R"("low_speed_bytes":0}])"));
+  EXPECT_FALSE(acme.value("as_of", "").empty());
+  json bolt = usage("bolt", "u2", "?month=2026-11");
+  EXPECT_EQ(bolt["carried_over_bytes"], 0) << "its line began on November 10";
+  EXPECT_EQ(bolt["used_bytes"], 3000000) << "s4; s5 was at low speed";
+  EXPECT_EQ(bolt["left_bytes"], 0);
+  EXPECT_EQ(bolt["days"].size(), 2u);
+  EXPECT_EQ(bolt["days"][1]["low_speed_bytes"], 400000);
+  EXPECT_EQ(usage("acme", "u2", "?month=2026-12")["carried_over_bytes"], 2500000)
+      << "November's own quota was untouched: the carried-over bytes went first";
+  EXPECT_EQ(usage("acme", "u1", "?month=2026-11")["used_bytes"], 0);
+  EXPECT_FALSE(usage("acme", "u1", "")["month"].get<std::string>().empty());
+
+  auto bad = http_get(host_.port(), "/portal/api/v1/usage?month=2026-13",
+                      {{"Authorization", "Bearer " + consumer_token("acme", "u1")}});
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(http_get(host_.port(), "/portal/api/v1/usage").status, 401);
 }
 
 TEST_P(DataSessionsTest, TenantKeyOnAConsumerRouteIsToldWhatTheRouteNeeds) {

@@ -30,18 +30,20 @@ if [ "$exported" != "mvne_plugin_entry" ]; then
   echo "FAIL: the plugin exports more than its entry symbol:"; echo "$exported"; exit 1
 fi
 
-# The SDK's own version is found; a version the SDK cannot satisfy is refused.
+# The SDK's own version (its ABI version, from plugin.h) is found; a version the SDK cannot
+# satisfy is refused.
+abi=$(sed -n 's/^#define MVNE_ABI_MAJOR \([0-9]*\)$/\1/p' "$src/sdk/include/mvne/plugin.h").$(sed -n 's/^#define MVNE_ABI_MINOR \([0-9]*\)$/\1/p' "$src/sdk/include/mvne/plugin.h")
 mkdir "$work/v12"
-printf 'cmake_minimum_required(VERSION 3.16)\nproject(v12 LANGUAGES CXX)\nfind_package(MvneSdk 1.2 REQUIRED)\n' \
+printf 'cmake_minimum_required(VERSION 3.16)\nproject(v12 LANGUAGES CXX)\nfind_package(MvneSdk %s REQUIRED)\n' "$abi" \
   > "$work/v12/CMakeLists.txt"
 if ! cmake -S "$work/v12" -B "$work/v12/build" -DCMAKE_PREFIX_PATH="$work/prefix" > "$work/v12.log" 2>&1; then
-  echo "FAIL: find_package(MvneSdk 1.2) failed"; cat "$work/v12.log"; exit 1
+  echo "FAIL: find_package(MvneSdk $abi) failed"; cat "$work/v12.log"; exit 1
 fi
 mkdir "$work/v2"
 printf 'cmake_minimum_required(VERSION 3.16)\nproject(v2 LANGUAGES CXX)\nfind_package(MvneSdk 2.0 REQUIRED)\n' \
   > "$work/v2/CMakeLists.txt"
 if cmake -S "$work/v2" -B "$work/v2/build" -DCMAKE_PREFIX_PATH="$work/prefix" > "$work/v2.log" 2>&1; then
-  echo "FAIL: find_package(MvneSdk 2.0) succeeded against SDK 1.2"; exit 1
+  echo "FAIL: find_package(MvneSdk 2.0) succeeded against SDK $abi"; exit 1
 fi
 
 printf '[http]\nlisten = 127.0.0.1:0\n[storage]\npath = %s\n[plugins]\ndir = %s\nenabled = hello\n[plugin.hello]\ngreeting = Hi\n' \

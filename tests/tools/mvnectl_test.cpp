@@ -175,7 +175,8 @@ TEST_P(MvnectlTest, SubscriberPasswordsAndSessions) {
 // bill run closes an ended month once (a second run changes nothing and says so), refuses
 // a month that has not ended, and bill list / show read the bills back.
 TEST_P(MvnectlTest, BillRunClosesAMonthOnce) {
-  ok({"tenant", "add", "--code", "acme", "--name", "Acme", "--export-dir", "/tmp/acme",
+  const std::string exports = dir_.path() + "/exports/acme";
+  ok({"tenant", "add", "--code", "acme", "--name", "Acme", "--export-dir", exports,
       "--time-zone", "Asia/Tokyo"});
   ok({"plan", "add", "--tenant", "acme", "--code", "basic", "--monthly-fee", "980"});
   ok({"subscriber", "add", "--tenant", "acme", "--account", "u1", "--service-code", "s", "--plan",
@@ -196,6 +197,24 @@ TEST_P(MvnectlTest, BillRunClosesAMonthOnce) {
   auto show = ctl({"--json", "bill", "show", "--tenant", "acme", "--account", "u1"});
   ASSERT_EQ(show.exit_code, 0);
   EXPECT_EQ(nlohmann::json::parse(show.out)[0]["lines"][0]["amount"], 980.0);
+
+  // The month's file for the MVNO: its bills as CSV, with a manifest; an open month has none.
+  auto open_month = ctl({"bill", "export", "--tenant", "acme", "--month", "2026-11"});
+  EXPECT_EQ(open_month.exit_code, 1);
+  EXPECT_NE(open_month.err.find("not closed"), std::string::npos) << open_month.err;
+  auto exported = ctl({"--json", "bill", "export", "--tenant", "acme", "--month", "2026-10"});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  const std::string file = exports + "/billing/acme_billing_bills_2026-10.csv";
+  EXPECT_EQ(nlohmann::json::parse(exported.out)["file"], file);
+  EXPECT_EQ(read_file(file),
+            "account,month,kind,label,quantity,amount\nu1,2026-10,plan,basic,1,980.0000\n");
+  auto manifest = nlohmann::json::parse(read_file(exports + "/billing/acme_billing_bills_2026-10"
+                                                            ".manifest.json"));
+  EXPECT_EQ(manifest["tenant"], "acme");
+  EXPECT_EQ(manifest["month"], "2026-10");
+  EXPECT_EQ(manifest["from"], "2026-09-30T15:00:00Z");
+  auto audit = ctl({"--json", "audit", "verify"});
+  EXPECT_EQ(audit.exit_code, 0) << audit.err;
 }
 
 TEST_P(MvnectlTest, ImportIsAllOrNothing) {

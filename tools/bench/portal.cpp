@@ -1,7 +1,8 @@
 // portal: requests per second and latency of the consumer app API under wrk, with keep-alive
 // connections and many logged-in consumers (a wrk Lua script rotates their session tokens),
-// against mvne-host answering GET /portal/api/v1/me (session lookup, directory read, egress
-// guard and audit on) on SQLite and, given a server, MariaDB; and in the same run, as the
+// against mvne-host answering GET /portal/api/v1/usage (data_sessions: session lookup, the
+// host's data balance, the month's daily use; egress guard and audit on) on SQLite and,
+// given a server, MariaDB; and in the same run, as the
 // reference, nginx serving the same bytes as a static file. Also logins per second at the
 // configured argon2id cost ([portal] defaults: 64 MiB, 2 passes, 2 hashes at once).
 //
@@ -27,6 +28,8 @@ namespace {
 
 using namespace mvne::bench;
 
+constexpr const char* kRoute = "/portal/api/v1/usage";
+
 struct Options {
   WrkRun run;
   int consumers = 200;
@@ -50,7 +53,8 @@ void seed(const Options& o, std::shared_ptr<mvne::storage::Database> db) {
   cheap.hash_passes = 1;
   auto services = mvne::platform::Services::on(std::move(db), {}, nullptr, cheap);
   auto& dir = *services->directory;
-  if (auto r = dir.add_tenant({0, "acme", "Acme", "Asia/Tokyo", "/tmp", {}}); !r.ok())
+  if (auto r = dir.add_tenant({0, "acme", "Acme", "Asia/Tokyo", "/tmp", {"data_sessions"}});
+      !r.ok())
     die("tenant", r.status());
   if (auto r = dir.add_plan({0, "acme", "p", "Plan", 3000000000, 20, 1, 3, 0, ""}); !r.ok())
     die("plan", r.status());
@@ -108,18 +112,21 @@ HostRun measure_host(const Options& o, const std::string& name,
                  std::to_string(port) + "\n" + storage_lines +
                  "pool_size = " + std::to_string(std::min(o.run.connections, 256)) +
                  "\nmax_connections = " + std::to_string(std::min(o.run.connections, 256)) +
-                 "\n[audit]\nkey_file = audit.key\n[billing]\nauto_close = false\n");
+                 "\n[audit]\nkey_file = audit.key\n[billing]\nauto_close = false\n"
+                 "[plugins]\ndir = " MVNE_PLUGIN_DIR "\nenabled = data_sessions\n"
+                 "[plugin.data_sessions]\nlisten = 127.0.0.1:0\n"
+                 "client_secrets = 127.0.0.1=bench-secret\n");
   pid_t host = spawn({MVNE_HOST_BINARY, "--config", config}, scratch.path() + "/host.log");
   wait_until("mvne-host", 30, [&] { return get(port, "/healthz").first == 200; });
   (void)login_all(o, port);  // first logins rehash at the configured cost
   auto [tokens, logins_per_s] = login_all(o, port);
-  auto [status, page] = get(port, "/portal/api/v1/me", tokens[0]);
-  if (status != 200 || page.find(account(0)) == std::string::npos)
-    die(name, "GET /portal/api/v1/me: " + std::to_string(status) + " " + page);
+  auto [status, page] = get(port, kRoute, tokens[0]);
+  if (status != 200 || page.find("\"quota_bytes\":3000000000") == std::string::npos)
+    die(name, std::string("GET ") + kRoute + ": " + std::to_string(status) + " " + page);
   HostRun run;
   run.page = page;
   run.logins_per_s = logins_per_s;
-  run.figures = run_wrk(o.run, "http://127.0.0.1:" + std::to_string(port) + "/portal/api/v1/me",
+  run.figures = run_wrk(o.run, "http://127.0.0.1:" + std::to_string(port) + kRoute,
                         bearer_script(scratch.path(), tokens));
   stop(host);
   return run;
@@ -147,9 +154,9 @@ int main(int argc, char** argv) {
   WrkFigures nginx = measure_nginx(o.run, hosts.front().second.page);
 
   std::printf(
-      "portal: GET /portal/api/v1/me, %d keep-alive connections, %d s per run, %d consumers' "
+      "portal: GET %s, %d keep-alive connections, %d s per run, %d consumers' "
       "sessions, %zu-byte answer, %u cores\n",
-      o.run.connections, o.run.seconds, o.consumers, hosts.front().second.page.size(),
+      kRoute, o.run.connections, o.run.seconds, o.consumers, hosts.front().second.page.size(),
       std::thread::hardware_concurrency());
   print_header();
   print_row("nginx (static file)", nginx, nullptr);

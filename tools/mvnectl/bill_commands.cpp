@@ -2,6 +2,7 @@
 // subscriber's bills with their lines.
 #include "core/billing/bill_format.h"
 #include "core/common/time.h"
+#include "core/exports/bill_export.h"
 #include "tools/mvnectl/command.h"
 
 namespace mvne::ctl {
@@ -34,6 +35,22 @@ std::vector<Command> bill_commands() {
                       {"records", run->records},
                       {"adjustments", run->adjustments},
                       {"total", run->total}});
+         return kOk;
+       }},
+      {"bill", "export", "write a closed month's bills into the tenant's export directory",
+       [](po::options_description& o) {
+         o.add_options()("tenant", po::value<std::string>()->required(), "tenant code")(
+             "month", po::value<std::string>()->required(), "YYYY-MM, a closed month");
+       },
+       [](Session& s, const po::variables_map& vm) {
+         auto out = exports::export_bills(*s.services(), s.settings().base_dir, arg(vm, "tenant"),
+                                          arg(vm, "month"));
+         if (!out.ok()) return refuse(out.status());
+         std::string what = arg(vm, "tenant") + " " + arg(vm, "month");
+         if (Status st = s.audit_action("bill_export", what, out->rows); !st.ok()) {
+           return refuse(st);
+         }
+         s.print(file_json(out.value()));
          return kOk;
        }},
       {"bill", "list", "list a tenant's bills of one month",

@@ -13,6 +13,7 @@
 #include "core/auth/api_keys.h"
 #include "core/common/status.h"
 #include "core/config/settings.h"
+#include "core/exports/tenant_file.h"
 #include "core/platform/services.h"
 
 namespace mvne::ctl {
@@ -64,6 +65,9 @@ std::vector<Command> tenancy_commands();
 std::vector<Command> key_commands();
 std::vector<Command> audit_commands();
 std::vector<Command> export_commands();
+
+// What mvnectl prints of a file delivered to a tenant (export run, bill export).
+nlohmann::ordered_json file_json(const exports::Outcome& out);
 std::vector<Command> quarantine_commands();
 std::vector<Command> subscriber_commands();
 std::vector<Command> bill_commands();

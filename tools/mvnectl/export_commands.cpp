@@ -47,15 +47,19 @@ int run_export(Session& s, const po::variables_map& vm) {
       !st.ok()) {
     return refuse(st);
   }
-  s.print(json{{"file", outcome->file},
-               {"manifest", outcome->manifest},
-               {"rows", outcome->rows},
-               {"bytes", outcome->bytes},
-               {"sha256", outcome->sha256}});
+  s.print(file_json(outcome.value()));
   return kOk;
 }
 
 }  // namespace
+
+nlohmann::ordered_json file_json(const exports::Outcome& out) {
+  return {{"file", out.file},
+          {"manifest", out.manifest},
+          {"rows", out.rows},
+          {"bytes", out.bytes},
+          {"sha256", out.sha256}};
+}
 
 std::vector<Command> export_commands() {
   return {

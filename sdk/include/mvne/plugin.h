@@ -1,5 +1,5 @@
 /*
- * mvne/plugin.h: the stable C ABI between mvne-host and its plugins (ABI 1.2).
+ * mvne/plugin.h: the stable C ABI between mvne-host and its plugins (ABI 1.3).
  *
  * A plugin is a shared library that exports exactly one symbol, `mvne_plugin_entry`.
  * The host calls it once after loading, passing its function table; the plugin returns
@@ -31,7 +31,7 @@
 #include <stdint.h>
 
 #define MVNE_ABI_MAJOR 1
-#define MVNE_ABI_MINOR 2
+#define MVNE_ABI_MINOR 3
 
 #if defined(__GNUC__) || defined(__clang__)
 #define MVNE_PLUGIN_EXPORT __attribute__((visibility("default")))
@@ -187,7 +187,11 @@ enum {
   /* Since 1.1: rating (see mvne_record_kind_spec.rating). */
   MVNE_ROLE_RATED_UNITS = 1u << 6,  /* INT64: billable seconds (voice) or segments (SMS) */
   MVNE_ROLE_RATING_CLASS = 1u << 7, /* TEXT: call type (voice) or direction (SMS) */
-  MVNE_ROLE_CHARGE = 1u << 8        /* DOUBLE: set by the host from the line's plan */
+  MVNE_ROLE_CHARGE = 1u << 8,       /* DOUBLE: set by the host from the line's plan */
+  /* Since 1.3: INT64 bytes counted against the plan's monthly data quota (high-speed use).
+   * The host sums them for data_balance and for the data line of a bill; at most one field
+   * of a kind has it. */
+  MVNE_ROLE_QUOTA_BYTES = 1u << 9
 };
 
 /* How the host rates a record kind (since 1.1). The plugin cannot read plans: it names
@@ -252,6 +256,12 @@ typedef struct mvne_query {
   int32_t descending; /* 0 or 1 */
   mvne_str cursor;    /* token from cursor_token of the previous page, or empty */
   uint32_t limit;     /* rows per page; 0 for the host's default */
+  /* Since 1.3: the plugin that declared `kind`; empty for the caller's own kinds. Reading
+   * another plugin's kind needs both its declaration in the caller's descriptor (`reads`)
+   * and the operator's grant in config ([plugin.NAME] reads); the host still scopes the
+   * rows to the context's principal. Not granted: MVNE_ERR_PERMISSION_DENIED. The other
+   * plugin not running here, or not enabled for the principal's tenant: MVNE_ERR_NOT_FOUND. */
+  mvne_str plugin;
 } mvne_query;
 
 /* ---- Exports (since 1.1) --------------------------------------------------------------
@@ -274,6 +284,22 @@ typedef struct mvne_export_spec {
   mvne_export_handler handler;
   void* export_data; /* OWNERSHIP: plugin-owned */
 } mvne_export_spec;
+
+/* ---- Data balance (since 1.3) -----------------------------------------------------------
+ * A consumer's data quota for one month of its tenant's calendar, from its plan and the
+ * records with MVNE_ROLE_QUOTA_BYTES. Quota left unused in a month is carried over to the
+ * next one (and only that one), and carried-over bytes are used first. */
+typedef struct mvne_data_balance {
+  uint32_t struct_size; /* set by the caller to sizeof(mvne_data_balance) */
+  int64_t quota_bytes;  /* the plan's data for the month */
+  int64_t carried_over_bytes; /* unused quota of the month before */
+  int64_t used_bytes;   /* quota bytes used in the month so far */
+  int64_t left_bytes;   /* quota + carried over - used, never below 0 */
+  int64_t from_us;      /* the month: [from_us, to_us) */
+  int64_t to_us;
+  int64_t as_of_us; /* when the host computed this */
+  mvne_str month;   /* "YYYY-MM"; OWNERSHIP: host-owned, valid until the callback returns */
+} mvne_data_balance;
 
 /* ---- The host function table ---------------------------------------------------------
  * OWNERSHIP: host-owned; valid from mvne_plugin_entry until the library is unloaded.
@@ -385,6 +411,14 @@ typedef struct mvne_host_api {
    * MVNE_ERR_STALE_CONTEXT). Join the helpers before returning: what they do later fails.
    * OWNERSHIP: *out_shared is host-owned; nothing to free. */
   mvne_status (*context_share)(mvne_context* ctx, mvne_context** out_shared);
+
+  /* ---- Since ABI 1.3 ---- */
+
+  /* The data balance of the consumer the route serves, for `month` ("YYYY-MM", the
+   * tenant's calendar; empty for the current month). Needs a consumer principal (else
+   * MVNE_ERR_PERMISSION_DENIED). The host writes no more than out->struct_size bytes.
+   * OWNERSHIP: *out is caller-owned. */
+  mvne_status (*data_balance)(mvne_context* ctx, mvne_str month, mvne_data_balance* out);
 } mvne_host_api;
 
 /* ---- The plugin descriptor ------------------------------------------------------------
@@ -404,6 +438,12 @@ typedef struct mvne_plugin_descriptor {
   /* Called once when the plugin is disabled or the host stops, after in-flight calls into
    * the plugin have completed. */
   mvne_status (*on_stop)(mvne_context* ctx, void* state);
+
+  /* Since 1.3: the other plugins' record kinds this plugin reads, as "plugin.kind" (e.g.
+   * "data_sessions.usage"). The operator grants each in config; nothing else is readable.
+   * OWNERSHIP: plugin-owned (normally static). */
+  const mvne_str* reads;
+  size_t read_count;
 } mvne_plugin_descriptor;
 
 /* The one symbol a plugin exports. Returns the descriptor, or NULL to refuse loading.

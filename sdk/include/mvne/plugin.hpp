@@ -88,6 +88,17 @@ class Context {
     return code == MVNE_OK ? Status::Ok() : Status(code, "local_period refused");
   }
 
+  // The consumer's data balance for "YYYY-MM" of its tenant's calendar, or the current month
+  // when `month` is empty (ABI 1.3; consumer routes).
+  Status data_balance(std::string_view month, mvne_data_balance& out) const {
+    out = mvne_data_balance{};
+    out.struct_size = sizeof(mvne_data_balance);
+    if (host_->abi_minor < 3)
+      return Status::Error("data_balance needs ABI 1.3", MVNE_ERR_UNAVAILABLE);
+    mvne_status code = host_->data_balance(ctx_, to_str(month), &out);
+    return code == MVNE_OK ? Status::Ok() : Status(code, "data_balance refused");
+  }
+
   // The raw handle of a shared copy (ABI 1.2), for the wrappers' own share() functions.
   mvne_status share_handle(mvne_context*& out) const {
     out = nullptr;
@@ -482,8 +493,25 @@ inline mvne_status stop_plugin(mvne_context* ctx, void* state) {
 
 }  // namespace mvne
 
-// Declares the plugin class `Class` under `name`; use once per plugin, at namespace scope.
-#define MVNE_PLUGIN(Class, name, version)                                                   \
+namespace mvne::detail {
+// A string literal as an mvne_str; a `const char*`, whose length is unknown, does not compile.
+template <size_t N>
+constexpr mvne_str literal(const char (&text)[N]) {
+  return mvne_str{text, N - 1};
+}
+}  // namespace mvne::detail
+
+// Declares the plugin class `Class` under `name` (a string literal); use once per plugin, at
+// namespace scope. MVNE_PLUGIN_READING also names the other plugins' record kinds it reads,
+// as MVNE_READS("plugin.kind") (ABI 1.3); the operator grants each in [plugin.NAME] reads.
+#define MVNE_PLUGIN(Class, name, version) MVNE_PLUGIN_DESCRIPTOR_(Class, name, version, nullptr, 0)
+#define MVNE_PLUGIN_READING(Class, name, version, ...)        \
+  static const mvne_str mvne_plugin_reads_[] = {__VA_ARGS__}; \
+  MVNE_PLUGIN_DESCRIPTOR_(Class, name, version, mvne_plugin_reads_, \
+                          sizeof(mvne_plugin_reads_) / sizeof(mvne_plugin_reads_[0]))
+#define MVNE_READS(text) ::mvne::detail::literal(text)
+
+#define MVNE_PLUGIN_DESCRIPTOR_(Class, name, version, reads, read_count)                    \
   extern "C" MVNE_PLUGIN_EXPORT const mvne_plugin_descriptor* mvne_plugin_entry(            \
       const mvne_host_api* host) {                                                          \
     if (host == nullptr || host->abi_major != MVNE_ABI_MAJOR) return nullptr;               \
@@ -491,10 +519,12 @@ inline mvne_status stop_plugin(mvne_context* ctx, void* state) {
     static const mvne_plugin_descriptor descriptor = {sizeof(mvne_plugin_descriptor),       \
                                                       MVNE_ABI_MAJOR,                       \
                                                       MVNE_ABI_MINOR,                       \
-                                                      {name, sizeof(name) - 1},             \
-                                                      {version, sizeof(version) - 1},       \
+                                                      ::mvne::detail::literal(name),        \
+                                                      ::mvne::detail::literal(version),     \
                                                       &::mvne::detail::start_plugin<Class>, \
-                                                      &::mvne::detail::stop_plugin};        \
+                                                      &::mvne::detail::stop_plugin,         \
+                                                      reads,                                \
+                                                      read_count};                          \
     return &descriptor;                                                                     \
   }
 

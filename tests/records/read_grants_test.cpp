@@ -1,0 +1,108 @@
+// Reading another plugin's records (ABI 1.3): only a kind the reader declares in its
+// descriptor and the operator grants in [plugins] read_grants, only from a plugin running
+// here and enabled for the principal's tenant, and always scoped to the principal.
+#include <gtest/gtest.h>
+
+#include "core/common/time.h"
+#include "core/ingest/spooler.h"
+#include "tests/support/http_client.h"
+#include "tests/support/in_process_host.h"
+
+namespace mvne::testing {
+namespace {
+
+constexpr int kOk = MVNE_OK, kDenied = MVNE_ERR_PERMISSION_DENIED, kNotFound = MVNE_ERR_NOT_FOUND;
+
+class ReadGrantsTest : public ::testing::Test {
+ protected:
+  // acme and cero have both plugins; bolt has only the reader. Each has one line with events.
+  void start(const std::vector<std::string>& overrides) {
+    std::vector<std::string> all = {"plugin.tally.spool_dir=" + spool_.path()};
+    all.insert(all.end(), overrides.begin(), overrides.end());
+    host_ = std::make_unique<InProcessHost>(fixture_settings({"tally", "tally_reader"}, all));
+    ASSERT_TRUE(host_->apply_status().ok()) << host_->apply_status().message();
+    auto& dir = *host_->services().directory;
+    const std::map<std::string, std::string> lines = {
+        {"acme", "09060000001"}, {"bolt", "09060000002"}, {"cero", "09060000003"}};
+    for (const auto& [tenant, msisdn] : lines) {
+      std::vector<std::string> plugins = {"tally_reader"};
+      if (tenant != "bolt") plugins.push_back("tally");
+      ASSERT_TRUE(dir.add_tenant({0, tenant, tenant, "UTC", "/tmp", plugins}).ok());
+      ASSERT_TRUE(dir.add_plan({0, tenant, "p", "p", 0, 0, 1, 0, 0, ""}).ok());
+      ASSERT_TRUE(dir.add_subscriber({0, tenant, "holder", "s", "p", "h@x.example"}).ok());
+      ASSERT_TRUE(dir.assign({tenant, "holder", "", msisdn, "", "", 0, kForever}).ok());
+      keys_[tenant] =
+          host_->services().keys->create(tenant, "t", now_us() + 86400000000LL)->token;
+    }
+    spool_.write("events.txt",
+                 "a1 1000 09060000001 5\na2 2000 09060000001 7\nc1 3000 09060000003 11\n");
+    ingest::Spooler spooler(&host_->plugins());
+    ASSERT_EQ(spooler.poll(), 1);
+  }
+
+  std::string read(const std::string& tenant, const std::string& query = "") {
+    auto r = http_get(host_->port(), "/api/reader/sum" + query,
+                      {{"Authorization", "Bearer " + keys_[tenant]}});
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.body;
+  }
+  static std::string code(int c) { return "code=" + std::to_string(c) + "\n"; }
+
+  TempDir spool_;
+  std::unique_ptr<InProcessHost> host_;
+  std::map<std::string, std::string> keys_;
+};
+
+TEST_F(ReadGrantsTest, GrantedKindIsReadAndScopedToThePrincipal) {
+  start({"plugins.read_grants=tally_reader:tally.event"});
+  EXPECT_EQ(read("acme"), code(kOk) + "+819060000001=12\n") << "acme's rows only, not cero's";
+  EXPECT_EQ(read("cero"), code(kOk) + "+819060000003=11\n");
+  // tally is not enabled for bolt: its kind does not exist there.
+  EXPECT_EQ(read("bolt"), code(kNotFound));
+}
+
+TEST_F(ReadGrantsTest, DeclaredButNotGrantedIsRefused) {
+  start({});
+  EXPECT_EQ(read("acme"), code(kDenied));
+}
+
+TEST_F(ReadGrantsTest, GrantedButNotDeclaredIsRefused) {
+  // The operator grants a kind the reader never said it reads: the grant alone is no right.
+  start({"plugins.read_grants=tally_reader:tally.event, tally_reader:tally.secret"});
+  EXPECT_EQ(read("acme", "?kind=secret"), code(kDenied));
+  EXPECT_EQ(read("acme"), code(kOk) + "+819060000001=12\n");
+}
+
+// A data balance is a consumer's own: a tenant route gets none.
+TEST_F(ReadGrantsTest, DataBalanceNeedsAConsumer) {
+  start({});
+  auto r = http_get(host_->port(), "/api/reader/balance",
+                    {{"Authorization", "Bearer " + keys_["acme"]}});
+  EXPECT_EQ(r.body, code(kDenied));
+}
+
+TEST_F(ReadGrantsTest, KindTheOwnerDoesNotDeclareIsNotFound) {
+  start({"plugins.read_grants=tally_reader:tally.event, tally_reader:tally.gone"});
+  EXPECT_EQ(read("acme", "?kind=gone"), code(kNotFound));
+}
+
+TEST(ReadGrantsConfig, MalformedOrUnknownGrantsAreRefusedNamingThem) {
+  auto parse = [](const std::string& grants) {
+    return config::parse_settings(
+        "[plugins]\ndir = x\nenabled = tally, tally_reader\nread_grants = " + grants + "\n",
+        "t.conf", "/etc/mvne", {});
+  };
+  ASSERT_TRUE(parse("tally_reader:tally.event").ok());
+  for (const char* bad : {"tally_reader", "tally_reader:tally", "tally_reader:Tally.event",
+                          "tally:tally.event", "tally_reader:talley.event"}) {
+    auto settings = parse(bad);
+    ASSERT_FALSE(settings.ok()) << bad;
+    EXPECT_NE(settings.status().message().find("read_grants"), std::string::npos)
+        << settings.status().message();
+  }
+  EXPECT_EQ(parse("tally_reader:talley.event").status().message(),
+            "plugins.read_grants: 'talley' is not in plugins.enabled");
+}
+
+}  // namespace
+}  // namespace mvne::testing
