@@ -84,7 +84,8 @@ std::string unkeyed_chain_hash(const std::string& previous, const Entry& e) {
 struct AuditLog::Pending {
   Entry entry;
   Status status;
-  bool done = false;  // guarded by mu_
+  bool done = false;             // guarded by mu_
+  std::condition_variable wake;  // this caller's turn: its row is stored, or it is to commit
 };
 
 AuditLog::AuditLog(std::shared_ptr<storage::Database> db, std::shared_ptr<const KeyRing> keys)
@@ -96,12 +97,12 @@ AuditLog::~AuditLog() = default;
 
 Status AuditLog::append(Entry e) {
   if (e.at == 0) e.at = now_us();
-  Pending mine{std::move(e), Status::Ok()};
+  Pending mine{std::move(e), Status::Ok(), false, {}};
   std::unique_lock lock(mu_);
   queue_.push_back(&mine);
   while (!mine.done) {
     if (committing_) {
-      committed_.wait(lock);
+      mine.wake.wait(lock);  // woken alone: never all waiters for every commit
       continue;
     }
     // No commit is running: this caller stores everything queued so far, its own row and
@@ -116,9 +117,11 @@ Status AuditLog::append(Entry e) {
     for (Pending* p : batch) {
       p->status = st;
       p->done = true;
+      if (p != &mine) p->wake.notify_one();
     }
     committing_ = false;
-    committed_.notify_all();
+    // The oldest caller still queued commits next, with whatever queued meanwhile.
+    if (!queue_.empty()) queue_.front()->wake.notify_one();
   }
   return mine.status;
 }

@@ -75,7 +75,6 @@ class AuditLog {
   std::shared_ptr<storage::Database> db_;
   std::shared_ptr<const KeyRing> keys_;
   std::mutex mu_;
-  std::condition_variable committed_;
   std::vector<Pending*> queue_;  // guarded by mu_
   bool committing_ = false;      // guarded by mu_; the committing caller owns writer_
   std::unique_ptr<storage::WriterConnection> writer_;

@@ -53,6 +53,26 @@ StatusOr<std::shared_ptr<const IdentifierSnapshot>> IdentifierIndex::load(storag
 }
 
 Status IdentifierIndex::refresh() {
+  std::unique_lock lock(check_mu_);
+  if (checking_) {
+    // Another caller is reading the version now: its answer, a moment old, is ours too, so
+    // a busy host reads the version once per round instead of once per response.
+    const uint64_t round = rounds_;
+    checked_.wait(lock, [&] { return rounds_ != round; });
+    return last_check_;
+  }
+  checking_ = true;
+  lock.unlock();
+  Status st = check_and_load();
+  lock.lock();
+  checking_ = false;
+  ++rounds_;
+  last_check_ = st;
+  checked_.notify_all();
+  return st;
+}
+
+Status IdentifierIndex::check_and_load() {
   {
     auto lease = db_->acquire();
     if (!lease.ok()) return lease.status();

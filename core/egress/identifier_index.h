@@ -3,6 +3,7 @@
 // when the directory changes (directory_version).
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -40,7 +41,8 @@ class IdentifierIndex {
   explicit IdentifierIndex(std::shared_ptr<storage::Database> db);
 
   // Reloads when the directory changed since the last load. Fails (storage errors) when
-  // the directory cannot be read; the index in use then stays as it was.
+  // the directory cannot be read; the index in use then stays as it was. Concurrent callers
+  // share one read of the directory's version (the one in flight when they arrive).
   Status refresh();
   // The index in use; never null (empty before the first load).
   std::shared_ptr<const IdentifierSnapshot> snapshot() const;
@@ -52,7 +54,14 @@ class IdentifierIndex {
   bool install(std::shared_ptr<const IdentifierSnapshot> snapshot);
 
  private:
+  Status check_and_load();
+
   std::shared_ptr<storage::Database> db_;
+  std::mutex check_mu_;
+  std::condition_variable checked_;
+  bool checking_ = false;  // guarded by check_mu_: a caller is reading the version
+  uint64_t rounds_ = 0;    // guarded by check_mu_: version reads finished
+  Status last_check_;      // guarded by check_mu_
   mutable std::mutex mu_;
   std::shared_ptr<const IdentifierSnapshot> current_;  // guarded by mu_
 };

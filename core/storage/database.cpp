@@ -167,7 +167,7 @@ StatusOr<Lease> Database::acquire() {
     }
   }
   if (!idle_.empty()) {
-    auto connection = std::move(idle_.back());
+    auto connection = std::move(idle_.back().connection);
     idle_.pop_back();
     return Lease(this, std::move(connection));
   }
@@ -202,18 +202,29 @@ int Database::open_connections() {
 }
 
 void Database::give_back(std::unique_ptr<Connection> connection) {
+  std::vector<std::unique_ptr<Connection>> closing;
   {
     std::lock_guard lock(mu_);
-    // A broken connection is never reused after an error or time-out; beyond pool_size
-    // idle ones, a connection is closed rather than kept.
-    if (!connection->broken() && static_cast<int>(idle_.size()) < settings_.pool_size) {
-      idle_.push_back(std::move(connection));
+    const auto now = std::chrono::steady_clock::now();
+    // A broken connection is never reused after an error or time-out. A healthy one is kept:
+    // closing it at once under load would open a new one for the next caller. Beyond
+    // pool_size, idle ones are closed once unused for kSurplusIdle (the least recently used
+    // sit at the front: connections are taken from the back).
+    if (!connection->broken()) {
+      idle_.push_back({std::move(connection), now});
     } else {
+      --open_;
+    }
+    while (static_cast<int>(idle_.size()) > settings_.pool_size &&
+           now - idle_.front().since > kSurplusIdle) {
+      closing.push_back(std::move(idle_.front().connection));
+      idle_.erase(idle_.begin());
       --open_;
     }
   }
   returned_.notify_one();
   connection.reset();  // closed outside the lock
+  closing.clear();
 }
 
 Status Database::transaction(const std::function<Status(Connection&)>& body) {

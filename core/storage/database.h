@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -137,9 +138,15 @@ class Database {
   const StorageSettings settings_;
   const Dialect dialect_;
   std::mutex mu_;
-  std::condition_variable returned_;               // a connection came back or closed
-  std::vector<std::unique_ptr<Connection>> idle_;  // guarded by mu_
-  int open_ = 0;                                   // guarded by mu_; in use + idle
+  std::condition_variable returned_;  // a connection came back or closed
+  // Idle connections beyond pool_size are closed once unused this long.
+  static constexpr std::chrono::seconds kSurplusIdle{30};
+  struct Idle {
+    std::unique_ptr<Connection> connection;
+    std::chrono::steady_clock::time_point since;
+  };
+  std::vector<Idle> idle_;  // guarded by mu_; most recently returned last
+  int open_ = 0;            // guarded by mu_; in use + idle
   std::atomic<int64_t> opened_{0};
 };
 
