@@ -354,10 +354,11 @@ const std::vector<Key>& schema() {
                  &NumberingConfig::international_prefix, 4, true),
       {"plugins", "dir",
        [](Settings& s, const std::string& v, const std::string& base) {
-         s.plugins.dir = resolve(v, base);
+         s.plugins.dirs.clear();
+         for (const auto& dir : split_list(v)) s.plugins.dirs.push_back(resolve(dir, base));
          return std::string();
        },
-       [](const Settings& s) { return s.plugins.dir; }},
+       [](const Settings& s) { return join(s.plugins.dirs); }},
       {"plugins", "enabled",
        [](Settings& s, const std::string& v, const std::string&) {
          return parse_plugin_list(v, s.plugins.enabled);
@@ -454,7 +455,7 @@ Status validate(const Settings& s) {
       }
     }
   }
-  if (!s.plugins.enabled.empty() && s.plugins.dir.empty()) {
+  if (!s.plugins.enabled.empty() && s.plugins.dirs.empty()) {
     return Status::Invalid("plugins.dir: must be set when plugins are enabled");
   }
   return Status::Ok();
@@ -501,7 +502,7 @@ StatusOr<Settings> load_settings(const std::string& path,
   return parse_settings(text.str(), path, base_dir, overrides);
 }
 
-std::string render_settings(const Settings& s) {
+std::string render_settings(const Settings& s, const std::set<std::string>& secrets) {
   std::ostringstream out;
   std::string section;
   for (const Key& k : schema()) {
@@ -514,7 +515,8 @@ std::string render_settings(const Settings& s) {
   for (const auto& [plugin, keys] : s.plugin_sections) {
     out << "\n[plugin." << plugin << "]\n";
     for (const auto& [key, value] : keys) {
-      out << key << " = " << (is_secret(key) ? "(hidden)" : value) << "\n";
+      bool hidden = is_secret(key) || secrets.contains("plugin." + plugin + "." + key);
+      out << key << " = " << (hidden ? "(hidden)" : value) << "\n";
     }
   }
   return out.str();

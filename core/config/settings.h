@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -71,7 +72,7 @@ struct ReadGrant {
 };
 
 struct PluginSettings {
-  std::string dir;
+  std::vector<std::string> dirs;  // searched in order for mvne_NAME.so
   std::vector<std::string> enabled;  // in start order
   std::vector<std::string> required;
   // What one plugin callback may hold, and keys per (plugin, tenant) key-value store.
@@ -134,7 +135,8 @@ StatusOr<Settings> parse_settings(const std::string& text, const std::string& so
                                   const std::vector<std::string>& overrides);
 
 // The effective configuration as INI text, defaults included, one key per line.
-std::string render_settings(const Settings& settings);
+// `secrets` ("plugin.NAME.key") are shown as (hidden), besides keys whose names say so.
+std::string render_settings(const Settings& settings, const std::set<std::string>& secrets = {});
 
 // The documented keys as "section.key", for the test that keeps config/mvne.conf complete.
 std::vector<std::string> known_keys();

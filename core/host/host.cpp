@@ -69,6 +69,7 @@ void Host::reload() {
   log::info("host", "reloading configuration from " + config_path_);
   auto settings = config::load_settings(config_path_, overrides_);
   Status st = settings.ok() ? plugin::check_plugin_files(settings.value()) : settings.status();
+  if (st.ok()) st = plugins_->check_configs(settings.value());
   if (!st.ok()) {
     log::error("host", "reload refused, keeping the running configuration: " + st.message());
     return;

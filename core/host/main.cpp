@@ -4,6 +4,8 @@
 
 #include <boost/program_options.hpp>
 #include <iostream>
+#include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -25,23 +27,38 @@ int fail(const std::string& message) {
   return kBadConfig;
 }
 
-// --check-config: the effective configuration and, per enabled plugin, whether it loads.
+// --check-config: the effective configuration and, per enabled plugin, whether it loads and
+// whether its section matches the keys it declares (problems on stderr, file:line first).
 int check_config(const mvne::config::Settings& settings) {
-  std::cout << "# effective configuration (" << settings.source << ")\n"
-            << mvne::config::render_settings(settings) << "\n# plugins\n";
+  std::ostringstream plugins;
+  std::set<std::string> secrets;
+  mvne::config::Settings shown = settings;  // with the defaults of the plugins' keys
   bool all_load = true;
   for (const auto& name : settings.plugins.enabled) {
-    std::string path = mvne::plugin::plugin_path(settings.plugins.dir, name);
+    std::string path = mvne::plugin::plugin_path(settings.plugins.dirs, name);
     auto lib = mvne::plugin::PluginLibrary::open(path, name, mvne::plugin::host_api());
-    if (lib.ok()) {
-      std::cout << name << ": would load " << path << " (version " << lib.value()->version()
-                << ")\n";
-    } else {
+    if (!lib.ok()) {
       all_load = false;
-      std::cout << name << ": would NOT load: " << lib.status().message() << "\n";
+      plugins << name << ": would NOT load: " << lib.status().message() << "\n";
+      continue;
     }
+    const auto& keys = lib.value()->config_keys();
+    secrets.merge(mvne::plugin::declared_secrets(name, keys));
+    auto section = mvne::plugin::effective_section(settings, name, keys);
+    if (!section.ok()) {
+      all_load = false;
+      std::cerr << section.status().message() << "\n";
+      plugins << name << ": would NOT start: its [plugin." << name << "] section is invalid\n";
+      continue;
+    }
+    if (!section->empty()) shown.plugin_sections[name] = section.value();
+    plugins << name << ": would load " << path << " (version " << lib.value()->version()
+            << (keys.empty() ? ", keys not declared" : "") << ")\n";
   }
-  if (settings.plugins.enabled.empty()) std::cout << "(no plugins enabled)\n";
+  if (settings.plugins.enabled.empty()) plugins << "(no plugins enabled)\n";
+  std::cout << "# effective configuration (" << settings.source << ")\n"
+            << mvne::config::render_settings(shown, secrets) << "\n# plugins\n"
+            << plugins.str();
   return all_load ? 0 : kBadConfig;
 }
 

@@ -55,8 +55,14 @@ std::vector<std::string> reads_of(const mvne_plugin_descriptor& d, uint32_t size
 
 }  // namespace
 
-std::string plugin_path(const std::string& dir, const std::string& name) {
-  return (std::filesystem::path(dir) / ("mvne_" + name + ".so")).string();
+std::string plugin_path(const std::vector<std::string>& dirs, const std::string& name) {
+  const std::string file = "mvne_" + name + ".so";
+  std::error_code ec;
+  for (const auto& dir : dirs) {
+    auto path = std::filesystem::path(dir) / file;
+    if (std::filesystem::exists(path, ec)) return path.string();
+  }
+  return dirs.empty() ? file : (std::filesystem::path(dirs.front()) / file).string();
 }
 
 std::string PluginLibrary::version() const { return text_of(descriptor_.version); }
@@ -123,6 +129,9 @@ StatusOr<std::shared_ptr<PluginLibrary>> PluginLibrary::open(const std::string& 
     }
     if (d.on_start == nullptr || d.on_stop == nullptr) problem("on_start or on_stop is missing");
     lib->reads_ = reads_of(d, size, problem);
+    std::vector<std::string> key_problems;
+    lib->config_keys_ = config_keys_of(d, size, key_problems);
+    for (const auto& p : key_problems) problem(p);
   }
   if (!problems.empty()) return Status::Invalid(path + ": incompatible plugin: " + problems);
   return lib;
@@ -138,18 +147,23 @@ namespace mvne::plugin {
 
 Status check_plugin_files(const config::Settings& settings) {
   if (settings.plugins.enabled.empty()) return Status::Ok();
-  const std::string& dir = settings.plugins.dir;
+  const auto& dirs = settings.plugins.dirs;
   std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec)) {
-    return Status::Invalid("plugins.dir: '" + dir + "' is not a directory");
+  for (const auto& dir : dirs) {
+    if (!std::filesystem::is_directory(dir, ec)) {
+      return Status::Invalid("plugins.dir: '" + dir + "' is not a directory");
+    }
+    if (::access(dir.c_str(), R_OK | X_OK) != 0) {
+      return Status::Invalid("plugins.dir: '" + dir + "' is not readable");
+    }
   }
-  if (::access(dir.c_str(), R_OK | X_OK) != 0) {
-    return Status::Invalid("plugins.dir: '" + dir + "' is not readable");
-  }
+  std::string searched;
+  for (const auto& dir : dirs) searched += (searched.empty() ? "" : ", ") + dir;
   for (const auto& name : settings.plugins.enabled) {
-    std::string path = plugin_path(dir, name);
+    std::string path = plugin_path(dirs, name);
     if (!std::filesystem::is_regular_file(path, ec)) {
-      return Status::Invalid("plugins.enabled: plugin '" + name + "' has no file " + path);
+      return Status::Invalid("plugins.enabled: plugin '" + name + "' has no file mvne_" + name +
+                             ".so in " + searched);
     }
     if (::access(path.c_str(), R_OK) != 0) {
       return Status::Invalid("plugins.enabled: plugin file " + path + " is not readable");

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/common/status.h"
+#include "core/plugin/plugin_config.h"
 
 namespace mvne::plugin {
 
@@ -26,6 +27,8 @@ class PluginLibrary {
   const std::string& path() const { return path_; }
   // The other plugins' record kinds it declares it reads, "plugin.kind" (ABI 1.3).
   const std::vector<std::string>& reads() const { return reads_; }
+  // Its declared config keys (ABI 1.3; empty: not checked).
+  const std::vector<ConfigKeyDef>& config_keys() const { return config_keys_; }
   std::string version() const;
 
  private:
@@ -35,10 +38,12 @@ class PluginLibrary {
   mvne_plugin_descriptor descriptor_{};
   std::string path_;
   std::vector<std::string> reads_;
+  std::vector<ConfigKeyDef> config_keys_;
 };
 
-// The file a plugin called `name` is loaded from: DIR/mvne_NAME.so.
-std::string plugin_path(const std::string& dir, const std::string& name);
+// The file a plugin called `name` is loaded from: mvne_NAME.so in the first of `dirs` that
+// has it (the first directory's path when none has: for error messages).
+std::string plugin_path(const std::vector<std::string>& dirs, const std::string& name);
 
 }  // namespace mvne::plugin
 

@@ -16,9 +16,10 @@ bool contains(const std::vector<std::string>& list, const std::string& item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
 
-config::Section section_of(const config::Settings& settings, const std::string& name) {
-  auto it = settings.plugin_sections.find(name);
-  return it == settings.plugin_sections.end() ? config::Section() : it->second;
+// True when `settings` give the running `plugin` the section it has now.
+bool same_config(const config::Settings& settings, const PluginInstance& plugin) {
+  auto section = effective_section(settings, plugin.name(), plugin.library().config_keys());
+  return section.ok() && section.value() == plugin.config();
 }
 
 // What the operator grants plugin `name` to read of other plugins, "plugin.kind".
@@ -36,14 +37,16 @@ StatusOr<std::shared_ptr<PluginInstance>> load_and_start(const std::string& name
                                                          const config::Settings& settings,
                                                          metrics::Metrics* metrics,
                                                          platform::Services* services) {
-  std::string path = plugin_path(settings.plugins.dir, name);
+  std::string path = plugin_path(settings.plugins.dirs, name);
   auto library = PluginLibrary::open(path, name, host_api());
   if (!library.ok()) return library.status();
   const config::PluginSettings& p = settings.plugins;
   CallLimits limits{static_cast<size_t>(p.max_open_cursors),
                     static_cast<size_t>(p.max_callback_mib) << 20,
                     static_cast<size_t>(p.kv_max_keys)};
-  auto plugin = std::make_shared<PluginInstance>(name, library.value(), section_of(settings, name),
+  auto section = effective_section(settings, name, library.value()->config_keys());
+  if (!section.ok()) return section.status();
+  auto plugin = std::make_shared<PluginInstance>(name, library.value(), std::move(section).value(),
                                                  metrics, services, settings.base_dir, limits);
   plugin->grant_reads(reads_granted(settings, name));
   Status started = plugin->start();
@@ -66,8 +69,8 @@ Status PluginManager::apply(const config::Settings& settings,
   for (auto it = current.rbegin(); it != current.rend(); ++it) {
     const auto& plugin = *it;
     bool wanted = contains(settings.plugins.enabled, plugin->name()) &&
-                  section_of(settings, plugin->name()) == plugin->config() &&
-                  plugin->library().path() == plugin_path(settings.plugins.dir, plugin->name());
+                  same_config(settings, *plugin) &&
+                  plugin->library().path() == plugin_path(settings.plugins.dirs, plugin->name());
     if (!wanted) stop_one(plugin, stop_timeout);
   }
   {
@@ -95,6 +98,16 @@ Status PluginManager::apply(const config::Settings& settings,
   }
   if (!missing.empty()) return Status::Unavailable("required plugin(s) not running:" + missing);
   return Status::Ok();
+}
+
+Status PluginManager::check_configs(const config::Settings& settings) const {
+  std::string problems;
+  for (const auto& plugin : running()) {
+    if (!contains(settings.plugins.enabled, plugin->name())) continue;
+    auto section = effective_section(settings, plugin->name(), plugin->library().config_keys());
+    if (!section.ok()) problems += (problems.empty() ? "" : "\n") + section.status().message();
+  }
+  return problems.empty() ? Status::Ok() : Status::Invalid(problems);
 }
 
 void PluginManager::start_one(const std::string& name, const config::Settings& settings) {

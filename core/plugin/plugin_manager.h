@@ -41,6 +41,10 @@ class PluginManager {
   // Applies `settings`. Fails only when a plugin in plugins.required is not running.
   Status apply(const config::Settings& settings, std::chrono::milliseconds stop_timeout);
 
+  // Checks the sections `settings` give the running plugins against the keys they declare
+  // (for a reload, before it is applied): every problem, or ok.
+  Status check_configs(const config::Settings& settings) const;
+
   // Stops every plugin in reverse start order.
   void stop_all(std::chrono::milliseconds timeout);
 

@@ -35,4 +35,12 @@ Status RecordPlugin::start_records(Context& ctx, RecordPluginSpec spec, CsvForma
                       [this](ExportContext& ec) { return write_csv_export(ec, spec_.view); });
 }
 
+Description record_plugin_keys() {
+  return Description()
+      .key("spool_dir", MVNE_CONFIG_TEXT, MVNE_CONFIG_REQUIRED, "",
+           "the directory the record files arrive in")
+      .key("export_schedule", MVNE_CONFIG_TEXT, 0, "",
+           "daily HH:MM (UTC) for the daily export; unset: on demand only");
+}
+
 }  // namespace mvne::plugins

@@ -24,6 +24,9 @@ struct RecordPluginSpec {
   std::string consumer_path;
 };
 
+// The config keys every record plugin has: spool_dir (required) and export_schedule.
+Description record_plugin_keys();
+
 class RecordPlugin : public Plugin {
  protected:
   // Registers everything; the spool directory is config key `spool_dir`, the export

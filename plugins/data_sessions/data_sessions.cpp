@@ -498,4 +498,16 @@ class DataSessionsPlugin : public mvne::Plugin {
 
 }  // namespace data_sessions
 
-MVNE_PLUGIN(data_sessions::DataSessionsPlugin, "data_sessions", "1.0.0")
+MVNE_PLUGIN_DESCRIBED(
+    data_sessions::DataSessionsPlugin, "data_sessions", "1.0.0",
+    mvne::Description()
+        .key("listen", MVNE_CONFIG_TEXT, MVNE_CONFIG_REQUIRED, "",
+             "address:port of the RADIUS accounting socket")
+        .key("client_secrets", MVNE_CONFIG_TEXT, MVNE_CONFIG_REQUIRED | MVNE_CONFIG_SECRET, "",
+             "ADDRESS[/BITS]=SECRET, ...: the gateways allowed to send")
+        .key("speed_attribute", MVNE_CONFIG_TEXT, 0, "11",
+             "the attribute telling high speed from low: a number or 26:VENDOR:TYPE")
+        .key("high_speed_values", MVNE_CONFIG_TEXT, 0, "high",
+             "values of that attribute that mean high speed")
+        .key("export_schedule", MVNE_CONFIG_TEXT, 0, "",
+             "daily HH:MM (UTC) for the daily usage export"))

@@ -89,4 +89,4 @@ class SmsPlugin : public mvne::plugins::RecordPlugin {
 
 }  // namespace sms
 
-MVNE_PLUGIN(sms::SmsPlugin, "sms", "1.0.0")
+MVNE_PLUGIN_DESCRIBED(sms::SmsPlugin, "sms", "1.0.0", mvne::plugins::record_plugin_keys())

@@ -282,4 +282,11 @@ class VoiceCdrPlugin : public mvne::plugins::RecordPlugin {
 
 }  // namespace voice_cdr
 
-MVNE_PLUGIN(voice_cdr::VoiceCdrPlugin, "voice_cdr", "1.0.0")
+MVNE_PLUGIN_DESCRIBED(voice_cdr::VoiceCdrPlugin, "voice_cdr", "1.0.0",
+                      mvne::plugins::record_plugin_keys()
+                          .key("format", MVNE_CONFIG_TEXT, 0, "native", "native or asterisk")
+                          .key("asterisk_utc_offset", MVNE_CONFIG_TEXT, 0, "+00:00",
+                               "the switch's UTC offset, +HH:MM (asterisk format)")
+                          .key("asterisk_incoming_contexts", MVNE_CONFIG_TEXT, 0,
+                               "from-pstn,from-trunk,incoming",
+                               "dialplan contexts of incoming calls (asterisk format)"))

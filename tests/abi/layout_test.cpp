@@ -40,7 +40,7 @@ TEST(AbiLayout, BasicTypes) {
 }
 
 TEST(AbiLayout, PluginDescriptor) {
-  EXPECT_EQ(sizeof(mvne_plugin_descriptor), 72u);
+  EXPECT_EQ(sizeof(mvne_plugin_descriptor), 88u);
   EXPECT_FIELD(mvne_plugin_descriptor, struct_size, 0);
   EXPECT_FIELD(mvne_plugin_descriptor, abi_major, 4);
   EXPECT_FIELD(mvne_plugin_descriptor, abi_minor, 6);
@@ -50,6 +50,22 @@ TEST(AbiLayout, PluginDescriptor) {
   EXPECT_FIELD(mvne_plugin_descriptor, on_stop, 48);
   EXPECT_FIELD(mvne_plugin_descriptor, reads, 56);  // 1.3
   EXPECT_FIELD(mvne_plugin_descriptor, read_count, 64);
+  EXPECT_FIELD(mvne_plugin_descriptor, config_keys, 72);
+  EXPECT_FIELD(mvne_plugin_descriptor, config_key_count, 80);
+}
+
+TEST(AbiLayout, ConfigKeySince13) {
+  EXPECT_EQ(sizeof(mvne_config_key), 56u);
+  EXPECT_FIELD(mvne_config_key, name, 0);
+  EXPECT_FIELD(mvne_config_key, type, 16);
+  EXPECT_FIELD(mvne_config_key, flags, 20);
+  EXPECT_FIELD(mvne_config_key, default_value, 24);
+  EXPECT_FIELD(mvne_config_key, help, 40);
+  EXPECT_EQ(MVNE_CONFIG_TEXT, 1);
+  EXPECT_EQ(MVNE_CONFIG_INT, 2);
+  EXPECT_EQ(MVNE_CONFIG_BOOL, 3);
+  EXPECT_EQ(MVNE_CONFIG_REQUIRED, 1u);
+  EXPECT_EQ(MVNE_CONFIG_SECRET, 2u);
 }
 
 TEST(AbiLayout, HostApi) {

@@ -30,7 +30,7 @@ TEST(Settings, ParsesTypedValues) {
   ASSERT_TRUE(s.ok()) << s.status().message();
   EXPECT_EQ(s->http.port, 9090);
   EXPECT_EQ(s->http.max_threads, 64);
-  EXPECT_EQ(s->plugins.dir, "/etc/mvne/lib");
+  EXPECT_EQ(s->plugins.dirs, (std::vector<std::string>{"/etc/mvne/lib"}));
   EXPECT_EQ(s->plugins.enabled, (std::vector<std::string>{"voice_cdr", "sms"}));
   EXPECT_EQ(s->plugin_sections["sms"]["spool"], "in");
 }
@@ -89,6 +89,14 @@ TEST(Settings, RenderHidesSecrets) {
   EXPECT_EQ(text.find("= pw"), std::string::npos);
   EXPECT_NE(text.find("port = 1813"), std::string::npos);
   EXPECT_NE(text.find("listen = 127.0.0.1:8080"), std::string::npos);
+}
+
+// plugins.dir is a list, searched in order; each entry resolved against the config's directory.
+TEST(Settings, PluginDirsAreSearchedInOrder) {
+  auto s = parse("[plugins]\ndir = site, /usr/lib/mvne/plugins\n");
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->plugins.dirs,
+            (std::vector<std::string>{"/etc/mvne/site", "/usr/lib/mvne/plugins"}));
 }
 
 // nested_routes maps enabled plugins to route prefixes; a malformed or unknown entry is

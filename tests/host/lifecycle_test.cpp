@@ -67,6 +67,30 @@ TEST(Lifecycle, SighupEnablesAndDisablesPlugins) {
   EXPECT_EQ(host.wait(30), 0);
 }
 
+// SIGHUP with a running plugin's declared key set wrong: the reload is refused naming the key
+// and its place, and the plugin keeps running with the configuration it had.
+TEST(Lifecycle, SighupWithABadPluginKeyKeepsTheRunningConfiguration) {
+  TempDir dir;
+  auto conf_with = [&](const std::string& page_size) {
+    return dir.write("mvne.conf", "[http]\nlisten = 127.0.0.1:0\n[storage]\npath = mvne.db\n"
+                                  "[plugins]\ndir = " MVNE_FIXTURE_DIR
+                                  "\nenabled = tally, tally_reader\n[plugin.tally_reader]\n"
+                                  "page_size = " +
+                                      page_size + "\n");
+  };
+  HostProcess host({"--config", conf_with("3")});
+  ASSERT_TRUE(host.started()) << host.err();
+  conf_with("many");
+  host.signal(SIGHUP);
+  EXPECT_TRUE(eventually([&] { return host.err().find("reload refused") != std::string::npos; }));
+  EXPECT_NE(host.err().find("mvne.conf:9: plugin.tally_reader.page_size: expected an integer"),
+            std::string::npos)
+      << host.err();
+  EXPECT_EQ(http_get(host.port(), "/api/reader/sum").status, 401) << "still served";
+  host.signal(SIGTERM);
+  EXPECT_EQ(host.wait(30), 0);
+}
+
 // Every log line written for a request carries that request's id; numbers are masked.
 TEST(Lifecycle, RequestLogLinesCarryTheRequestId) {
   TempDir dir;

@@ -10,12 +10,28 @@ namespace mvne::plugin {
 namespace {
 
 Status open_fixture(const std::string& name) {
-  auto lib = PluginLibrary::open(plugin_path(MVNE_FIXTURE_DIR, name), name, host_api());
+  auto lib = PluginLibrary::open(plugin_path({MVNE_FIXTURE_DIR}, name), name, host_api());
   return lib.ok() ? Status::Ok() : lib.status();
 }
 
 // A plugin built for ABI 2.0 is refused; the message names the file and both versions.
 const std::string kHostAbi = "1." + std::to_string(MVNE_ABI_MINOR);
+
+// plugins.dir lists several directories: each plugin comes from the first that has it, and one
+// that none has is named with every directory searched.
+TEST(PluginLibrary, SeveralDirectoriesAreSearchedInOrder) {
+  testing::TempDir empty;
+  EXPECT_EQ(plugin_path({empty.path(), MVNE_FIXTURE_DIR}, "tally"),
+            std::string(MVNE_FIXTURE_DIR) + "/mvne_tally.so");
+  config::Settings settings;
+  settings.plugins.dirs = {empty.path(), MVNE_FIXTURE_DIR};
+  settings.plugins.enabled = {"tally"};
+  EXPECT_TRUE(check_plugin_files(settings).ok());
+  settings.plugins.enabled = {"tally", "nowhere"};
+  EXPECT_EQ(check_plugin_files(settings).message(),
+            "plugins.enabled: plugin 'nowhere' has no file mvne_nowhere.so in " + empty.path() +
+                ", " MVNE_FIXTURE_DIR);
+}
 
 TEST(PluginLibrary, RefusesNewerMajor) {
   Status st = open_fixture("abi_major2");

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The SDK as plugin authors get it: install it to a prefix, build sdk/examples/hello out of
-# tree with find_package(MvneSdk 1.0), load the result into mvne-host and call its route.
+# tree with find_package(MvneSdk), load the result into mvne-host and call its route.
 # Usage: find_package_test.sh SOURCE_DIR BUILD_DIR HOST_BINARY
 set -euo pipefail
 src=$1 build=$2 host=$3

@@ -47,4 +47,9 @@ class HelloPlugin : public mvne::Plugin {
 
 }  // namespace hello
 
-MVNE_PLUGIN(hello::HelloPlugin, "hello", "1.0.0")
+// The keys of [plugin.hello], checked by the host (an unknown or mistyped key is refused).
+MVNE_PLUGIN_DESCRIBED(hello::HelloPlugin, "hello", "1.0.0",
+                      mvne::Description()
+                          .key("greeting", MVNE_CONFIG_TEXT, 0, "Hello", "the word of greeting")
+                          .key("heartbeat", MVNE_CONFIG_TEXT, 0, "every 1h",
+                               "schedule of the heartbeat job"))

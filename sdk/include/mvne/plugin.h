@@ -421,6 +421,23 @@ typedef struct mvne_host_api {
   mvne_status (*data_balance)(mvne_context* ctx, mvne_str month, mvne_data_balance* out);
 } mvne_host_api;
 
+/* ---- Config keys (since 1.3) -----------------------------------------------------------
+ * A plugin that lists its [plugin.NAME] keys in its descriptor has them checked by the host
+ * like the host's own (mvne-host --check-config, start, reload): an unknown key, a missing
+ * required one or a value of the wrong type is refused with the file and line; a default
+ * fills an absent key (config_get returns it); a secret is never printed. A plugin that
+ * lists no keys is not checked. */
+enum { MVNE_CONFIG_TEXT = 1, MVNE_CONFIG_INT = 2, MVNE_CONFIG_BOOL = 3 };
+enum { MVNE_CONFIG_REQUIRED = 1u << 0, MVNE_CONFIG_SECRET = 1u << 1 };
+
+typedef struct mvne_config_key {
+  mvne_str name;          /* a-z, 0-9 and _ */
+  int32_t type;           /* MVNE_CONFIG_*; BOOL is true/false, yes/no, on/off or 1/0 */
+  uint32_t flags;         /* MVNE_CONFIG_REQUIRED, MVNE_CONFIG_SECRET */
+  mvne_str default_value; /* used when the key is absent; empty for none */
+  mvne_str help;          /* one line: what the key means */
+} mvne_config_key;
+
 /* ---- The plugin descriptor ------------------------------------------------------------
  * OWNERSHIP: plugin-owned (normally static); must stay valid while the library is loaded. */
 typedef struct mvne_plugin_descriptor {
@@ -444,6 +461,9 @@ typedef struct mvne_plugin_descriptor {
    * OWNERSHIP: plugin-owned (normally static). */
   const mvne_str* reads;
   size_t read_count;
+  /* Since 1.3: the plugin's config keys (see above). OWNERSHIP: plugin-owned (static). */
+  const mvne_config_key* config_keys;
+  size_t config_key_count;
 } mvne_plugin_descriptor;
 
 /* The one symbol a plugin exports. Returns the descriptor, or NULL to refuse loading.

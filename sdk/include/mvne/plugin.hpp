@@ -493,6 +493,63 @@ inline mvne_status stop_plugin(mvne_context* ctx, void* state) {
 
 }  // namespace mvne
 
+namespace mvne {
+
+// What a plugin declares beyond its name and version (ABI 1.3): the other plugins' record
+// kinds it reads ("plugin.kind", granted by the operator in [plugins] read_grants) and its
+// config keys, which the host then checks (docs/plugin-guide.md). Built once, by
+// MVNE_PLUGIN_DESCRIBED; it keeps its own copies of every string.
+class Description {
+ public:
+  Description& reads(std::string plugin_kind) {
+    reads_.push_back(std::move(plugin_kind));
+    return *this;
+  }
+  Description& key(std::string name, int32_t type, uint32_t flags = 0,
+                   std::string default_value = {}, std::string help = {}) {
+    keys_.push_back({std::move(name), type, flags, std::move(default_value), std::move(help)});
+    return *this;
+  }
+
+  // The descriptor, pointing into this object, which must outlive it (a static).
+  mvne_plugin_descriptor descriptor(mvne_str name, mvne_str version,
+                                    mvne_status (*on_start)(mvne_context*, void**),
+                                    mvne_status (*on_stop)(mvne_context*, void*)) {
+    read_strs_.clear();
+    for (const auto& r : reads_) read_strs_.push_back(to_str(r));
+    key_specs_.clear();
+    for (const auto& k : keys_) {
+      key_specs_.push_back(
+          {to_str(k.name), k.type, k.flags, to_str(k.default_value), to_str(k.help)});
+    }
+    return {sizeof(mvne_plugin_descriptor),
+            MVNE_ABI_MAJOR,
+            MVNE_ABI_MINOR,
+            name,
+            version,
+            on_start,
+            on_stop,
+            read_strs_.data(),
+            read_strs_.size(),
+            key_specs_.data(),
+            key_specs_.size()};
+  }
+
+ private:
+  struct Key {
+    std::string name;
+    int32_t type;
+    uint32_t flags;
+    std::string default_value, help;
+  };
+  std::vector<std::string> reads_;
+  std::vector<Key> keys_;
+  std::vector<mvne_str> read_strs_;
+  std::vector<mvne_config_key> key_specs_;
+};
+
+}  // namespace mvne
+
 namespace mvne::detail {
 // A string literal as an mvne_str; a `const char*`, whose length is unknown, does not compile.
 template <size_t N>
@@ -502,29 +559,21 @@ constexpr mvne_str literal(const char (&text)[N]) {
 }  // namespace mvne::detail
 
 // Declares the plugin class `Class` under `name` (a string literal); use once per plugin, at
-// namespace scope. MVNE_PLUGIN_READING also names the other plugins' record kinds it reads,
-// as MVNE_READS("plugin.kind") (ABI 1.3); the operator grants each in [plugin.NAME] reads.
-#define MVNE_PLUGIN(Class, name, version) MVNE_PLUGIN_DESCRIPTOR_(Class, name, version, nullptr, 0)
-#define MVNE_PLUGIN_READING(Class, name, version, ...)        \
-  static const mvne_str mvne_plugin_reads_[] = {__VA_ARGS__}; \
-  MVNE_PLUGIN_DESCRIPTOR_(Class, name, version, mvne_plugin_reads_, \
-                          sizeof(mvne_plugin_reads_) / sizeof(mvne_plugin_reads_[0]))
-#define MVNE_READS(text) ::mvne::detail::literal(text)
-
-#define MVNE_PLUGIN_DESCRIPTOR_(Class, name, version, reads, read_count)                    \
+// namespace scope. MVNE_PLUGIN_DESCRIBED adds a mvne::Description (ABI 1.3):
+//   MVNE_PLUGIN_DESCRIBED(Portal, "portal", "1.0.0",
+//                         mvne::Description().reads("data_sessions.usage")
+//                             .key("title", MVNE_CONFIG_TEXT, 0, "My MVNO", "page title"))
+#define MVNE_PLUGIN(Class, name, version) \
+  MVNE_PLUGIN_DESCRIBED(Class, name, version, ::mvne::Description())
+#define MVNE_PLUGIN_DESCRIBED(Class, name, version, ...)                                    \
   extern "C" MVNE_PLUGIN_EXPORT const mvne_plugin_descriptor* mvne_plugin_entry(            \
       const mvne_host_api* host) {                                                          \
     if (host == nullptr || host->abi_major != MVNE_ABI_MAJOR) return nullptr;               \
     ::mvne::detail::host_table() = host;                                                    \
-    static const mvne_plugin_descriptor descriptor = {sizeof(mvne_plugin_descriptor),       \
-                                                      MVNE_ABI_MAJOR,                       \
-                                                      MVNE_ABI_MINOR,                       \
-                                                      ::mvne::detail::literal(name),        \
-                                                      ::mvne::detail::literal(version),     \
-                                                      &::mvne::detail::start_plugin<Class>, \
-                                                      &::mvne::detail::stop_plugin,         \
-                                                      reads,                                \
-                                                      read_count};                          \
+    static ::mvne::Description description = (__VA_ARGS__);                                 \
+    static const mvne_plugin_descriptor descriptor = description.descriptor(                \
+        ::mvne::detail::literal(name), ::mvne::detail::literal(version),                    \
+        &::mvne::detail::start_plugin<Class>, &::mvne::detail::stop_plugin);                \
     return &descriptor;                                                                     \
   }
 
