@@ -70,6 +70,8 @@ Status reopen() {
   return Status::Ok();
 }
 
+bool enabled(Level level) { return spdlog::default_logger_raw()->should_log(to_spdlog(level)); }
+
 void write(Level level, std::string_view component, std::string_view request_id,
            std::string_view message) {
   auto logger = spdlog::default_logger_raw();

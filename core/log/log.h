@@ -24,6 +24,9 @@ Status init(const config::LogSettings& settings);
 // needs nothing. On failure the old file stays in use and the reason is returned.
 Status reopen();
 
+// True when a line of `level` would be written.
+bool enabled(Level level);
+
 // Changes the level at run time (on reload).
 void set_level(const std::string& level);
 

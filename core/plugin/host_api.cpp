@@ -375,6 +375,13 @@ mvne_status submit_records(mvne_context* ctx, mvne_str kind_name, const mvne_rec
         }
         row.push_back(to_value(r.values[v]));
       }
+      // A value of the wrong type is the plugin's mistake, not bad data: nothing is stored.
+      if (std::string problem = records::value_problem(*kind, row); !problem.empty()) {
+        scope.plugin->metrics().count_plugin_error(scope.plugin->name(), "bad_record");
+        return refuse(scope, MVNE_ERR_INVALID_ARGUMENT,
+                      "submit_records: record " + std::to_string(i) + " of kind '" + kind->kind +
+                          "': " + problem + " (a plugin error; nothing of the batch was stored)");
+      }
       rows.push_back(std::move(row));
     }
     if (scope.deferred != nullptr) {  // stored by the group commit, before the replies
@@ -413,6 +420,13 @@ mvne_status query_open(mvne_context* ctx, const mvne_query* query, mvne_cursor**
         !valid(query->sum_field) || !valid(query->order_by) || !valid(query->cursor) ||
         (query->filters == nullptr && query->filter_count > 0) || query->filter_count > 32) {
       return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "query_open: malformed query");
+    }
+    if (query->from_us >= query->to_us) {
+      // A zero-initialised query asks for nothing: say so rather than answer nothing.
+      return refuse(scope, MVNE_ERR_INVALID_ARGUMENT,
+                    "query_open: empty time window [from_us, to_us) = [" +
+                        std::to_string(query->from_us) + ", " + std::to_string(query->to_us) +
+                        "); set both (INT64_MIN and INT64_MAX for all time)");
     }
     using Kind = auth::Principal::Kind;
     if (scope.principal.kind != Kind::kTenant && scope.principal.kind != Kind::kConsumer) {
@@ -812,6 +826,42 @@ mvne_status data_balance(mvne_context* ctx, mvne_str month, mvne_data_balance* o
   });
 }
 
+int32_t log_enabled(mvne_context* ctx, int32_t level) {
+  int32_t on = 0;
+  with_scope(ctx, [&](CallScope&) -> mvne_status {
+    if (level < MVNE_LOG_TRACE || level > MVNE_LOG_ERROR) return MVNE_ERR_INVALID_ARGUMENT;
+    on = log::enabled(static_cast<log::Level>(level)) ? 1 : 0;
+    return MVNE_OK;
+  });
+  return on;
+}
+
+mvne_status normalize_identifier(mvne_context* ctx, uint32_t role, mvne_str text, mvne_str* out) {
+  return with_scope(ctx, [&](CallScope& scope) -> mvne_status {
+    if (!valid(text) || out == nullptr || text.len > 64) {
+      return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "normalize_identifier: bad arguments");
+    }
+    tenancy::IdKind kind = tenancy::IdKind::kMsisdn;
+    if (role == MVNE_ROLE_IMSI) {
+      kind = tenancy::IdKind::kImsi;
+    } else if (role == MVNE_ROLE_ICCID) {
+      kind = tenancy::IdKind::kIccid;
+    } else if (role != MVNE_ROLE_MSISDN) {
+      return refuse(scope, MVNE_ERR_INVALID_ARGUMENT,
+                    "normalize_identifier: role must be MVNE_ROLE_MSISDN, IMSI or ICCID");
+    }
+    platform::Services* services = scope.plugin->services();
+    auto normal = tenancy::normalize(
+        kind, view(text), services != nullptr ? services->records->numbering() : tenancy::NumberingPlan{});
+    if (!normal.ok()) {
+      scope.error = normal.status().message();
+      return MVNE_ERR_INVALID_ARGUMENT;
+    }
+    *out = hand_out(scope, std::move(normal).value());
+    return MVNE_OK;
+  });
+}
+
 const mvne_host_api kHostApi = {
     sizeof(mvne_host_api),
     MVNE_ABI_MAJOR,
@@ -843,6 +893,8 @@ const mvne_host_api kHostApi = {
     &local_period,
     &context_share,
     &data_balance,
+    &log_enabled,
+    &normalize_identifier,
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/common/status.h"
+#include "core/storage/value.h"
 #include "core/tenancy/identifiers.h"
 
 namespace mvne::records {
@@ -43,6 +44,12 @@ struct KindDef {
 // TEXT class and one DOUBLE charge field; at most one INT64 quota-bytes field) and fills
 // the derived members.
 Status validate(KindDef& kind);
+
+// True when `v` (or NULL) can be stored in a field of `type` (MVNE_FIELD_*); its name.
+bool type_matches(const storage::Value& v, int32_t type);
+const char* type_name(int32_t type);
+// Why `record` does not fit the kind's fields (value count, types), or "".
+std::string value_problem(const KindDef& k, const storage::Row& record);
 
 // A KindDef from the C spec; fails on malformed strings or counts.
 StatusOr<KindDef> from_spec(const std::string& plugin, const mvne_record_kind_spec& spec);

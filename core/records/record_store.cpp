@@ -34,32 +34,6 @@ const char* column_type(int32_t type) {
   }
 }
 
-bool type_matches(const Value& v, int32_t type) {
-  if (storage::is_null(v)) return true;
-  switch (type) {
-    case MVNE_FIELD_INT64:
-    case MVNE_FIELD_TIME:
-      return std::holds_alternative<int64_t>(v);
-    case MVNE_FIELD_DOUBLE:
-      return std::holds_alternative<double>(v);
-    default:
-      return std::holds_alternative<std::string>(v);
-  }
-}
-
-const char* type_name(int32_t type) {
-  switch (type) {
-    case MVNE_FIELD_INT64:
-      return "INT64";
-    case MVNE_FIELD_TIME:
-      return "TIME";
-    case MVNE_FIELD_DOUBLE:
-      return "DOUBLE";
-    default:
-      return "TEXT";
-  }
-}
-
 // The catalogue entry of a kind: its fields; the charge field also carries the rating.
 json fields_json(const KindDef& k) {
   json out = json::array();
@@ -72,15 +46,7 @@ json fields_json(const KindDef& k) {
 
 // Checks one record's shape; returns the problem or "".
 std::string shape_problem(const KindDef& k, const storage::Row& record) {
-  if (record.size() != k.fields.size()) {
-    return "expected " + std::to_string(k.fields.size()) + " values, got " +
-           std::to_string(record.size());
-  }
-  for (size_t i = 0; i < record.size(); ++i) {
-    if (!type_matches(record[i], k.fields[i].type)) {
-      return "field '" + k.fields[i].name + "' is not " + type_name(k.fields[i].type);
-    }
-  }
+  if (std::string problem = value_problem(k, record); !problem.empty()) return problem;
   if (storage::is_null(record[k.event_time])) return "no event time";
   return {};
 }

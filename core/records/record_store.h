@@ -75,6 +75,9 @@ class RecordStore {
   // The kind as last declared (for quarantine release when its plugin is not loaded).
   StatusOr<KindDef> catalogued(const std::string& plugin, const std::string& kind);
 
+  // How identifiers are normalised here.
+  const tenancy::NumberingPlan& numbering() const { return numbering_; }
+
   // The kinds of the plugins running in this host, for the reads other plugins are granted:
   // published when a plugin has started, withdrawn when it stops.
   void publish(const std::string& plugin, const std::vector<KindDef>& kinds);

@@ -69,7 +69,7 @@ TEST(AbiLayout, ConfigKeySince13) {
 }
 
 TEST(AbiLayout, HostApi) {
-  EXPECT_EQ(sizeof(mvne_host_api), 8u + 27u * 8u);
+  EXPECT_EQ(sizeof(mvne_host_api), 8u + 29u * 8u);
   EXPECT_FIELD(mvne_host_api, struct_size, 0);
   EXPECT_FIELD(mvne_host_api, abi_major, 4);
   EXPECT_FIELD(mvne_host_api, abi_minor, 6);
@@ -103,6 +103,8 @@ TEST(AbiLayout, HostApi) {
   EXPECT_FIELD(mvne_host_api, context_share, 208);
   // 1.3
   EXPECT_FIELD(mvne_host_api, data_balance, 216);
+  EXPECT_FIELD(mvne_host_api, log_enabled, 224);
+  EXPECT_FIELD(mvne_host_api, normalize_identifier, 232);
 }
 
 TEST(AbiLayout, DataBalanceAndQuotaRoleSince13) {

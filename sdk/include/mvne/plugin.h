@@ -246,7 +246,8 @@ typedef struct mvne_query {
   uint32_t struct_size;
   mvne_str kind;
   int64_t from_us; /* event time >= from_us */
-  int64_t to_us;   /* event time < to_us */
+  int64_t to_us;   /* event time < to_us; from_us >= to_us is refused (INVALID_ARGUMENT),
+                      so a zero-initialised query fails instead of returning nothing */
   const mvne_filter* filters;
   size_t filter_count;
   int32_t aggregate;  /* MVNE_AGG_* */
@@ -351,7 +352,11 @@ typedef struct mvne_host_api {
   mvne_status (*datagram_reply)(mvne_context* ctx, mvne_str bytes);
 
   /* Stores records of a declared kind, in an ingest context only. The host attributes
-   * each record to its line's holder or quarantines it. OWNERSHIP: records are copied. */
+   * each record to its line's holder or quarantines it. A record whose value count or value
+   * types do not match the kind (NULL fits any field; INT64 and TIME are interchangeable) is
+   * the plugin's mistake: the whole call fails with MVNE_ERR_INVALID_ARGUMENT naming the
+   * record and field, nothing of it is stored, and it is counted as a plugin error
+   * (reason bad_record). OWNERSHIP: records are copied. */
   mvne_status (*submit_records)(mvne_context* ctx, mvne_str kind, const mvne_record* records,
                                 size_t record_count);
 
@@ -419,6 +424,18 @@ typedef struct mvne_host_api {
    * MVNE_ERR_PERMISSION_DENIED). The host writes no more than out->struct_size bytes.
    * OWNERSHIP: *out is caller-owned. */
   mvne_status (*data_balance)(mvne_context* ctx, mvne_str month, mvne_data_balance* out);
+
+  /* 1 when a log line of `level` (MVNE_LOG_*) would be written now, else 0: skip building
+   * messages nobody reads. Any phase. */
+  int32_t (*log_enabled)(mvne_context* ctx, int32_t level);
+
+  /* An identifier in the form the host stores, compares and shows it: an MSISDN in E.164
+   * with + under the host's numbering plan ("090-1234-5678" -> "+819012345678"), an IMSI or
+   * ICCID as digits. `role` is MVNE_ROLE_MSISDN, MVNE_ROLE_IMSI or MVNE_ROLE_ICCID.
+   * MVNE_ERR_INVALID_ARGUMENT when `text` is not one (set_error says why). Any phase.
+   * OWNERSHIP: *out is host-owned, valid until the callback returns. */
+  mvne_status (*normalize_identifier)(mvne_context* ctx, uint32_t role, mvne_str text,
+                                      mvne_str* out);
 } mvne_host_api;
 
 /* ---- Config keys (since 1.3) -----------------------------------------------------------

@@ -88,6 +88,22 @@ class Context {
     return code == MVNE_OK ? Status::Ok() : Status(code, "local_period refused");
   }
 
+  // True when a line of `level` would be written (ABI 1.3; older hosts: always true).
+  bool log_enabled(int32_t level) const {
+    return host_->abi_minor < 3 || host_->log_enabled(ctx_, level) != 0;
+  }
+
+  // `text` as the host stores and shows an identifier of `role` (MVNE_ROLE_MSISDN, IMSI or
+  // ICCID; ABI 1.3), or nullopt when it is not one.
+  std::optional<std::string> normalize_identifier(uint32_t role, std::string_view text) const {
+    mvne_str out{nullptr, 0};
+    if (host_->abi_minor < 3 || host_->normalize_identifier(ctx_, role, to_str(text), &out) !=
+                                    MVNE_OK) {
+      return std::nullopt;
+    }
+    return std::string(to_view(out));
+  }
+
   // The consumer's data balance for "YYYY-MM" of its tenant's calendar, or the current month
   // when `month` is empty (ABI 1.3; consumer routes).
   Status data_balance(std::string_view month, mvne_data_balance& out) const {

@@ -1,6 +1,8 @@
-// Reading another plugin's records (ABI 1.3): only a kind the reader declares in its
-// descriptor and the operator grants in [plugins] read_grants, only from a plugin running
-// here and enabled for the principal's tenant, and always scoped to the principal.
+// Host functions of ABI 1.3, through fixture plugins: reading another plugin's records (only
+// a kind the reader declares in its descriptor and the operator grants in [plugins]
+// read_grants, only from a plugin running here and enabled for the principal's tenant,
+// always scoped to the principal), data balances, empty time windows, identifier
+// normalisation and log levels, and wrong-typed values refused as plugin errors.
 #include <gtest/gtest.h>
 
 #include "core/common/time.h"
@@ -13,7 +15,7 @@ namespace {
 
 constexpr int kOk = MVNE_OK, kDenied = MVNE_ERR_PERMISSION_DENIED, kNotFound = MVNE_ERR_NOT_FOUND;
 
-class ReadGrantsTest : public ::testing::Test {
+class HostFunctionsTest : public ::testing::Test {
  protected:
   // acme and cero have both plugins; bolt has only the reader. Each has one line with events.
   void start(const std::vector<std::string>& overrides) {
@@ -53,7 +55,7 @@ class ReadGrantsTest : public ::testing::Test {
   std::map<std::string, std::string> keys_;
 };
 
-TEST_F(ReadGrantsTest, GrantedKindIsReadAndScopedToThePrincipal) {
+TEST_F(HostFunctionsTest, GrantedKindIsReadAndScopedToThePrincipal) {
   start({"plugins.read_grants=tally_reader:tally.event"});
   EXPECT_EQ(read("acme"), code(kOk) + "+819060000001=12\n") << "acme's rows only, not cero's";
   EXPECT_EQ(read("cero"), code(kOk) + "+819060000003=11\n");
@@ -61,12 +63,12 @@ TEST_F(ReadGrantsTest, GrantedKindIsReadAndScopedToThePrincipal) {
   EXPECT_EQ(read("bolt"), code(kNotFound));
 }
 
-TEST_F(ReadGrantsTest, DeclaredButNotGrantedIsRefused) {
+TEST_F(HostFunctionsTest, DeclaredButNotGrantedIsRefused) {
   start({});
   EXPECT_EQ(read("acme"), code(kDenied));
 }
 
-TEST_F(ReadGrantsTest, GrantedButNotDeclaredIsRefused) {
+TEST_F(HostFunctionsTest, GrantedButNotDeclaredIsRefused) {
   // The operator grants a kind the reader never said it reads: the grant alone is no right.
   start({"plugins.read_grants=tally_reader:tally.event, tally_reader:tally.secret"});
   EXPECT_EQ(read("acme", "?kind=secret"), code(kDenied));
@@ -74,19 +76,52 @@ TEST_F(ReadGrantsTest, GrantedButNotDeclaredIsRefused) {
 }
 
 // A data balance is a consumer's own: a tenant route gets none.
-TEST_F(ReadGrantsTest, DataBalanceNeedsAConsumer) {
+TEST_F(HostFunctionsTest, DataBalanceNeedsAConsumer) {
   start({});
   auto r = http_get(host_->port(), "/api/reader/balance",
                     {{"Authorization", "Bearer " + keys_["acme"]}});
   EXPECT_EQ(r.body, code(kDenied));
 }
 
-TEST_F(ReadGrantsTest, KindTheOwnerDoesNotDeclareIsNotFound) {
+// A zero-initialised time window is refused rather than answered with nothing.
+TEST_F(HostFunctionsTest, EmptyTimeWindowIsRefused) {
+  start({"plugins.read_grants=tally_reader:tally.event"});
+  EXPECT_EQ(read("acme", "?window=empty"), code(MVNE_ERR_INVALID_ARGUMENT));
+}
+
+// The host's helpers for plugins: identifiers in the host's form, and whether a level logs.
+TEST_F(HostFunctionsTest, HostNormalisesNumbersAndSaysWhatIsLogged) {
+  start({});
+  EXPECT_EQ(http_get(host_->port(), "/api/reader/tools?number=090-1234-5678").body,
+            "number=+819012345678 trace=0 error=1\n");
+  EXPECT_EQ(http_get(host_->port(), "/api/reader/tools?number=hello").body,
+            "number=(refused) trace=0 error=1\n");
+}
+
+// A value of the wrong type is the plugin's bug: the batch is refused whole and counted, the
+// file fails with the reason, and nothing is stored or quarantined as if the data were bad.
+TEST_F(HostFunctionsTest, WrongTypedValueIsAPluginErrorNotBadData) {
+  start({});
+  spool_.write("bad.txt", "b1 4000 09060000001 5\nb2 5000 09060000001 6 text\n");
+  ingest::Spooler spooler(&host_->plugins());
+  ASSERT_EQ(spooler.poll(), 1);
+  EXPECT_EQ(read_file(spool_.path() + "/failed/bad.txt.err").find("field 'amount' is not INT64") !=
+                std::string::npos,
+            true)
+      << read_file(spool_.path() + "/failed/bad.txt.err");
+  EXPECT_EQ(host_->metrics().ingest_records("tally", "stored"), 3u) << "only the first file's";
+  EXPECT_TRUE(host_->services().records->quarantine(true)->empty());
+  EXPECT_NE(http_get(host_->port(), "/metrics")
+                .body.find(R"(mvne_plugin_errors_total{plugin="tally",reason="bad_record"} 1)"),
+            std::string::npos);
+}
+
+TEST_F(HostFunctionsTest, KindTheOwnerDoesNotDeclareIsNotFound) {
   start({"plugins.read_grants=tally_reader:tally.event, tally_reader:tally.gone"});
   EXPECT_EQ(read("acme", "?kind=gone"), code(kNotFound));
 }
 
-TEST(ReadGrantsConfig, MalformedOrUnknownGrantsAreRefusedNamingThem) {
+TEST(HostFunctionsConfig, MalformedOrUnknownGrantsAreRefusedNamingThem) {
   auto parse = [](const std::string& grants) {
     return config::parse_settings(
         "[plugins]\ndir = x\nenabled = tally, tally_reader\nread_grants = " + grants + "\n",
