@@ -1,32 +1,11 @@
 #include "core/metrics/metrics.h"
 
-#include <charconv>
 #include <sstream>
+
+#include "core/metrics/exposition.h"
 
 namespace mvne::metrics {
 namespace {
-
-// Label values are escaped as the exposition format requires.
-std::string label(std::string_view value) {
-  std::string out;
-  for (char c : value) {
-    if (c == '\\' || c == '"') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out;
-}
-
-// The shortest fixed-point text that reads back as exactly `value`: a stream's default 6
-// significant digits would turn a growing sum into steps (1.23457e+06) and break rate().
-std::string number(double value) {
-  char buf[400];  // the longest fixed form of a double
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed);
-  return ec == std::errc() ? std::string(buf, end) : "NaN";
-}
 
 // One counter family labelled by plugin and one more label.
 void render_plugin_counter(std::ostringstream& out, const char* name, const char* help,
@@ -174,6 +153,7 @@ std::string Metrics::render() const {
         << "mvne_http_request_duration_seconds_sum{route=\"" << r << "\"} " << number(h.sum) << "\n"
         << "mvne_http_request_duration_seconds_count{route=\"" << r << "\"} " << h.count << "\n";
   }
+  plugins_.render(out);
   return out.str();
 }
 

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <tuple>
 
+#include "core/metrics/plugin_metrics.h"
+
 namespace mvne::metrics {
 
 class Metrics {
@@ -42,6 +44,9 @@ class Metrics {
 
   std::string render() const;
 
+  // The metrics plugins define (ABI 1.3), rendered after the host's own.
+  PluginMetrics& plugins() { return plugins_; }
+
  private:
   static constexpr std::array<double, 10> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01,
                                                       0.025,  0.05,  0.1,    0.5,   1.0};
@@ -61,6 +66,7 @@ class Metrics {
   std::map<std::tuple<std::string, std::string>, uint64_t> exports_;         // (plugin, outcome)
   std::map<std::string, uint64_t, std::less<>> logins_;                      // outcome
   std::map<std::tuple<std::string, std::string>, uint64_t> datagrams_;       // (plugin, outcome)
+  PluginMetrics plugins_;  // locks itself
 };
 
 }  // namespace mvne::metrics

@@ -1,10 +1,10 @@
 #include "core/metrics/plugin_metrics.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 
 #include "core/log/mask.h"
+#include "core/metrics/exposition.h"
 
 namespace mvne::metrics {
 namespace {
@@ -12,25 +12,6 @@ namespace {
 bool name_ok(const std::string& name) {
   return !name.empty() && name.size() <= 64 && name[0] >= 'a' && name[0] <= 'z' &&
          name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos;
-}
-
-std::string escaped(std::string_view value) {
-  std::string out;
-  for (char c : value) {
-    if (c == '\\' || c == '"') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out;
-}
-
-std::string number(double value) {
-  char buf[400];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
-  return ec == std::errc() ? std::string(buf, end) : "NaN";
 }
 
 }  // namespace
@@ -118,12 +99,12 @@ void PluginMetrics::render(std::ostringstream& out) const {
     for (const auto& [name, metric] : metrics) {
       const bool counter = metric.spec.type == Type::kCounter;
       const std::string family = "mvne_plugin_" + plugin + "_" + name + (counter ? "_total" : "");
-      out << "# HELP " << family << " " << escaped(metric.spec.help) << "\n# TYPE " << family
+      out << "# HELP " << family << " " << label(metric.spec.help) << "\n# TYPE " << family
           << (counter ? " counter\n" : " histogram\n");
       for (const auto& [values, series] : metric.series) {
-        std::string labels = "plugin=\"" + escaped(plugin) + "\"";
+        std::string labels = "plugin=\"" + label(plugin) + "\"";
         for (size_t i = 0; i < values.size(); ++i) {
-          labels += "," + metric.spec.labels[i] + "=\"" + escaped(values[i]) + "\"";
+          labels += "," + metric.spec.labels[i] + "=\"" + label(values[i]) + "\"";
         }
         if (counter) {
           out << family << "{" << labels << "} " << number(series.count) << "\n";

@@ -862,6 +862,61 @@ mvne_status normalize_identifier(mvne_context* ctx, uint32_t role, mvne_str text
   });
 }
 
+mvne_status register_metric(mvne_context* ctx, const mvne_metric_spec* spec) {
+  return with_scope(ctx, [&](CallScope& scope) -> mvne_status {
+    if (mvne_status st = require_phase(scope, Phase::kStart, "register_metric")) return st;
+    if (!spec_ok(spec, offsetof(mvne_metric_spec, bucket_count) + sizeof(size_t)) ||
+        !valid(spec->name) || !valid(spec->help) || spec->label_count > 16 ||
+        spec->bucket_count > 64 || (spec->label_names == nullptr && spec->label_count > 0) ||
+        (spec->buckets == nullptr && spec->bucket_count > 0) ||
+        (spec->type != MVNE_METRIC_COUNTER && spec->type != MVNE_METRIC_HISTOGRAM)) {
+      return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "register_metric: malformed spec");
+    }
+    metrics::PluginMetrics::Spec def;
+    def.name = view(spec->name);
+    def.help = std::string(view(spec->help)).substr(0, 512);
+    def.type = spec->type == MVNE_METRIC_COUNTER ? metrics::PluginMetrics::Type::kCounter
+                                                 : metrics::PluginMetrics::Type::kHistogram;
+    for (size_t i = 0; i < spec->label_count; ++i) {
+      if (!valid(spec->label_names[i])) {
+        return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "register_metric: malformed label");
+      }
+      def.labels.emplace_back(view(spec->label_names[i]));
+    }
+    def.buckets.assign(spec->buckets, spec->buckets + spec->bucket_count);
+    Status st = scope.plugin->metrics().plugins().define(scope.plugin->name(), std::move(def));
+    if (!st.ok()) return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "register_metric: " + st.message());
+    return MVNE_OK;
+  });
+}
+
+mvne_status metric_record(mvne_context* ctx, mvne_str name, const mvne_str* label_values,
+                          size_t label_count, double value) {
+  return with_scope(ctx, [&](CallScope& scope) -> mvne_status {
+    if (!valid(name) || label_count > 16 || (label_values == nullptr && label_count > 0)) {
+      return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "metric_record: bad arguments");
+    }
+    std::vector<std::string> values;
+    for (size_t i = 0; i < label_count; ++i) {
+      if (!valid(label_values[i])) {
+        return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "metric_record: malformed label value");
+      }
+      values.emplace_back(view(label_values[i]));
+    }
+    Status st = scope.plugin->metrics().plugins().record(scope.plugin->name(),
+                                                         std::string(view(name)), values, value);
+    if (st.code() == Code::kUnavailable) {
+      return over_limit(scope, "limit_metric_series", "metric_record: " + st.message());
+    }
+    if (!st.ok()) {
+      return refuse(scope,
+                    st.code() == Code::kNotFound ? MVNE_ERR_NOT_FOUND : MVNE_ERR_INVALID_ARGUMENT,
+                    "metric_record: " + st.message());
+    }
+    return MVNE_OK;
+  });
+}
+
 const mvne_host_api kHostApi = {
     sizeof(mvne_host_api),
     MVNE_ABI_MAJOR,
@@ -895,6 +950,8 @@ const mvne_host_api kHostApi = {
     &data_balance,
     &log_enabled,
     &normalize_identifier,
+    &register_metric,
+    &metric_record,
 };
 
 }  // namespace

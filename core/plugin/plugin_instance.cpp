@@ -84,6 +84,7 @@ Status PluginInstance::start() {
   if (!st.ok()) {
     close_listeners();
     if (started_) stop(std::chrono::milliseconds(0));
+    metrics_->plugins().forget(name_);
     registrations_ = {};
     return st;
   }
@@ -134,6 +135,7 @@ void PluginInstance::close_listeners() {
 
 void PluginInstance::stop(std::chrono::milliseconds timeout) {
   if (services_ != nullptr && started_) services_->records->withdraw(name_);
+  metrics_->plugins().forget(name_);
   close_listeners();
   {
     std::unique_lock lock(mu_);

@@ -54,6 +54,20 @@ TEST(AbiLayout, PluginDescriptor) {
   EXPECT_FIELD(mvne_plugin_descriptor, config_key_count, 80);
 }
 
+TEST(AbiLayout, MetricSpecSince13) {
+  EXPECT_EQ(sizeof(mvne_metric_spec), 80u);
+  EXPECT_FIELD(mvne_metric_spec, struct_size, 0);
+  EXPECT_FIELD(mvne_metric_spec, name, 8);
+  EXPECT_FIELD(mvne_metric_spec, help, 24);
+  EXPECT_FIELD(mvne_metric_spec, type, 40);
+  EXPECT_FIELD(mvne_metric_spec, label_names, 48);
+  EXPECT_FIELD(mvne_metric_spec, label_count, 56);
+  EXPECT_FIELD(mvne_metric_spec, buckets, 64);
+  EXPECT_FIELD(mvne_metric_spec, bucket_count, 72);
+  EXPECT_EQ(MVNE_METRIC_COUNTER, 1);
+  EXPECT_EQ(MVNE_METRIC_HISTOGRAM, 2);
+}
+
 TEST(AbiLayout, ConfigKeySince13) {
   EXPECT_EQ(sizeof(mvne_config_key), 56u);
   EXPECT_FIELD(mvne_config_key, name, 0);
@@ -69,7 +83,7 @@ TEST(AbiLayout, ConfigKeySince13) {
 }
 
 TEST(AbiLayout, HostApi) {
-  EXPECT_EQ(sizeof(mvne_host_api), 8u + 29u * 8u);
+  EXPECT_EQ(sizeof(mvne_host_api), 8u + 31u * 8u);
   EXPECT_FIELD(mvne_host_api, struct_size, 0);
   EXPECT_FIELD(mvne_host_api, abi_major, 4);
   EXPECT_FIELD(mvne_host_api, abi_minor, 6);
@@ -105,6 +119,8 @@ TEST(AbiLayout, HostApi) {
   EXPECT_FIELD(mvne_host_api, data_balance, 216);
   EXPECT_FIELD(mvne_host_api, log_enabled, 224);
   EXPECT_FIELD(mvne_host_api, normalize_identifier, 232);
+  EXPECT_FIELD(mvne_host_api, register_metric, 240);
+  EXPECT_FIELD(mvne_host_api, metric_record, 248);
 }
 
 TEST(AbiLayout, DataBalanceAndQuotaRoleSince13) {

@@ -96,6 +96,17 @@ TEST_F(HostFunctionsTest, HostNormalisesNumbersAndSaysWhatIsLogged) {
             "number=+819012345678 trace=0 error=1\n");
   EXPECT_EQ(http_get(host_->port(), "/api/reader/tools?number=hello").body,
             "number=(refused) trace=0 error=1\n");
+  // The plugin's own metrics, under its name; a number in a label value is masked.
+  std::string metrics = http_get(host_->port(), "/metrics").body;
+  for (const char* line :
+       {"# TYPE mvne_plugin_tally_reader_lookups_total counter",
+        R"(mvne_plugin_tally_reader_lookups_total{plugin="tally_reader",result="refused",input="hello"} 1)",
+        R"(mvne_plugin_tally_reader_number_length_bucket{plugin="tally_reader",le="12"} 1)",
+        R"(mvne_plugin_tally_reader_number_length_bucket{plugin="tally_reader",le="16"} 2)",
+        R"(mvne_plugin_tally_reader_number_length_count{plugin="tally_reader"} 2)"}) {
+    EXPECT_NE(metrics.find(line), std::string::npos) << line << "\n" << metrics;
+  }
+  EXPECT_EQ(metrics.find("090-1234-5678"), std::string::npos) << "masked like a log line";
 }
 
 // A value of the wrong type is the plugin's bug: the batch is refused whole and counted, the

@@ -286,6 +286,24 @@ typedef struct mvne_export_spec {
   void* export_data; /* OWNERSHIP: plugin-owned */
 } mvne_export_spec;
 
+/* ---- Plugin metrics (since 1.3) --------------------------------------------------------
+ * Counters and histograms a plugin defines in on_start and records into from any callback.
+ * The host exports them in /metrics as mvne_plugin_<plugin>_<name> (counters end in _total),
+ * labelled plugin="NAME" plus the plugin's own labels (at most 4; values masked like log
+ * lines, at most 1000 value sets per metric). */
+enum { MVNE_METRIC_COUNTER = 1, MVNE_METRIC_HISTOGRAM = 2 };
+
+typedef struct mvne_metric_spec {
+  uint32_t struct_size;
+  mvne_str name; /* a-z, 0-9 and _, starting with a letter */
+  mvne_str help;
+  int32_t type;                /* MVNE_METRIC_* */
+  const mvne_str* label_names; /* OWNERSHIP: borrowed for the call */
+  size_t label_count;
+  const double* buckets; /* histograms: upper bounds, ascending (1 to 32) */
+  size_t bucket_count;
+} mvne_metric_spec;
+
 /* ---- Data balance (since 1.3) -----------------------------------------------------------
  * A consumer's data quota for one month of its tenant's calendar, from its plan and the
  * records with MVNE_ROLE_QUOTA_BYTES. Quota left unused in a month is carried over to the
@@ -436,6 +454,15 @@ typedef struct mvne_host_api {
    * OWNERSHIP: *out is host-owned, valid until the callback returns. */
   mvne_status (*normalize_identifier)(mvne_context* ctx, uint32_t role, mvne_str text,
                                       mvne_str* out);
+
+  /* Defines a metric; only in on_start. OWNERSHIP: the spec is copied. */
+  mvne_status (*register_metric)(mvne_context* ctx, const mvne_metric_spec* spec);
+  /* Adds `value` to a counter (>= 0) or observes it in a histogram, for the given label
+   * values (as many as the metric has labels). Any callback. MVNE_ERR_NOT_FOUND for an
+   * undefined metric; MVNE_ERR_UNAVAILABLE past 1000 label value sets (counted).
+   * OWNERSHIP: strings are copied. */
+  mvne_status (*metric_record)(mvne_context* ctx, mvne_str name, const mvne_str* label_values,
+                               size_t label_count, double value);
 } mvne_host_api;
 
 /* ---- Config keys (since 1.3) -----------------------------------------------------------

@@ -12,6 +12,7 @@
 #include <deque>
 #include <exception>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -88,6 +89,17 @@ class Context {
     return code == MVNE_OK ? Status::Ok() : Status(code, "local_period refused");
   }
 
+  // Adds `n` to a counter the plugin defined, or observes `value` in a histogram, with the
+  // metric's label values in order (ABI 1.3; older hosts: ignored).
+  Status count(std::string_view metric, std::initializer_list<std::string_view> labels = {},
+               double n = 1) const {
+    return record_metric(metric, labels, n);
+  }
+  Status observe(std::string_view metric, double value,
+                 std::initializer_list<std::string_view> labels = {}) const {
+    return record_metric(metric, labels, value);
+  }
+
   // True when a line of `level` would be written (ABI 1.3; older hosts: always true).
   bool log_enabled(int32_t level) const {
     return host_->abi_minor < 3 || host_->log_enabled(ctx_, level) != 0;
@@ -113,6 +125,16 @@ class Context {
       return Status::Error("data_balance needs ABI 1.3", MVNE_ERR_UNAVAILABLE);
     mvne_status code = host_->data_balance(ctx_, to_str(month), &out);
     return code == MVNE_OK ? Status::Ok() : Status(code, "data_balance refused");
+  }
+
+  Status record_metric(std::string_view metric, std::initializer_list<std::string_view> labels,
+                       double value) const {
+    if (host_->abi_minor < 3) return Status::Ok();
+    std::vector<mvne_str> values;
+    for (auto l : labels) values.push_back(to_str(l));
+    mvne_status code =
+        host_->metric_record(ctx_, to_str(metric), values.data(), values.size(), value);
+    return code == MVNE_OK ? Status::Ok() : Status(code, "metric_record refused");
   }
 
   // The raw handle of a shared copy (ABI 1.2), for the wrappers' own share() functions.
@@ -414,6 +436,21 @@ class Plugin {
     return code == MVNE_OK
                ? Status::Ok()
                : Status(code, "datagram listener " + std::string(name) + " refused by host");
+  }
+
+  // A counter (MVNE_METRIC_COUNTER) or histogram (MVNE_METRIC_HISTOGRAM, with `buckets`)
+  // exported as mvne_plugin_<plugin>_<name> (ABI 1.3); only valid inside start(). Record into
+  // it with Context::count or Context::observe.
+  Status metric(Context& ctx, std::string_view name, std::string_view help, int32_t type,
+                std::vector<std::string> labels = {}, std::vector<double> buckets = {}) {
+    if (ctx.host().abi_minor < 3) return Status::Error("metrics need ABI 1.3", MVNE_ERR_UNAVAILABLE);
+    std::vector<mvne_str> names;
+    for (const auto& l : labels) names.push_back(to_str(l));
+    mvne_metric_spec spec{sizeof(mvne_metric_spec), to_str(name), to_str(help), type,
+                          names.data(),             names.size(),  buckets.data(), buckets.size()};
+    mvne_status code = ctx.host().register_metric(ctx.raw(), &spec);
+    return code == MVNE_OK ? Status::Ok()
+                           : Status(code, "metric " + std::string(name) + " refused by host");
   }
 
   Status job(Context& ctx, std::string_view name, std::string_view schedule, JobHandler handler) {
