@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/common/time.h"
 #include "core/plugin/host_api.h"
 #include "tests/support/http_client.h"
 #include "tests/support/in_process_host.h"
@@ -90,6 +91,39 @@ TEST(PluginLibrary, FrozenV1PluginBuiltByClangServes) {
   EXPECT_EQ(reply.status, 200);
   EXPECT_EQ(reply.body, "pong from clang, ABI 1.0, greeting=konnichiwa");
   EXPECT_EQ(reply.headers["content-type"], "text/plain");
+}
+
+// The clang-built plugin from the frozen v1.1 header: its shorter query struct and its
+// local_period still work, and the host scopes its reads to the tenant.
+TEST(PluginLibrary, FrozenV11PluginBuiltByClangReadsItsRecords) {
+  testing::InProcessHost host(testing::fixture_settings({"clang_v1_1"}));
+  ASSERT_TRUE(host.apply_status().ok()) << host.apply_status().message();
+  auto& dir = *host.services().directory;
+  for (const char* t : {"acme", "bolt"}) {
+    ASSERT_TRUE(dir.add_tenant({0, t, t, "Asia/Tokyo", "/tmp", {"clang_v1_1"}}).ok());
+    ASSERT_TRUE(dir.add_plan({0, t, "p", "p", 0, 0, 1, 0, 0, ""}).ok());
+    ASSERT_TRUE(dir.add_subscriber({0, t, "holder", "s", "p", "h@x.example"}).ok());
+  }
+  ASSERT_TRUE(dir.assign({"acme", "holder", "", "09060000001", "", "", 0, kForever}).ok());
+  ASSERT_TRUE(dir.assign({"bolt", "holder", "", "09060000002", "", "", 0, kForever}).ok());
+  const records::KindDef* kind = host.plugins().running().front()->kind("note");
+  ASSERT_NE(kind, nullptr);
+  const int64_t nov = parse_time_us("2026-11-15T12:00:00+09:00").value();
+  auto stored = host.services().records->submit(
+      *kind,
+      {{std::string("n1"), nov, std::string("09060000001")},
+       {std::string("n2"), nov + 1, std::string("09060000001")},
+       {std::string("n3"), nov, std::string("09060000002")},
+       {std::string("n4"), parse_time_us("2026-12-01T12:00:00+09:00").value(),
+        std::string("09060000001")}},
+      "test");
+  ASSERT_TRUE(stored.ok()) << stored.status().message();
+  std::string key = host.services().keys->create("acme", "t", now_us() + 86400000000LL)->token;
+  auto reply = testing::http_get(host.port(), "/api/clang11/notes",
+                                 {{"Authorization", "Bearer " + key}});
+  EXPECT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.body, "ABI 1.1: 2 notes in 2026-11 from " +
+                            std::to_string(parse_time_us("2026-11-01T00:00:00+09:00").value()));
 }
 
 }  // namespace
