@@ -42,6 +42,34 @@ StatusOr<std::map<std::string, VoicePrice>> parse_voice_rates(const std::string&
   return out;
 }
 
+StatusOr<std::map<std::string, double>> parse_class_rates(const std::string& text) {
+  std::map<std::string, double> out;
+  std::stringstream items(text);
+  for (std::string item; std::getline(items, item, ',');) {
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (item.empty()) continue;
+    size_t eq = item.find('=');
+    const std::string problem = "class rate '" + item + "': expected class=price, e.g. mms=10";
+    if (eq == 0 || eq == std::string::npos ||
+        item.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") < eq) {
+      return Status::Invalid(problem);
+    }
+    try {
+      size_t used = 0;
+      std::string price = item.substr(eq + 1);
+      double value = std::stod(price, &used);
+      if (used != price.size() || !(value >= 0)) return Status::Invalid(problem);
+      if (!out.emplace(item.substr(0, eq), value).second) {
+        return Status::Invalid("class rate '" + item.substr(0, eq) + "' is given twice");
+      }
+    } catch (const std::exception&) {
+      return Status::Invalid(problem);
+    }
+  }
+  return out;
+}
+
 StatusOr<std::map<int64_t, PlanPrices>> load_prices(storage::Connection& c,
                                                     const std::set<int64_t>& plan_ids) {
   std::map<int64_t, PlanPrices> out;
@@ -52,8 +80,8 @@ StatusOr<std::map<int64_t, PlanPrices>> load_prices(storage::Connection& c,
   const size_t shape = storage::padded_rows(params.size());
   storage::pad_rows(params, params.size(), shape);
   auto rows = c.query(
-      "SELECT id, voice_per_minute, voice_increment_s, sms_per_segment, voice_rates "
-      "FROM plans WHERE id IN (" +
+      "SELECT id, voice_per_minute, voice_increment_s, sms_per_segment, voice_rates, "
+      "class_rates FROM plans WHERE id IN (" +
           storage::placeholders(shape, 1) + ")",
       params);
   if (!rows.ok()) return rows.status();
@@ -64,6 +92,9 @@ StatusOr<std::map<int64_t, PlanPrices>> load_prices(storage::Connection& c,
     auto by_type = parse_voice_rates(storage::as_text(r[4]));
     if (!by_type.ok()) return by_type.status();
     p.voice_by_type = std::move(by_type).value();
+    auto by_class = parse_class_rates(storage::as_text(r[5]));
+    if (!by_class.ok()) return by_class.status();
+    p.per_class = std::move(by_class).value();
     out[storage::as_int(r[0])] = std::move(p);
   }
   return out;
@@ -80,6 +111,9 @@ double charge(int32_t rating, const PlanPrices& prices, int64_t units, const std
     amount = static_cast<double>(billed_s) * price.per_minute / 60.0;
   } else if (rating == MVNE_RATING_SMS) {
     amount = cls == "MT" ? 0 : static_cast<double>(units) * prices.sms_per_segment;
+  } else if (rating == MVNE_RATING_CLASS) {
+    auto it = prices.per_class.find(cls);
+    amount = it == prices.per_class.end() ? 0 : static_cast<double>(units) * it->second;
   }
   return std::round(amount * 10000.0) / 10000.0;
 }

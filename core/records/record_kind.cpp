@@ -79,7 +79,7 @@ Status validate(KindDef& k) {
       *index = static_cast<int>(i);
     }
   }
-  if (k.rating < MVNE_RATING_NONE || k.rating > MVNE_RATING_SMS)
+  if (k.rating < MVNE_RATING_NONE || k.rating > MVNE_RATING_CLASS)
     return Status::Invalid(where + "unknown rating " + std::to_string(k.rating));
   constexpr uint32_t kKnownRoles = (MVNE_ROLE_QUOTA_BYTES << 1) - 1;
   for (const FieldDef& f : k.fields) {

@@ -169,6 +169,11 @@ const std::vector<std::vector<const char*>> kMigrations = {
         "ALTER TABLE bills ADD COLUMN data_used {i64} NOT NULL DEFAULT 0",
         "ALTER TABLE bills ADD COLUMN data_carried_out {i64} NOT NULL DEFAULT 0",
     },
+    // 9: prices per unit by rating class (MVNE_RATING_CLASS), "mms=10,video=25".
+    {
+        "ALTER TABLE plans ADD COLUMN class_rates {text}",
+        "UPDATE plans SET class_rates = ''",
+    },
 };
 
 }  // namespace

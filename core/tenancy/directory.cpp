@@ -169,6 +169,9 @@ StatusOr<int64_t> Directory::add_plan(const Plan& p) {
   if (auto rates = records::parse_voice_rates(p.voice_rates); !rates.ok()) {
     problems.push_back(rates.status().message());
   }
+  if (auto rates = records::parse_class_rates(p.class_rates); !rates.ok()) {
+    problems.push_back(rates.status().message());
+  }
   if (!problems.empty()) return Status::Invalid("plan: " + join(problems, "; "));
   auto lease = db_->acquire();
   if (!lease.ok()) return lease.status();
@@ -176,11 +179,11 @@ StatusOr<int64_t> Directory::add_plan(const Plan& p) {
   if (!tid.ok()) return tid.status();
   auto id = (*lease)->insert(
       "INSERT INTO plans (tenant_id, code, name, data_quota_bytes, voice_per_minute, "
-      "voice_increment_s, sms_per_segment, data_per_mb, voice_rates, monthly_fee) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "voice_increment_s, sms_per_segment, data_per_mb, voice_rates, monthly_fee, class_rates) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       {tid.value(), p.code, p.name.empty() ? p.code : p.name, p.data_quota_bytes,
        p.voice_per_minute, p.voice_increment_s, p.sms_per_segment, p.data_per_mb, p.voice_rates,
-       p.monthly_fee});
+       p.monthly_fee, p.class_rates});
   if (!id.ok() && id.status().code() == Code::kFailedPrecondition) {
     return Status::Invalid("plan '" + p.code + "' already exists in tenant '" + p.tenant_code +
                            "'");
@@ -191,13 +194,13 @@ StatusOr<int64_t> Directory::add_plan(const Plan& p) {
 StatusOr<std::vector<Plan>> Directory::plans(const std::string& tenant_code) {
   return db_->select<Plan>(
       "SELECT p.id, t.code, p.code, p.name, p.data_quota_bytes, p.voice_per_minute, "
-      "p.voice_increment_s, p.sms_per_segment, p.data_per_mb, p.voice_rates, p.monthly_fee "
-      "FROM plans p "
+      "p.voice_increment_s, p.sms_per_segment, p.data_per_mb, p.voice_rates, p.monthly_fee, "
+      "p.class_rates FROM plans p "
       "JOIN tenants t ON t.id = p.tenant_id WHERE t.code = ? ORDER BY p.code",
       {tenant_code}, [](const Row& r) {
         return Plan{as_int(r[0]),    as_text(r[1]),   as_text(r[2]),   as_text(r[3]),
                     as_int(r[4]),    as_double(r[5]), as_int(r[6]),    as_double(r[7]),
-                    as_double(r[8]), as_text(r[9]),   as_double(r[10])};
+                    as_double(r[8]), as_text(r[9]),   as_double(r[10]), as_text(r[11])};
       });
 }
 

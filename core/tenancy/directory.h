@@ -39,6 +39,7 @@ struct Plan {
   double data_per_mb = 0;
   std::string voice_rates;  // by call type: "roaming=180/60,incoming=0/1"; others: the above
   double monthly_fee = 0;   // on every bill of a subscriber on this plan
+  std::string class_rates = {};  // per unit by rating class (MVNE_RATING_CLASS): "mms=10,..."
 };
 
 struct Subscriber {

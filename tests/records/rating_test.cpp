@@ -23,6 +23,19 @@ TEST(Rating, VoiceByIncrementAndCallType) {
   EXPECT_DOUBLE_EQ(charge(MVNE_RATING_VOICE, p, 7, "outgoing"), 2.5667);
 }
 
+// Any record kind can be rated by class: units times the plan's price for the class (ABI 1.3).
+TEST(Rating, ByClassFromThePlansRates) {
+  PlanPrices p;
+  p.per_class = parse_class_rates("mms=12.5, video=30").value();
+  EXPECT_DOUBLE_EQ(charge(MVNE_RATING_CLASS, p, 3, "mms"), 37.5);
+  EXPECT_DOUBLE_EQ(charge(MVNE_RATING_CLASS, p, 2, "video"), 60);
+  EXPECT_DOUBLE_EQ(charge(MVNE_RATING_CLASS, p, 5, "fax"), 0) << "a class the plan does not price";
+  for (const char* bad : {"mms", "=3", "mms=-1", "mms=ten", "MMS=1", "mms=1,mms=2"}) {
+    EXPECT_FALSE(parse_class_rates(bad).ok()) << bad;
+  }
+  EXPECT_TRUE(parse_class_rates("").value().empty());
+}
+
 TEST(Rating, SmsBySegmentMoOnly) {
   PlanPrices p;
   p.sms_per_segment = 3.3;

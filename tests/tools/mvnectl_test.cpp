@@ -179,6 +179,13 @@ TEST_P(MvnectlTest, BillRunClosesAMonthOnce) {
   ok({"tenant", "add", "--code", "acme", "--name", "Acme", "--export-dir", exports,
       "--time-zone", "Asia/Tokyo"});
   ok({"plan", "add", "--tenant", "acme", "--code", "basic", "--monthly-fee", "980"});
+  // Prices by rating class for class-rated records (ABI 1.3); a malformed one is refused.
+  ok({"plan", "add", "--tenant", "acme", "--code", "mms", "--rates", "mms=10,video=25"});
+  auto bad_rates = ctl({"plan", "add", "--tenant", "acme", "--code", "x", "--rates", "mms=ten"});
+  EXPECT_EQ(bad_rates.exit_code, 1);
+  EXPECT_NE(bad_rates.err.find("class rate 'mms=ten'"), std::string::npos) << bad_rates.err;
+  auto plans = nlohmann::json::parse(ctl({"--json", "plan", "list", "--tenant", "acme"}).out);
+  EXPECT_EQ(plans[1]["rates"], "mms=10,video=25") << plans.dump();
   ok({"subscriber", "add", "--tenant", "acme", "--account", "u1", "--service-code", "s", "--plan",
       "basic", "--email", "u1@acme.example"});
   auto first = ctl({"--json", "bill", "run", "--tenant", "acme", "--month", "2026-10"});

@@ -254,7 +254,9 @@ std::vector<Command> tenancy_commands() {
              "data-per-mb", po::value<double>()->default_value(0), "data price per MB")(
              "voice-rates", po::value<std::string>()->default_value(""),
              "prices by call type, e.g. roaming=180/60,incoming=0/1 (per minute/increment s)")(
-             "monthly-fee", po::value<double>()->default_value(0), "fee on every monthly bill");
+             "monthly-fee", po::value<double>()->default_value(0), "fee on every monthly bill")(
+             "rates", po::value<std::string>()->default_value(""),
+             "price per unit by rating class for class-rated records, e.g. mms=10,video=25");
        },
        [](Session& s, const po::variables_map& vm) {
          tenancy::Plan p{0,
@@ -267,7 +269,8 @@ std::vector<Command> tenancy_commands() {
                          vm["sms-per-segment"].as<double>(),
                          vm["data-per-mb"].as<double>(),
                          arg(vm, "voice-rates"),
-                         vm["monthly-fee"].as<double>()};
+                         vm["monthly-fee"].as<double>(),
+                         arg(vm, "rates")};
          auto id = s.directory().add_plan(p);
          if (!id.ok()) return refuse(id.status());
          if (Status st = s.audit_action("plan_add", p.tenant_code + "/" + p.code); !st.ok())
@@ -292,6 +295,7 @@ std::vector<Command> tenancy_commands() {
                           {"sms_per_segment", p.sms_per_segment},
                           {"data_per_mb", p.data_per_mb},
                           {"voice_rates", p.voice_rates},
+                          {"rates", p.class_rates},
                           {"monthly_fee", p.monthly_fee}});
          }
          s.print(out);

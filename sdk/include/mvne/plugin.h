@@ -200,7 +200,11 @@ enum {
 enum {
   MVNE_RATING_NONE = 0,
   MVNE_RATING_VOICE = 1, /* units: billable seconds; class: call type */
-  MVNE_RATING_SMS = 2    /* units: segments; class: direction (MO charged, MT free) */
+  MVNE_RATING_SMS = 2,   /* units: segments; class: direction (MO charged, MT free) */
+  /* Since 1.3: units times the plan's price per unit for the record's class, from the
+   * plan's class rates (mvnectl plan add --rates mms=10,video=25); a class the plan does not
+   * price costs 0. For any record kind: MMS, content, roaming packs ... */
+  MVNE_RATING_CLASS = 3
 };
 
 typedef struct mvne_field_spec {
