@@ -17,3 +17,19 @@ function(mvne_test name)
   target_link_libraries(${name} PRIVATE mvne_core mvne_test_support GTest::gtest_main ${ARG_LIBS})
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 300)
 endfunction()
+
+# mvne_sdk_test(NAME src... [PLUGINS target...]): a test written as plugin authors write
+# theirs: GoogleTest and the SDK's in-process test host (mvne::testing), nothing of the
+# host's internals. MVNE_PLUGIN_DIR names the folder the plugins are built into.
+function(mvne_sdk_test name)
+  cmake_parse_arguments(ARG "" "" "PLUGINS" ${ARGN})
+  add_executable(${name} ${ARG_UNPARSED_ARGUMENTS})
+  target_link_libraries(${name} PRIVATE mvne::testing GTest::gtest_main
+                                        nlohmann_json::nlohmann_json)
+  target_compile_definitions(${name} PRIVATE MVNE_PLUGIN_DIR="${MVNE_PLUGIN_OUTPUT_DIR}"
+                                             MMS_PLUGIN_DIR="${MVNE_PLUGIN_OUTPUT_DIR}")
+  if(ARG_PLUGINS)
+    add_dependencies(${name} ${ARG_PLUGINS})
+  endif()
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 300)
+endfunction()

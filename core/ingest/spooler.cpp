@@ -81,8 +81,8 @@ constexpr int64_t kLeaseUs = 60 * 1000000LL;  // a claim's lease, renewed every 
 
 }  // namespace
 
-Spooler::Spooler(plugin::PluginManager* plugins, int workers)
-    : plugins_(plugins), workers_(std::max(1, workers)) {}
+Spooler::Spooler(plugin::PluginManager* plugins, int workers, Observer observer)
+    : plugins_(plugins), workers_(std::max(1, workers)), observer_(std::move(observer)) {}
 
 Spooler::~Spooler() { stop(); }
 
@@ -212,6 +212,7 @@ void Spooler::handle(plugin::PluginInstance& plugin, const plugin::SpoolRegistra
     if (seen.ok() && !seen->empty()) {
       move_into(claimed, dir / "done");
       metrics.count_ingest_file(plugin.name(), "skipped_same_content");
+      if (observer_) observer_({plugin.name(), name, true, {}, 0, 0, 0});
       log::write(log::Level::kInfo, component, scope.request_id,
                  "skipped " + name + ": same content as " + storage::as_text(seen.value()[0][0]) +
                      ", processed " + format_time_us(storage::as_int(seen.value()[0][1])));
@@ -250,6 +251,10 @@ void Spooler::handle(plugin::PluginInstance& plugin, const plugin::SpoolRegistra
     log::write(log::Level::kError, component, scope.request_id,
                "failed " + name + " (moved to failed/, report in " + report + "): " + st.message() +
                    "; " + counts);
+  }
+  if (observer_) {
+    observer_({plugin.name(), name, st.ok(), st.ok() ? std::string() : st.message(),
+               scope.ingested.stored, scope.ingested.duplicates, scope.ingested.quarantined});
   }
 }
 

@@ -11,7 +11,9 @@
 // Up to `workers` files are handled at once, each by one thread from start to end.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <string>
@@ -23,9 +25,19 @@
 
 namespace mvne::ingest {
 
+// What became of one file, for an observer (the plugin authors' test harness).
+struct FileOutcome {
+  std::string plugin, file;
+  bool done = false;  // moved to done/ (false: to failed/)
+  std::string error;  // why it failed
+  int64_t stored = 0, duplicates = 0, quarantined = 0;
+};
+
 class Spooler {
  public:
-  explicit Spooler(plugin::PluginManager* plugins, int workers = 1);
+  using Observer = std::function<void(const FileOutcome&)>;
+  // `observer`, when set, is told of every file handled (from the worker's thread).
+  explicit Spooler(plugin::PluginManager* plugins, int workers = 1, Observer observer = nullptr);
   ~Spooler();
 
   void start();
@@ -46,6 +58,7 @@ class Spooler {
 
   plugin::PluginManager* plugins_;
   const int workers_;
+  const Observer observer_;
   std::mutex mu_;
   std::set<std::pair<std::string, std::string>> active_;  // (dir, name) claimed; guarded by mu_
   PeriodicWorker worker_{std::chrono::milliseconds(500), [this] { poll(); }};

@@ -45,12 +45,14 @@ std::optional<ContextTable::Binding> ContextTable::bind(CallScope* scope) {
   Slot& slot = slots_[index];
   std::lock_guard lock(slot.mu);
   // Generations only grow, so no handle ever names a later scope of the same slot.
-  slot.generation = (slot.generation + 1) & ((uint64_t{1} << (64 - kGenerationShift)) - 1);
-  if (slot.generation == 0) slot.generation = 1;
+  uint64_t generation =
+      (slot.generation.load() + 1) & ((uint64_t{1} << (64 - kGenerationShift)) - 1);
+  if (generation == 0) generation = 1;
   slot.scope = scope;
-  slot.owner = std::this_thread::get_id();
-  slot.shared = false;
-  return Binding(this, index, slot.generation);
+  slot.owner.store(this_thread());
+  slot.shared.store(false);
+  slot.generation.store(generation, std::memory_order_release);
+  return Binding(this, index, generation);
 }
 
 mvne_status ContextTable::share(mvne_context* handle, mvne_context** out_shared) {
@@ -58,9 +60,9 @@ mvne_status ContextTable::share(mvne_context* handle, mvne_context** out_shared)
   Slot* slot = lookup(handle);
   if (slot == nullptr) return stale();
   std::lock_guard lock(slot->mu);
-  if (slot->scope == nullptr || slot->generation != generation_of(handle)) return stale();
+  if (slot->scope == nullptr || slot->generation.load() != generation_of(handle)) return stale();
   // Only the callback itself hands its context on; a helper cannot pass it further.
-  if (is_shared(handle) || slot->owner != std::this_thread::get_id()) {
+  if (is_shared(handle) || slot->owner.load() != this_thread()) {
     return other_thread(*slot->scope);
   }
   if (out_shared == nullptr) return MVNE_ERR_INVALID_ARGUMENT;
@@ -73,9 +75,11 @@ void ContextTable::release(uint32_t index, uint64_t generation) {
   Slot& slot = slots_[index];
   {
     std::lock_guard lock(slot.mu);
-    if (slot.generation == generation) {
+    if (slot.generation.load() == generation) {
+      // A new generation first: the owner's lock-free test fails from here on.
+      slot.generation.store((generation + 1) & ((uint64_t{1} << (64 - kGenerationShift)) - 1));
       slot.scope = nullptr;
-      slot.shared = false;
+      slot.shared.store(false);
     }
   }
   std::lock_guard lock(free_mu_);
@@ -98,8 +102,8 @@ bool ContextTable::is_shared(mvne_context* handle) {
 }
 
 bool ContextTable::usable_here(const Slot& slot, mvne_context* handle) {
-  if (is_shared(handle)) return slot.shared;
-  return slot.owner == std::this_thread::get_id();
+  if (is_shared(handle)) return slot.shared.load();
+  return slot.owner.load() == this_thread();
 }
 
 mvne_status ContextTable::stale() {

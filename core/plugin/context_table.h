@@ -57,8 +57,17 @@ class ContextTable {
   mvne_status with(mvne_context* handle, Fn&& fn) {
     Slot* slot = lookup(handle);
     if (slot == nullptr) return stale();
+    // The callback's own thread with its own handle, shared with no helper: only this
+    // thread can end the binding, so nothing can change underneath and no lock is needed.
+    // (A handle of another binding fails the generation or the owner test.)
+    if (!is_shared(handle) &&
+        slot->generation.load(std::memory_order_acquire) == generation_of(handle) &&
+        slot->owner.load(std::memory_order_relaxed) == this_thread() &&
+        !slot->shared.load(std::memory_order_relaxed)) {
+      return fn(*slot->scope);
+    }
     std::lock_guard lock(slot->mu);
-    if (slot->scope == nullptr || slot->generation != generation_of(handle)) {
+    if (slot->scope == nullptr || slot->generation.load() != generation_of(handle)) {
       return stale();
     }
     if (!usable_here(*slot, handle)) return other_thread(*slot->scope);
@@ -74,13 +83,20 @@ class ContextTable {
   uint64_t other_thread_uses() const { return other_thread_uses_.load(); }
 
  private:
+  // Written under `mu` by the thread binding or releasing the slot; generation, owner and
+  // shared are atomics because the owner's fast path reads them without the lock.
   struct Slot {
     std::mutex mu;
-    uint64_t generation = 0;
+    std::atomic<uint64_t> generation{0};
     CallScope* scope = nullptr;
-    std::thread::id owner;  // the thread running the callback
-    bool shared = false;    // share() was called: the shared handle works on any thread
+    std::atomic<uintptr_t> owner{0};  // this_thread() of the thread running the callback
+    std::atomic<bool> shared{false};  // share() was called: the shared handle works on any thread
   };
+  // A number unique to the calling thread among live threads (a thread-local's address).
+  static uintptr_t this_thread() {
+    static thread_local char marker;
+    return reinterpret_cast<uintptr_t>(&marker);
+  }
   static constexpr unsigned kIndexBits = 20;
   static constexpr uintptr_t kSharedBit = uintptr_t{1} << kIndexBits;
   static constexpr unsigned kGenerationShift = kIndexBits + 1;

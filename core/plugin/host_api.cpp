@@ -16,6 +16,7 @@
 #include "core/platform/services.h"
 #include "core/plugin/context_table.h"
 #include "core/plugin/header_policy.h"
+#include "core/plugin/host_calls.h"
 #include "core/plugin/plugin_instance.h"
 
 namespace mvne::plugin {
@@ -113,14 +114,7 @@ void log_message(mvne_context* ctx, int32_t level, mvne_str message) {
 }
 
 mvne_status config_get(mvne_context* ctx, mvne_str key, mvne_str* out) {
-  return with_scope(ctx, [&](CallScope& scope) -> mvne_status {
-    if (!valid(key) || out == nullptr) return MVNE_ERR_INVALID_ARGUMENT;
-    const auto& section = scope.plugin->config();
-    auto it = section.find(std::string(view(key)));
-    if (it == section.end()) return MVNE_ERR_NOT_FOUND;
-    *out = mvne_str{it->second.data(), it->second.size()};  // lives as long as the plugin
-    return MVNE_OK;
-  });
+  return with_scope(ctx, [&](CallScope& scope) { return calls::config_get(scope, key, out); });
 }
 
 mvne_status register_route(mvne_context* ctx, const mvne_route_spec* spec) {
@@ -338,8 +332,8 @@ const records::KindDef* readable_kind(CallScope& scope, const mvne_query& query,
     return nullptr;
   }
   auto tenant = services->tenants->tenant(scope.principal.tenant_code);
-  if (!tenant.ok() || std::find(tenant->plugins.begin(), tenant->plugins.end(), owner) ==
-                          tenant->plugins.end()) {
+  if (!tenant.ok() ||
+      std::find(tenant->plugins.begin(), tenant->plugins.end(), owner) == tenant->plugins.end()) {
     status = refuse(scope, MVNE_ERR_NOT_FOUND,
                     "query_open: plugin '" + owner + "' is not enabled for tenant '" +
                         scope.principal.tenant_code + "'");
@@ -350,62 +344,8 @@ const records::KindDef* readable_kind(CallScope& scope, const mvne_query& query,
 
 mvne_status submit_records(mvne_context* ctx, mvne_str kind_name, const mvne_record* records,
                            size_t count) {
-  return with_scope(ctx, [&](CallScope& scope) -> mvne_status {
-    if (mvne_status st = require_phase(scope, Phase::kIngest, "submit_records")) return st;
-    mvne_status status = MVNE_OK;
-    const records::KindDef* kind = own_kind(scope, kind_name, status);
-    if (kind == nullptr) return status;
-    if ((records == nullptr && count > 0) || count > 100000) {
-      return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "submit_records: bad batch");
-    }
-    std::vector<storage::Row> rows;
-    rows.reserve(count);
-    for (size_t i = 0; i < count; ++i) {
-      const mvne_record& r = records[i];
-      if ((r.values == nullptr && r.value_count > 0) || r.value_count > 64) {
-        return refuse(scope, MVNE_ERR_INVALID_ARGUMENT,
-                      "submit_records: record " + std::to_string(i) + " is malformed");
-      }
-      storage::Row row;
-      for (size_t v = 0; v < r.value_count; ++v) {
-        if (!valid_value(r.values[v])) {
-          return refuse(scope, MVNE_ERR_INVALID_ARGUMENT,
-                        "submit_records: record " + std::to_string(i) + " value " +
-                            std::to_string(v) + " is malformed");
-        }
-        row.push_back(to_value(r.values[v]));
-      }
-      // A value of the wrong type is the plugin's mistake, not bad data: nothing is stored.
-      if (std::string problem = records::value_problem(*kind, row); !problem.empty()) {
-        scope.plugin->metrics().count_plugin_error(scope.plugin->name(), "bad_record");
-        return refuse(scope, MVNE_ERR_INVALID_ARGUMENT,
-                      "submit_records: record " + std::to_string(i) + " of kind '" + kind->kind +
-                          "': " + problem + " (a plugin error; nothing of the batch was stored)");
-      }
-      rows.push_back(std::move(row));
-    }
-    if (scope.deferred != nullptr) {  // stored by the group commit, before the replies
-      scope.deferred->records.emplace_back(kind, std::move(rows));
-      return MVNE_OK;
-    }
-    auto counts = scope.plugin->services()->records->submit(*kind, rows, scope.source);
-    if (!counts.ok())
-      return refuse(scope, MVNE_ERR_INTERNAL, "submit_records: " + counts.status().message());
-    int64_t before = scope.ingested.stored + scope.ingested.duplicates + scope.ingested.quarantined;
-    scope.ingested.stored += counts->stored;
-    scope.ingested.duplicates += counts->duplicates;
-    scope.ingested.quarantined += counts->quarantined;
-    metrics::Metrics& m = scope.plugin->metrics();
-    m.count_ingest_records(scope.plugin->name(), "stored", counts->stored);
-    m.count_ingest_records(scope.plugin->name(), "duplicate", counts->duplicates);
-    m.count_ingest_records(scope.plugin->name(), "quarantined", counts->quarantined);
-    int64_t after = before + static_cast<int64_t>(count);
-    constexpr int64_t kProgressEvery = 100000;
-    if (after / kProgressEvery > before / kProgressEvery) {
-      log::write(log::Level::kInfo, "plugin:" + scope.plugin->name(), scope.request_id,
-                 scope.source + ": " + std::to_string(after) + " records so far");
-    }
-    return MVNE_OK;
+  return with_scope(ctx, [&](CallScope& scope) {
+    return calls::submit_records(scope, kind_name, records, count);
   });
 }
 
@@ -506,27 +446,8 @@ Cursor* own_cursor(CallScope& scope, mvne_cursor* handle) {
 mvne_status cursor_next(mvne_context* ctx, mvne_cursor* handle, mvne_record* out_row,
                         int32_t* has_row) {
   if (has_row != nullptr) *has_row = 0;
-  return with_scope(ctx, [&](CallScope& scope) -> mvne_status {
-    Cursor* cursor = own_cursor(scope, handle);
-    if (cursor == nullptr || out_row == nullptr || has_row == nullptr) {
-      return refuse(scope, MVNE_ERR_INVALID_ARGUMENT,
-                    "cursor_next: not an open cursor of this call");
-    }
-    if (cursor->next >= cursor->result.rows.size()) return MVNE_OK;
-    const storage::Row& row = cursor->result.rows[cursor->next++];
-    cursor->current.assign(row.size(), mvne_value{});
-    for (size_t i = 0; i < row.size(); ++i) {
-      mvne_value& v = cursor->current[i];
-      if (storage::is_null(row[i])) continue;
-      v.type = cursor->result.types[i];
-      if (auto* n = std::get_if<int64_t>(&row[i])) v.i64 = *n;
-      if (auto* d = std::get_if<double>(&row[i])) v.f64 = *d;
-      if (auto* t = std::get_if<std::string>(&row[i])) v.text = mvne_str{t->data(), t->size()};
-    }
-    *out_row = mvne_record{cursor->current.data(), cursor->current.size()};
-    *has_row = 1;
-    return MVNE_OK;
-  });
+  return with_scope(
+      ctx, [&](CallScope& scope) { return calls::cursor_next(scope, handle, out_row, has_row); });
 }
 
 mvne_status cursor_token(mvne_context* ctx, mvne_cursor* handle, mvne_str* out) {
@@ -682,12 +603,7 @@ mvne_status response_set_header(mvne_context* ctx, mvne_str name, mvne_str value
 }
 
 mvne_status response_write(mvne_context* ctx, mvne_str bytes) {
-  return with_scope(ctx, [&](CallScope& scope) -> mvne_status {
-    if (mvne_status st = require_phase(scope, Phase::kRequest, "response_write")) return st;
-    if (!valid(bytes)) return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "response_write: bad bytes");
-    scope.http->body.append(view(bytes));
-    return MVNE_OK;
-  });
+  return with_scope(ctx, [&](CallScope& scope) { return calls::response_write(scope, bytes); });
 }
 
 mvne_status quarantine_line(mvne_context* ctx, mvne_str kind_name, mvne_str line,
@@ -810,15 +726,9 @@ mvne_status data_balance(mvne_context* ctx, mvne_str month, mvne_data_balance* o
       scope.error = b.status().message();
       return service_failed(scope, b.status(), "data_balance: ");
     }
-    mvne_data_balance full{sizeof(mvne_data_balance),
-                           b->quota,
-                           b->carried_over,
-                           b->used,
-                           b->left,
-                           b->from,
-                           b->to,
-                           now,
-                           hand_out(scope, b->month)};
+    mvne_data_balance full{
+        sizeof(mvne_data_balance), b->quota, b->carried_over, b->used, b->left, b->from, b->to, now,
+        hand_out(scope, b->month)};
     const uint32_t size = std::min<uint32_t>(out->struct_size, sizeof(mvne_data_balance));
     std::memcpy(out, &full, size);
     out->struct_size = size;
@@ -852,7 +762,8 @@ mvne_status normalize_identifier(mvne_context* ctx, uint32_t role, mvne_str text
     }
     platform::Services* services = scope.plugin->services();
     auto normal = tenancy::normalize(
-        kind, view(text), services != nullptr ? services->records->numbering() : tenancy::NumberingPlan{});
+        kind, view(text),
+        services != nullptr ? services->records->numbering() : tenancy::NumberingPlan{});
     if (!normal.ok()) {
       scope.error = normal.status().message();
       return MVNE_ERR_INVALID_ARGUMENT;
@@ -885,7 +796,8 @@ mvne_status register_metric(mvne_context* ctx, const mvne_metric_spec* spec) {
     }
     def.buckets.assign(spec->buckets, spec->buckets + spec->bucket_count);
     Status st = scope.plugin->metrics().plugins().define(scope.plugin->name(), std::move(def));
-    if (!st.ok()) return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "register_metric: " + st.message());
+    if (!st.ok())
+      return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "register_metric: " + st.message());
     return MVNE_OK;
   });
 }
@@ -957,5 +869,106 @@ const mvne_host_api kHostApi = {
 }  // namespace
 
 const mvne_host_api* host_api() { return &kHostApi; }
+
+namespace calls {
+
+mvne_status config_get(CallScope& scope, mvne_str key, mvne_str* out) {
+  if (!valid(key) || out == nullptr) return MVNE_ERR_INVALID_ARGUMENT;
+  const auto& section = scope.plugin->config();
+  auto it = section.find(std::string(view(key)));
+  if (it == section.end()) return MVNE_ERR_NOT_FOUND;
+  *out = mvne_str{it->second.data(), it->second.size()};  // lives as long as the plugin
+  return MVNE_OK;
+}
+
+mvne_status submit_records(CallScope& scope, mvne_str kind_name, const mvne_record* records,
+                           size_t count) {
+  if (mvne_status st = require_phase(scope, Phase::kIngest, "submit_records")) return st;
+  mvne_status status = MVNE_OK;
+  const records::KindDef* kind = own_kind(scope, kind_name, status);
+  if (kind == nullptr) return status;
+  if ((records == nullptr && count > 0) || count > 100000) {
+    return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "submit_records: bad batch");
+  }
+  std::vector<storage::Row> rows;
+  rows.reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    const mvne_record& r = records[i];
+    if ((r.values == nullptr && r.value_count > 0) || r.value_count > 64) {
+      return refuse(scope, MVNE_ERR_INVALID_ARGUMENT,
+                    "submit_records: record " + std::to_string(i) + " is malformed");
+    }
+    storage::Row row;
+    for (size_t v = 0; v < r.value_count; ++v) {
+      if (!valid_value(r.values[v])) {
+        return refuse(scope, MVNE_ERR_INVALID_ARGUMENT,
+                      "submit_records: record " + std::to_string(i) + " value " +
+                          std::to_string(v) + " is malformed");
+      }
+      row.push_back(to_value(r.values[v]));
+    }
+    // A value of the wrong type is the plugin's mistake, not bad data: nothing is stored.
+    if (std::string problem = records::value_problem(*kind, row); !problem.empty()) {
+      scope.plugin->metrics().count_plugin_error(scope.plugin->name(), "bad_record");
+      return refuse(scope, MVNE_ERR_INVALID_ARGUMENT,
+                    "submit_records: record " + std::to_string(i) + " of kind '" + kind->kind +
+                        "': " + problem + " (a plugin error; nothing of the batch was stored)");
+    }
+    rows.push_back(std::move(row));
+  }
+  if (scope.deferred != nullptr) {  // stored by the group commit, before the replies
+    scope.deferred->records.emplace_back(kind, std::move(rows));
+    return MVNE_OK;
+  }
+  auto counts = scope.plugin->services()->records->submit(*kind, rows, scope.source);
+  if (!counts.ok())
+    return refuse(scope, MVNE_ERR_INTERNAL, "submit_records: " + counts.status().message());
+  int64_t before = scope.ingested.stored + scope.ingested.duplicates + scope.ingested.quarantined;
+  scope.ingested.stored += counts->stored;
+  scope.ingested.duplicates += counts->duplicates;
+  scope.ingested.quarantined += counts->quarantined;
+  metrics::Metrics& m = scope.plugin->metrics();
+  m.count_ingest_records(scope.plugin->name(), "stored", counts->stored);
+  m.count_ingest_records(scope.plugin->name(), "duplicate", counts->duplicates);
+  m.count_ingest_records(scope.plugin->name(), "quarantined", counts->quarantined);
+  int64_t after = before + static_cast<int64_t>(count);
+  constexpr int64_t kProgressEvery = 100000;
+  if (after / kProgressEvery > before / kProgressEvery) {
+    log::write(log::Level::kInfo, "plugin:" + scope.plugin->name(), scope.request_id,
+               scope.source + ": " + std::to_string(after) + " records so far");
+  }
+  return MVNE_OK;
+}
+
+mvne_status cursor_next(CallScope& scope, mvne_cursor* handle, mvne_record* out_row,
+                        int32_t* has_row) {
+  Cursor* cursor = own_cursor(scope, handle);
+  if (cursor == nullptr || out_row == nullptr || has_row == nullptr) {
+    return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "cursor_next: not an open cursor of this call");
+  }
+  if (cursor->next >= cursor->result.rows.size()) return MVNE_OK;
+  const storage::Row& row = cursor->result.rows[cursor->next++];
+  cursor->current.assign(row.size(), mvne_value{});
+  for (size_t i = 0; i < row.size(); ++i) {
+    mvne_value& v = cursor->current[i];
+    if (storage::is_null(row[i])) continue;
+    v.type = cursor->result.types[i];
+    if (auto* n = std::get_if<int64_t>(&row[i])) v.i64 = *n;
+    if (auto* d = std::get_if<double>(&row[i])) v.f64 = *d;
+    if (auto* t = std::get_if<std::string>(&row[i])) v.text = mvne_str{t->data(), t->size()};
+  }
+  *out_row = mvne_record{cursor->current.data(), cursor->current.size()};
+  *has_row = 1;
+  return MVNE_OK;
+}
+
+mvne_status response_write(CallScope& scope, mvne_str bytes) {
+  if (mvne_status st = require_phase(scope, Phase::kRequest, "response_write")) return st;
+  if (!valid(bytes)) return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "response_write: bad bytes");
+  scope.http->body.append(view(bytes));
+  return MVNE_OK;
+}
+
+}  // namespace calls
 
 }  // namespace mvne::plugin

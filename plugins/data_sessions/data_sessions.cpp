@@ -12,9 +12,9 @@
 #include <optional>
 #include <string>
 
-#include "plugins/common/record_builder.h"
-#include "plugins/common/request_params.h"
-#include "plugins/common/text.h"
+#include <mvne/toolkit/record_builder.hpp>
+#include <mvne/toolkit/request_params.hpp>
+#include <mvne/toolkit/text.hpp>
 #include "plugins/data_sessions/accounting.h"
 #include "plugins/data_sessions/clients.h"
 #include "plugins/data_sessions/radius.h"
@@ -22,10 +22,10 @@
 
 namespace data_sessions {
 
-using mvne::plugins::BadParameter;
-using mvne::plugins::json_string;
-using mvne::plugins::not_found;
-using mvne::plugins::write_error;
+using mvne::toolkit::BadParameter;
+using mvne::toolkit::json_string;
+using mvne::toolkit::not_found;
+using mvne::toolkit::write_error;
 
 enum EventField : size_t {
   eKey,
@@ -230,7 +230,7 @@ class DataSessionsPlugin : public mvne::Plugin {
 
   mvne::Status store(mvne::IngestContext& ic, const std::string& nas, const AccountingEvent& e,
                      const std::vector<Slot>& slots) {
-    mvne::plugins::RecordBuilder event(kEventFields);
+    mvne::toolkit::RecordBuilder event(kEventFields);
     event.text(nas + "|" + e.session_id + "|" + status_name(e.status) + "|" +
                std::to_string(e.session_time_s) + "|" + std::to_string(e.input_octets) + "|" +
                std::to_string(e.output_octets) + "|" + std::to_string(e.at_us));
@@ -250,7 +250,7 @@ class DataSessionsPlugin : public mvne::Plugin {
     event.text(e.high_speed ? "high" : "low");
     if (mvne::Status st = ic.submit("event", event.values(), event.fields()); !st.ok()) return st;
     if (slots.empty()) return mvne::Status::Ok();
-    mvne::plugins::RecordBuilder usage(usage_fields().size());
+    mvne::toolkit::RecordBuilder usage(usage_fields().size());
     for (const Slot& s : slots) {
       usage.text(nas + "|" + e.session_id + "|" + std::to_string(e.at_us) + "|" +
                  std::to_string(s.at_us));
@@ -273,9 +273,9 @@ class DataSessionsPlugin : public mvne::Plugin {
   static std::optional<BadParameter> range_and_line(mvne::RequestContext& rc, mvne_query& q,
                                                     mvne_filter& filter, std::string& msisdn) {
     std::optional<BadParameter> bad =
-        mvne::plugins::check_known(rc, {"from", "to", "month", "msisdn"});
-    if (!bad) bad = mvne::plugins::time_param(rc, "from", false, q.from_us);
-    if (!bad) bad = mvne::plugins::time_param(rc, "to", true, q.to_us);
+        mvne::toolkit::check_known(rc, {"from", "to", "month", "msisdn"});
+    if (!bad) bad = mvne::toolkit::time_param(rc, "from", false, q.from_us);
+    if (!bad) bad = mvne::toolkit::time_param(rc, "to", true, q.to_us);
     if (!bad && rc.query_param("month")) {
       std::string month = *rc.query_param("month");
       if (month.size() != 7 || !rc.local_period(month, q.from_us, q.to_us).ok())
@@ -284,7 +284,7 @@ class DataSessionsPlugin : public mvne::Plugin {
     if (!bad && q.from_us >= q.to_us) bad = BadParameter{"to", "to: must be after from"};
     if (!bad && rc.query_param("msisdn")) {
       msisdn = *rc.query_param("msisdn");
-      if (!mvne::plugins::is_msisdn(msisdn)) {
+      if (!mvne::toolkit::is_msisdn(msisdn)) {
         bad = BadParameter{"msisdn", "msisdn: expected a phone number (digits, optional +)"};
       } else {
         filter = {mvne::to_str("msisdn"), MVNE_FILTER_EQ, mvne::text_value(msisdn)};
@@ -305,8 +305,8 @@ class DataSessionsPlugin : public mvne::Plugin {
     mvne_query q{};
     q.struct_size = sizeof q;
     q.kind = mvne::to_str("event");
-    q.from_us = mvne::plugins::kMin;
-    q.to_us = mvne::plugins::kMax;
+    q.from_us = mvne::toolkit::kMin;
+    q.to_us = mvne::toolkit::kMax;
     mvne_filter filter{};
     std::string msisdn;
     if (auto bad = range_and_line(rc, q, filter, msisdn))
@@ -345,27 +345,27 @@ class DataSessionsPlugin : public mvne::Plugin {
     for (const auto& [key, s] : sessions) ordered.push_back(&s);
     std::sort(ordered.begin(), ordered.end(),
               [](const SessionRow* a, const SessionRow* b) { return a->start < b->start; });
-    const bool csv = mvne::plugins::wants_csv(rc);
+    const bool csv = mvne::toolkit::wants_csv(rc);
     std::string body = csv ? "session_id,msisdn,start,end,duration_s,bytes_up,bytes_down,apn,"
                              "terminate_cause,speed\n"
                            : "{\"sessions\":[";
     bool first = true;
     for (const SessionRow* s : ordered) {
-      std::string end = s->ended ? mvne::plugins::format_time(s->end) : "";
+      std::string end = s->ended ? mvne::toolkit::format_time(s->end) : "";
       if (csv) {
         std::string line;
-        for (const std::string& v : {s->session_id, s->msisdn, mvne::plugins::format_time(s->start),
+        for (const std::string& v : {s->session_id, s->msisdn, mvne::toolkit::format_time(s->start),
                                      end, std::to_string(s->duration), std::to_string(s->up),
                                      std::to_string(s->down), s->apn, s->cause, s->speed}) {
           if (!line.empty()) line += ',';
-          mvne::plugins::append_csv_field(line, v);
+          mvne::toolkit::append_csv_field(line, v);
         }
         body += line + "\n";
         continue;
       }
       body += std::string(first ? "" : ",") + "{\"session_id\":" + json_string(s->session_id) +
               ",\"msisdn\":" + json_string(s->msisdn) +
-              ",\"start\":" + json_string(mvne::plugins::format_time(s->start)) +
+              ",\"start\":" + json_string(mvne::toolkit::format_time(s->start)) +
               ",\"end\":" + (s->ended ? json_string(end) : "null") +
               ",\"duration_s\":" + std::to_string(s->duration) +
               ",\"bytes_up\":" + std::to_string(s->up) +
@@ -413,15 +413,15 @@ class DataSessionsPlugin : public mvne::Plugin {
   mvne::Status serve_daily(mvne::RequestContext& rc) {
     mvne_query q{};
     q.struct_size = sizeof q;
-    q.from_us = mvne::plugins::kMin;
-    q.to_us = mvne::plugins::kMax;
+    q.from_us = mvne::toolkit::kMin;
+    q.to_us = mvne::toolkit::kMax;
     mvne_filter filter{};
     std::string msisdn;
     if (auto bad = range_and_line(rc, q, filter, msisdn))
       return write_error(rc, 400, "bad_parameter", bad->message, bad->parameter);
     Daily daily;
     if (mvne::Status st = daily_usage(rc, q, daily); !st.ok()) return st;
-    if (mvne::plugins::wants_csv(rc)) {
+    if (mvne::toolkit::wants_csv(rc)) {
       rc.set_header("Content-Type", "text/csv; charset=utf-8");
       return rc.write(daily_csv(daily));
     }
@@ -467,15 +467,14 @@ class DataSessionsPlugin : public mvne::Plugin {
               ",\"low_speed_bytes\":" + std::to_string(low) + "}";
     }
     rc.set_header("Content-Type", "application/json");
-    return rc.write(
-        "{\"month\":" + json_string(mvne::to_view(balance.month)) +
-        ",\"from\":" + json_string(mvne::plugins::format_time(balance.from_us)) +
-        ",\"to\":" + json_string(mvne::plugins::format_time(balance.to_us)) +
-        ",\"as_of\":" + json_string(mvne::plugins::format_time(balance.as_of_us)) +
-        ",\"quota_bytes\":" + std::to_string(balance.quota_bytes) +
-        ",\"carried_over_bytes\":" + std::to_string(balance.carried_over_bytes) +
-        ",\"used_bytes\":" + std::to_string(balance.used_bytes) +
-        ",\"left_bytes\":" + std::to_string(balance.left_bytes) + ",\"days\":[" + days + "]}");
+    return rc.write("{\"month\":" + json_string(mvne::to_view(balance.month)) +
+                    ",\"from\":" + json_string(mvne::toolkit::format_time(balance.from_us)) +
+                    ",\"to\":" + json_string(mvne::toolkit::format_time(balance.to_us)) +
+                    ",\"as_of\":" + json_string(mvne::toolkit::format_time(balance.as_of_us)) +
+                    ",\"quota_bytes\":" + std::to_string(balance.quota_bytes) +
+                    ",\"carried_over_bytes\":" + std::to_string(balance.carried_over_bytes) +
+                    ",\"used_bytes\":" + std::to_string(balance.used_bytes) + ",\"left_bytes\":" +
+                    std::to_string(balance.left_bytes) + ",\"days\":[" + days + "]}");
   }
 
   mvne::Status write_daily_export(mvne::ExportContext& ec) {

@@ -4,13 +4,13 @@
 // See README.md for the format and the API.
 #include <mvne/plugin.hpp>
 
-#include "plugins/common/record_plugin.h"
-#include "plugins/common/text.h"
+#include <mvne/toolkit/record_plugin.hpp>
+#include <mvne/toolkit/text.hpp>
 
 namespace sms {
 
-using mvne::plugins::Line;
-using mvne::plugins::RecordBuilder;
+using mvne::toolkit::Line;
+using mvne::toolkit::RecordBuilder;
 
 const std::vector<mvne::Field>& fields() {
   static const std::vector<mvne::Field> kFields = {
@@ -42,13 +42,13 @@ enum Column : size_t {
 
 std::string parse_line(const Line& line, RecordBuilder& out) {
   if (line[cRecordId].empty()) return "record id is empty";
-  auto at = mvne::plugins::parse_time(line[cTime]);
+  auto at = mvne::toolkit::parse_time(line[cTime]);
   if (!at) return "time '" + std::string(line[cTime]) + "' is not ISO 8601 with offset";
   std::string_view direction = line[cDirection];
   if (direction != "MO" && direction != "MT")
     return "direction '" + std::string(direction) + "' is not MO or MT";
   if (line[cSender].empty() || line[cRecipient].empty()) return "sender or recipient is empty";
-  auto segments = mvne::plugins::parse_int(line[cSegments]);
+  auto segments = mvne::toolkit::parse_int(line[cSegments]);
   if (!segments || *segments < 1 || *segments > 255)
     return "segment count '" + std::string(line[cSegments]) + "' is not 1 to 255";
   if (line[cStatus].empty()) return "status is empty";
@@ -66,7 +66,7 @@ std::string parse_line(const Line& line, RecordBuilder& out) {
   return {};
 }
 
-class SmsPlugin : public mvne::plugins::RecordPlugin {
+class SmsPlugin : public mvne::toolkit::RecordPlugin {
  public:
   mvne::Status start(mvne::Context& ctx) override {
     return start_records(ctx,
@@ -89,4 +89,4 @@ class SmsPlugin : public mvne::plugins::RecordPlugin {
 
 }  // namespace sms
 
-MVNE_PLUGIN_DESCRIBED(sms::SmsPlugin, "sms", "1.0.0", mvne::plugins::record_plugin_keys())
+MVNE_PLUGIN_DESCRIBED(sms::SmsPlugin, "sms", "1.0.0", mvne::toolkit::record_plugin_keys())

@@ -9,16 +9,16 @@
 #include <cstdio>
 #include <sstream>
 
-#include "plugins/common/record_plugin.h"
-#include "plugins/common/text.h"
+#include <mvne/toolkit/record_plugin.hpp>
+#include <mvne/toolkit/text.hpp>
 
 namespace voice_cdr {
 
-using mvne::plugins::CsvFormat;
-using mvne::plugins::Line;
-using mvne::plugins::parse_int;
-using mvne::plugins::parse_time;
-using mvne::plugins::RecordBuilder;
+using mvne::toolkit::CsvFormat;
+using mvne::toolkit::Line;
+using mvne::toolkit::parse_int;
+using mvne::toolkit::parse_time;
+using mvne::toolkit::RecordBuilder;
 
 // The record kind's fields, in order.
 enum Field : size_t {
@@ -242,10 +242,10 @@ std::string parse_asterisk(const AsteriskOptions& options, const Line& line, Rec
 
 // ---- The plugin ------------------------------------------------------------------------
 
-class VoiceCdrPlugin : public mvne::plugins::RecordPlugin {
+class VoiceCdrPlugin : public mvne::toolkit::RecordPlugin {
  public:
   mvne::Status start(mvne::Context& ctx) override {
-    mvne::plugins::RecordPluginSpec spec{{"cdr", fields(), "msisdn", "cdrs"},
+    mvne::toolkit::RecordPluginSpec spec{{"cdr", fields(), "msisdn", "cdrs"},
                                          MVNE_RATING_VOICE,
                                          "/api/v1/voice/cdrs",
                                          "/api/v1/voice/summary",
@@ -260,7 +260,7 @@ class VoiceCdrPlugin : public mvne::plugins::RecordPlugin {
       return mvne::Status::Error("[plugin.voice_cdr] format: '" + format +
                                  "' is not native or asterisk");
     }
-    auto offset = mvne::plugins::parse_offset(ctx.config("asterisk_utc_offset").value_or("+00:00"));
+    auto offset = mvne::toolkit::parse_offset(ctx.config("asterisk_utc_offset").value_or("+00:00"));
     if (!offset) {
       return mvne::Status::Error(
           "[plugin.voice_cdr] asterisk_utc_offset: expected +HH:MM or -HH:MM");
@@ -283,7 +283,7 @@ class VoiceCdrPlugin : public mvne::plugins::RecordPlugin {
 }  // namespace voice_cdr
 
 MVNE_PLUGIN_DESCRIBED(voice_cdr::VoiceCdrPlugin, "voice_cdr", "1.0.0",
-                      mvne::plugins::record_plugin_keys()
+                      mvne::toolkit::record_plugin_keys()
                           .key("format", MVNE_CONFIG_TEXT, 0, "native", "native or asterisk")
                           .key("asterisk_utc_offset", MVNE_CONFIG_TEXT, 0, "+00:00",
                                "the switch's UTC offset, +HH:MM (asterisk format)")

@@ -1,26 +1,13 @@
-// The parsing the record plugins share: CSV fields, ISO 8601 times with offsets, numbers.
-#include "plugins/common/text.h"
+// The toolkit's value parsing: ISO 8601 times with offsets, numbers (CSV: tests/common).
+#include <mvne/toolkit/text.hpp>
 
 #include <gtest/gtest.h>
 
 #include "core/common/csv.h"
 #include "core/common/time.h"
 
-namespace mvne::plugins {
+namespace mvne::toolkit {
 namespace {
-
-TEST(PluginText, SplitsCsvWithQuotes) {
-  std::vector<std::string> f;
-  ASSERT_TRUE(split_csv(R"(a,"b,c","say ""hi""",,e)", f));
-  EXPECT_EQ(f, (std::vector<std::string>{"a", "b,c", "say \"hi\"", "", "e"}));
-  ASSERT_TRUE(split_csv("", f));
-  EXPECT_EQ(f, (std::vector<std::string>{""}));
-  EXPECT_FALSE(split_csv(R"("open,b)", f));
-  EXPECT_FALSE(split_csv(R"("a"b,c)", f));
-  std::string out;
-  append_csv_field(out, "x,\"y\"");
-  EXPECT_EQ(out, R"("x,""y""")");
-}
 
 TEST(PluginText, ParsesTimesLikeTheHost) {
   for (const char* iso : {"2026-11-02T09:30:00+09:00", "2026-11-02T00:30:00Z",
@@ -69,4 +56,4 @@ TEST(PluginText, ParsesIntegers) {
 }
 
 }  // namespace
-}  // namespace mvne::plugins
+}  // namespace mvne::toolkit

@@ -5,7 +5,7 @@
  * The host calls it once after loading, passing its function table; the plugin returns
  * its descriptor. Everything else goes through the two tables below.
  *
- * Rules (see DESIGN.md, "The stable SDK ABI"):
+ * Rules (docs/plugin-guide.md, "The ABI contract"):
  *  - Pure C: no exceptions cross this boundary, strings are (data,len) pairs and are
  *    never assumed to be NUL-terminated.
  *  - Every struct that can grow starts with `struct_size`; fields are only ever appended,

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "plugins/common/csv_ingest.h"
-#include "plugins/common/record_api.h"
+#include <mvne/toolkit/csv_ingest.hpp>
+#include <mvne/toolkit/record_api.hpp>
 
-namespace mvne::plugins {
+namespace mvne::toolkit {
 
 struct RecordPluginSpec {
   RecordView view;
@@ -39,4 +39,4 @@ class RecordPlugin : public Plugin {
   LineParser parser_;
 };
 
-}  // namespace mvne::plugins
+}  // namespace mvne::toolkit

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-namespace mvne::plugins {
+namespace mvne::toolkit {
 
 constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
 constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
@@ -43,4 +43,4 @@ std::optional<BadParameter> time_param(const RequestContext& rc, const char* nam
 bool is_msisdn(std::string_view s);
 bool wants_csv(const RequestContext& rc);
 
-}  // namespace mvne::plugins
+}  // namespace mvne::toolkit

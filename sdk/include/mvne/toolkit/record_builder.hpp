@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace mvne::plugins {
+namespace mvne::toolkit {
 
 class RecordBuilder {
  public:
@@ -33,4 +33,4 @@ class RecordBuilder {
   std::deque<std::string> text_;  // stable addresses for the values' text
 };
 
-}  // namespace mvne::plugins
+}  // namespace mvne::toolkit

@@ -1,8 +1,8 @@
-#include "plugins/common/record_plugin.h"
+#include <mvne/toolkit/record_plugin.hpp>
 
-#include "plugins/common/request_params.h"
+#include <mvne/toolkit/request_params.hpp>
 
-namespace mvne::plugins {
+namespace mvne::toolkit {
 
 Status RecordPlugin::start_records(Context& ctx, RecordPluginSpec spec, CsvFormat format,
                                    LineParser parser) {
@@ -43,4 +43,4 @@ Description record_plugin_keys() {
            "daily HH:MM (UTC) for the daily export; unset: on demand only");
 }
 
-}  // namespace mvne::plugins
+}  // namespace mvne::toolkit

@@ -1,13 +1,13 @@
-#include "plugins/common/csv_ingest.h"
+#include <mvne/toolkit/csv_ingest.hpp>
 
 #include <mvne/toolkit/csv.hpp>
 #include <mvne/toolkit/utf8.hpp>
 
 #include <fstream>
 
-#include "plugins/common/text.h"
+#include <mvne/toolkit/text.hpp>
 
-namespace mvne::plugins {
+namespace mvne::toolkit {
 namespace {
 
 constexpr size_t kBatch = 20000;
@@ -120,4 +120,4 @@ Status ingest_csv(const IngestContext& ctx, std::string_view path, std::string_v
   return Status::Ok();
 }
 
-}  // namespace mvne::plugins
+}  // namespace mvne::toolkit

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace mvne::plugins {
+namespace mvne::toolkit {
 
 struct RecordView {
   std::string kind;           // the record kind
@@ -32,4 +32,4 @@ Status serve_summary(RequestContext& rc, const RecordView& view,
 // Writes the export's rows (the period of `ec`) as CSV with a header line.
 Status write_csv_export(ExportContext& ec, const RecordView& view);
 
-}  // namespace mvne::plugins
+}  // namespace mvne::toolkit

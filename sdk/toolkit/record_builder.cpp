@@ -1,6 +1,6 @@
-#include "plugins/common/record_builder.h"
+#include <mvne/toolkit/record_builder.hpp>
 
-namespace mvne::plugins {
+namespace mvne::toolkit {
 
 void RecordBuilder::text(std::string_view s) {
   const std::string& kept = text_.emplace_back(s);
@@ -12,4 +12,4 @@ void RecordBuilder::clear() {
   text_.clear();
 }
 
-}  // namespace mvne::plugins
+}  // namespace mvne::toolkit

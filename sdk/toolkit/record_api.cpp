@@ -1,13 +1,13 @@
-#include "plugins/common/record_api.h"
+#include <mvne/toolkit/record_api.hpp>
 
 #include <cstdio>
 #include <limits>
 #include <map>
 
-#include "plugins/common/request_params.h"
-#include "plugins/common/text.h"
+#include <mvne/toolkit/request_params.hpp>
+#include <mvne/toolkit/text.hpp>
 
-namespace mvne::plugins {
+namespace mvne::toolkit {
 namespace {
 
 mvne_query base_query(const RecordView& view) {
@@ -193,4 +193,4 @@ Status write_csv_export(ExportContext& ec, const RecordView& view) {
   return Status::Ok();
 }
 
-}  // namespace mvne::plugins
+}  // namespace mvne::toolkit

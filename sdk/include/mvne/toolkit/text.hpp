@@ -1,7 +1,8 @@
-// Parsing and formatting of the values in switch and SMSC files: CSV lines, ISO 8601 times,
-// integers. Shared by the record plugins. CSV and times are the SDK toolkit's parsers
-// (mvne/toolkit/), the ones the host uses too.
+// mvne/toolkit/text.hpp: parsing and formatting of the values in record files: ISO 8601
+// times, offsets, integers, trimming. CSV splitting and quoting are in csv.hpp (included).
 #pragma once
+
+#include <mvne/toolkit/csv.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -9,14 +10,7 @@
 #include <string_view>
 #include <vector>
 
-namespace mvne::plugins {
-
-// Splits one CSV record (RFC 4180 quoting) into `out`, reusing its storage. False when a
-// quote is not closed or text follows a closing quote.
-bool split_csv(std::string_view line, std::vector<std::string>& out);
-
-// Appends `value` to `out` as one CSV field, quoted when it needs to be.
-void append_csv_field(std::string& out, std::string_view value);
+namespace mvne::toolkit {
 
 // "2026-11-02T09:30:00+09:00", "...Z", "...+0900", with an optional fraction; a space may
 // stand for the T (every form of docs/input.md but a date alone). A time without offset is
@@ -36,4 +30,4 @@ std::string format_time(int64_t us);
 // The text without spaces and tabs at either end.
 std::string_view trim(std::string_view text);
 
-}  // namespace mvne::plugins
+}  // namespace mvne::toolkit

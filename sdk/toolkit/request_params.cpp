@@ -1,11 +1,11 @@
-#include "plugins/common/request_params.h"
+#include <mvne/toolkit/request_params.hpp>
 
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "plugins/common/text.h"
+#include <mvne/toolkit/text.hpp>
 
-namespace mvne::plugins {
+namespace mvne::toolkit {
 
 std::string json_string(std::string_view s) {
   // nlohmann/json escapes as RFC 8259 asks; bytes that are not UTF-8 become U+FFFD.
@@ -115,4 +115,4 @@ bool wants_csv(const RequestContext& rc) {
   return accept && accept->find("text/csv") != std::string::npos;
 }
 
-}  // namespace mvne::plugins
+}  // namespace mvne::toolkit

@@ -14,9 +14,9 @@
 #include <string_view>
 #include <vector>
 
-#include "plugins/common/record_builder.h"
+#include <mvne/toolkit/record_builder.hpp>
 
-namespace mvne::plugins {
+namespace mvne::toolkit {
 
 // One line's fields by column name.
 class Line {
@@ -53,4 +53,4 @@ Status ingest_csv(const IngestContext& ctx, std::string_view path, std::string_v
                   size_t field_count, const CsvFormat& format, const LineParser& parse,
                   IngestSummary* summary = nullptr);
 
-}  // namespace mvne::plugins
+}  // namespace mvne::toolkit

@@ -1,30 +1,21 @@
-#include "plugins/common/text.h"
+#include <mvne/toolkit/text.hpp>
 
-#include <mvne/toolkit/csv.hpp>
 #include <mvne/toolkit/iso8601.hpp>
 
 #include <charconv>
 
-namespace mvne::plugins {
-
-bool split_csv(std::string_view line, std::vector<std::string>& out) {
-  return toolkit::split_csv(line, out);
-}
-
-void append_csv_field(std::string& out, std::string_view value) {
-  toolkit::append_csv_field(out, value);
-}
+namespace mvne::toolkit {
 
 std::optional<int64_t> parse_offset(std::string_view s) {
   int32_t offset = 0;
-  if (!s.empty() && !toolkit::parse_utc_offset(s, offset)) return std::nullopt;
+  if (!s.empty() && !parse_utc_offset(s, offset)) return std::nullopt;
   return offset;
 }
 
 std::optional<int64_t> parse_time(std::string_view s, int64_t default_offset_s,
                                   bool offset_required) {
-  toolkit::IsoTime t;
-  if (!toolkit::parse_iso8601(s, t) || t.date_only) return std::nullopt;
+  IsoTime t;
+  if (!parse_iso8601(s, t) || t.date_only) return std::nullopt;
   if (t.has_offset) return t.us;
   if (offset_required) return std::nullopt;
   return t.us - default_offset_s * 1000000;
@@ -39,7 +30,7 @@ std::optional<int64_t> parse_int(std::string_view s) {
   return value;
 }
 
-std::string format_time(int64_t us) { return toolkit::format_iso8601(us); }
+std::string format_time(int64_t us) { return format_iso8601(us); }
 
 std::string_view trim(std::string_view text) {
   size_t b = text.find_first_not_of(" \t\r");
@@ -48,4 +39,4 @@ std::string_view trim(std::string_view text) {
   return text.substr(b, e - b + 1);
 }
 
-}  // namespace mvne::plugins
+}  // namespace mvne::toolkit
