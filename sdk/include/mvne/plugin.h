@@ -236,8 +236,19 @@ typedef struct mvne_record {
 
 enum { MVNE_FILTER_EQ = 1, MVNE_FILTER_LT = 2, MVNE_FILTER_GE = 3 };
 enum { MVNE_AGG_NONE = 0, MVNE_AGG_COUNT = 1, MVNE_AGG_SUM = 2 };
-/* MVNE_GROUP_DAY groups by calendar day in the principal's tenant's time zone (rows start
- * with the date, TEXT "YYYY-MM-DD"); MVNE_GROUP_DAY_AND_LINE (since 1.1) by day, then line. */
+/* Filters: EQ on a field with an identifier role (MSISDN, IMSI, ICCID) compares the value
+ * normalised as stored records are (normalize_identifier gives that form); LT and GE compare
+ * as given.
+ * Grouped queries (aggregate set): each row is the grouping keys, then the value.
+ *   MVNE_GROUP_NONE          (value): one row
+ *   MVNE_GROUP_DAY           (day TEXT "YYYY-MM-DD", value): calendar days in the
+ *                            principal's tenant's time zone, in order
+ *   MVNE_GROUP_LINE          (line TEXT, value): the kind's first identifier field, normalised
+ *   MVNE_GROUP_DAY_AND_LINE  (day, line, value) (since 1.1)
+ * The value is INT64 for COUNT and for SUM of an INT64 field, DOUBLE for SUM of a DOUBLE
+ * field (NULL when no record matched). Days and lines without records have no row. Grouped
+ * queries ignore order_by, descending, limit and cursor: every group comes in one page.
+ * docs/plugin-queries.md has the exact semantics. */
 enum { MVNE_GROUP_NONE = 0, MVNE_GROUP_DAY = 1, MVNE_GROUP_LINE = 2, MVNE_GROUP_DAY_AND_LINE = 3 };
 
 typedef struct mvne_filter {
@@ -263,7 +274,7 @@ typedef struct mvne_query {
   uint32_t limit;     /* rows per page; 0 for the host's default */
   /* Since 1.3: the plugin that declared `kind`; empty for the caller's own kinds. Reading
    * another plugin's kind needs both its declaration in the caller's descriptor (`reads`)
-   * and the operator's grant in config ([plugin.NAME] reads); the host still scopes the
+   * and the operator's grant in config ([plugins] read_grants); the host still scopes the
    * rows to the context's principal. Not granted: MVNE_ERR_PERMISSION_DENIED. The other
    * plugin not running here, or not enabled for the principal's tenant: MVNE_ERR_NOT_FOUND. */
   mvne_str plugin;

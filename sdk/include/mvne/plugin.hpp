@@ -283,6 +283,8 @@ class RowView {
   explicit RowView(const mvne_record& r) : r_(r) {}
   size_t size() const { return r_.value_count; }
   bool is_null(size_t i) const { return r_.values[i].type == 0; }
+  // MVNE_FIELD_TEXT, _INT64, _DOUBLE or _TIME; 0 for NULL.
+  int32_t type(size_t i) const { return r_.values[i].type; }
   std::string_view text(size_t i) const { return to_view(r_.values[i].text); }
   int64_t integer(size_t i) const { return r_.values[i].i64; }
   double real(size_t i) const { return r_.values[i].f64; }
