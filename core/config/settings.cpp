@@ -323,6 +323,37 @@ const std::vector<Key>& schema() {
          return parse_choice(v, {"auto", "always", "never"}, s.portal.secure_cookies);
        },
        [](const Settings& s) { return s.portal.secure_cookies; }},
+      {"mail", "relay",
+       [](Settings& s, const std::string& v, const std::string&) {
+         if (v.empty()) {
+           s.mail.relay_host.clear();
+           return std::string();
+         }
+         return parse_listen(v, s.mail.relay_host, s.mail.relay_port);
+       },
+       [](const Settings& s) {
+         return s.mail.relay_host.empty()
+                    ? std::string()
+                    : s.mail.relay_host + ":" + std::to_string(s.mail.relay_port);
+       }},
+      {"mail", "starttls",
+       [](Settings& s, const std::string& v, const std::string&) {
+         return parse_choice(v, {"off", "optional", "required"}, s.mail.starttls);
+       },
+       [](const Settings& s) { return s.mail.starttls; }},
+      text_key("mail", "user", &Settings::mail, &MailConfig::user),
+      text_key("mail", "password", &Settings::mail, &MailConfig::password),
+      int_key("mail", "timeout_ms", &Settings::mail, &MailConfig::timeout_ms, 100, 600000),
+      {"mail", "from",
+       [](Settings& s, const std::string& v, const std::string&) {
+         if (v.find('@') == std::string::npos || v.find_first_of(" <>\r\n") != std::string::npos)
+           return "'" + v + "' is not an address (local@domain)";
+         s.mail.from = v;
+         return std::string();
+       },
+       [](const Settings& s) { return s.mail.from; }},
+      text_key("mail", "from_name", &Settings::mail, &MailConfig::from_name),
+      int_key("mail", "max_attempts", &Settings::mail, &MailConfig::max_attempts, 1, 1000),
       {"storage", "backend",
        [](Settings& s, const std::string& v, const std::string&) {
          return parse_choice(v, {"sqlite", "mysql"}, s.storage.backend);

@@ -46,6 +46,18 @@ struct BillingSettings {
   int close_after_hours = 24;  // after the month's end in the tenant's zone
 };
 
+// Outgoing mail (docs/mail.md): the relay the outbox is delivered to.
+struct MailConfig {
+  std::string relay_host;  // empty: mail is kept in the outbox, not sent
+  uint16_t relay_port = 25;
+  std::string starttls = "optional";  // off, optional, required
+  std::string user, password;
+  int timeout_ms = 30000;
+  std::string from = "mvne@localhost";
+  std::string from_name = "MVNE";
+  int max_attempts = 12;
+};
+
 // Consumer logins (docs/consumers.md).
 struct PortalSettings {
   int hash_memory_kib = 65536;  // argon2id memory per password hash
@@ -120,6 +132,7 @@ struct Settings {
   AuditSettings audit;
   PortalSettings portal;
   BillingSettings billing;
+  MailConfig mail;
   std::map<std::string, Section> plugin_sections;  // [plugin.NAME] -> its keys
   std::vector<IniEntry> effective;                 // every key and where it came from
 };

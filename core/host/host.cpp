@@ -39,6 +39,14 @@ Status Host::start() {
   }
   scheduler_->start();
   spooler_->start();
+  services_->mail->start();
+  if (!settings_.mail.relay_host.empty()) {
+    log::info("host", "mail: delivering the outbox to " + settings_.mail.relay_host + ":" +
+                          std::to_string(settings_.mail.relay_port) + " (starttls " +
+                          settings_.mail.starttls + ")");
+  } else {
+    log::info("host", "mail: no [mail] relay set; mail stays in the outbox (mvnectl mail list)");
+  }
   if (settings_.billing.auto_close) {
     // A month closed by the job is exported to the tenant at once (where it has a directory).
     auto export_month = [this](const billing::RunSummary& run) {
@@ -94,6 +102,7 @@ void Host::shutdown() {
   front_end_->begin_drain();
   scheduler_->stop();
   spooler_->stop();
+  services_->mail->stop();  // a message being sent is finished or left to its lease
   if (month_closer_) month_closer_->stop();
   if (!front_end_->wait_idle(stop_timeout())) {
     log::warn("host", "in-flight requests did not finish within host.shutdown_timeout_ms");

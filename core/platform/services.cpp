@@ -11,7 +11,8 @@ StatusOr<std::unique_ptr<Services>> Services::open(const config::Settings& setti
   if (!db.ok()) return db.status();
   auto keys = audit::KeyRing::load_or_create(settings.audit.key_file);
   if (!keys.ok()) return keys.status();
-  auto services = on(db.value(), settings.numbering, keys.value(), settings.portal);
+  auto services =
+      on(db.value(), settings.numbering, keys.value(), settings.portal, settings.mail);
   // A broken unkeyed chain stays unsealed (and fails `audit verify`), but the host runs.
   if (Status st = services->audit->seal_unkeyed(); !st.ok()) log::error("audit", st.message());
   return services;
@@ -20,7 +21,8 @@ StatusOr<std::unique_ptr<Services>> Services::open(const config::Settings& setti
 std::unique_ptr<Services> Services::on(std::shared_ptr<storage::Database> db,
                                        const config::NumberingConfig& n,
                                        std::shared_ptr<const audit::KeyRing> audit_keys,
-                                       const config::PortalSettings& portal) {
+                                       const config::PortalSettings& portal,
+                                       const config::MailConfig& mail) {
   auto s = std::make_unique<Services>();
   s->db = db;
   tenancy::NumberingPlan numbering{n.country_code, n.national_prefix, n.international_prefix};
@@ -47,6 +49,13 @@ std::unique_ptr<Services> Services::on(std::shared_ptr<storage::Database> db,
   s->speed = std::make_unique<tenancy::SpeedSwitch>(db);
   s->audit = std::make_unique<audit::AuditLog>(
       db, audit_keys ? std::move(audit_keys) : audit::KeyRing::ephemeral());
+  mail::MailSettings m;
+  m.relay = {mail.relay_host, mail.relay_port, mail.starttls, mail.user, mail.password,
+             mail.timeout_ms, "localhost"};
+  m.from = mail.from;
+  m.from_name = mail.from_name;
+  m.max_attempts = mail.max_attempts;
+  s->mail = std::make_unique<mail::MailService>(db, m, s->audit.get(), s->guard.get());
   return s;
 }
 

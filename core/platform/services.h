@@ -14,6 +14,7 @@
 #include "core/config/settings.h"
 #include "core/egress/guard.h"
 #include "core/ingest/datagram_hub.h"
+#include "core/mail/mail_service.h"
 #include "core/records/record_store.h"
 #include "core/storage/database.h"
 #include "core/storage/kv_store.h"
@@ -37,6 +38,7 @@ struct Services {
   std::unique_ptr<storage::KvStore> kv;  // the plugins' state
   std::unique_ptr<egress::Guard> guard;
   std::unique_ptr<ingest::DatagramHub> datagrams;
+  std::unique_ptr<mail::MailService> mail;  // the outbox; delivered by the host's worker
 
   // Opens the configured backend (applying migrations), loads (or creates) the audit key file
   // and builds the services on it; seals audit rows written before the chain was keyed.
@@ -45,7 +47,8 @@ struct Services {
   static std::unique_ptr<Services> on(std::shared_ptr<storage::Database> db,
                                       const config::NumberingConfig& numbering,
                                       std::shared_ptr<const audit::KeyRing> audit_keys = nullptr,
-                                      const config::PortalSettings& portal = {});
+                                      const config::PortalSettings& portal = {},
+                                      const config::MailConfig& mail = {});
 };
 
 }  // namespace mvne::platform

@@ -174,6 +174,19 @@ const std::vector<std::vector<const char*>> kMigrations = {
         "ALTER TABLE plans ADD COLUMN class_rates {text}",
         "UPDATE plans SET class_rates = ''",
     },
+    // 10: the mail outbox: every accepted message, rendered once, until it is delivered,
+    // fails for good or is cancelled. A message being delivered holds a lease, so a host
+    // killed mid-delivery leaves it to be taken up again once the lease ends.
+    {
+        R"(CREATE TABLE mail_outbox (
+             id {id}, tenant {key} NOT NULL, sender {key} NOT NULL, principal {text} NOT NULL,
+             purpose {key} NOT NULL, message_id {key} NOT NULL UNIQUE,
+             envelope_from {text} NOT NULL, recipients {text} NOT NULL, data {text} NOT NULL,
+             state {key} NOT NULL, attempts {i64} NOT NULL, next_attempt_at {i64} NOT NULL,
+             lease_until {i64} NOT NULL, last_reply {text} NOT NULL, created_at {i64} NOT NULL,
+             done_at {i64}){table_options})",
+        "CREATE INDEX mail_outbox_due ON mail_outbox (state, next_attempt_at)",
+    },
 };
 
 }  // namespace

@@ -21,7 +21,21 @@ std::string unique_path(const char* what) {
          what;
 }
 
-pid_t spawn(const std::string& binary, const std::vector<std::string>& args, const std::string& out,
+
+int wait_for(pid_t pid, int timeout_s) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  while (true) {
+    int status = 0;
+    pid_t r = waitpid(pid, &status, WNOHANG);
+    if (r == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (std::chrono::steady_clock::now() > deadline) return -1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+}  // namespace
+
+pid_t spawn_process(const std::string& binary, const std::vector<std::string>& args, const std::string& out,
             const std::string& err) {
   pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
@@ -42,19 +56,6 @@ pid_t spawn(const std::string& binary, const std::vector<std::string>& args, con
   return pid;
 }
 
-int wait_for(pid_t pid, int timeout_s) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
-  while (true) {
-    int status = 0;
-    pid_t r = waitpid(pid, &status, WNOHANG);
-    if (r == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    if (std::chrono::steady_clock::now() > deadline) return -1;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-}
-
-}  // namespace
-
 ExitResult run_host(const std::vector<std::string>& args, int timeout_s) {
   return run_binary(MVNE_HOST_BINARY, args, timeout_s);
 }
@@ -66,7 +67,7 @@ ExitResult run_ctl(const std::vector<std::string>& args, int timeout_s) {
 ExitResult run_binary(const std::string& binary, const std::vector<std::string>& args,
                       int timeout_s) {
   std::string out = unique_path("out"), err = unique_path("err");
-  pid_t pid = spawn(binary, args, out, err);
+  pid_t pid = spawn_process(binary, args, out, err);
   ExitResult result;
   result.exit_code = wait_for(pid, timeout_s);
   if (result.exit_code == -1) {
@@ -82,7 +83,7 @@ ExitResult run_binary(const std::string& binary, const std::vector<std::string>&
 
 HostProcess::HostProcess(const std::vector<std::string>& args)
     : out_path_(unique_path("out")), err_path_(unique_path("err")) {
-  pid_ = spawn(MVNE_HOST_BINARY, args, out_path_, err_path_);
+  pid_ = spawn_process(MVNE_HOST_BINARY, args, out_path_, err_path_);
   std::regex listening(R"(listening on http://[0-9.]+:([0-9]+))");
   eventually(
       [&] {

@@ -16,6 +16,11 @@ struct ExitResult {
   std::string err;
 };
 
+// Starts `binary` with `args`, stdin from /dev/null, stdout and stderr to the files `out` and
+// `err`; returns its pid (throws when it cannot fork).
+pid_t spawn_process(const std::string& binary, const std::vector<std::string>& args,
+                    const std::string& out, const std::string& err);
+
 // Runs `binary` with `args` to completion (at most `timeout_s`), stdin from /dev/null.
 ExitResult run_binary(const std::string& binary, const std::vector<std::string>& args,
                       int timeout_s = 60);

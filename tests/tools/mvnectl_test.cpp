@@ -2,6 +2,7 @@
 // all-or-nothing imports, quarantine release and audit verification.
 #include <gtest/gtest.h>
 #include <pwd.h>
+#include <sodium.h>
 #include <unistd.h>
 
 #include <iterator>
@@ -12,6 +13,7 @@
 #include "core/platform/services.h"
 #include "core/records/record_store.h"
 #include "tests/support/host_process.h"
+#include "tests/support/smtp_sink.h"
 #include "tests/support/test_database.h"
 
 namespace mvne::testing {
@@ -155,7 +157,8 @@ TEST_P(MvnectlTest, SubscriberPasswordsAndSessions) {
   EXPECT_FALSE(consumers.sessions().authenticate(session->session.token, now_us()).ok());
 
   auto reset =
-      ctl({"--json", "subscriber", "password", "reset", "--tenant", "acme", "--account", "u1"});
+      ctl({"--json", "subscriber", "password", "reset", "--tenant", "acme", "--account", "u1",
+           "--deliver", "print"});
   ASSERT_EQ(reset.exit_code, 0) << reset.err;
   std::string token = nlohmann::json::parse(reset.out)["token"];
   EXPECT_TRUE(consumers.finish_reset(token, "chosen by u1 2", now_us()).ok());
@@ -174,6 +177,63 @@ TEST_P(MvnectlTest, SubscriberPasswordsAndSessions) {
 
 // bill run closes an ended month once (a second run changes nothing and says so), refuses
 // a month that has not ended, and bill list / show read the bills back.
+// A password reset is mailed by default: queued for the subscriber's own address, never shown
+// to the operator; the host's mail worker delivers it to the relay, and the code in it works.
+// mail list and show let the operator follow it without seeing the body.
+TEST_P(MvnectlTest, PasswordResetIsMailedAndItsCodeWorks) {
+  seed();
+  SmtpSink sink;
+  auto reset =
+      ctl({"--json", "subscriber", "password", "reset", "--tenant", "acme", "--account", "u1"});
+  ASSERT_EQ(reset.exit_code, 0) << reset.err;
+  auto out = nlohmann::json::parse(reset.out);
+  EXPECT_FALSE(out.contains("token")) << reset.out;
+  const int64_t mail_id = out["mail"];
+
+  config::MailConfig relay;
+  relay.relay_host = "127.0.0.1";
+  relay.relay_port = sink.port();
+  relay.starttls = "off";
+  auto services = platform::Services::on(test_db_.db(), {}, nullptr, {}, relay);
+  EXPECT_EQ(services->mail->deliver_due(), 1);
+  auto got = sink.messages();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].rcpt_tos, std::vector<std::string>{"u1@acme.example"});
+  // The Japanese and English text is base64: decode it and take the code.
+  const std::string marker = "Content-Transfer-Encoding: base64\r\n\r\n";
+  std::string b64 = got[0].data.substr(got[0].data.find(marker) + marker.size());
+  std::string text(b64.size(), '\0');
+  size_t len = 0;
+  ASSERT_EQ(sodium_base642bin(reinterpret_cast<unsigned char*>(text.data()), text.size(),
+                              b64.data(), b64.size(), "\r\n", &len, nullptr,
+                              sodium_base64_VARIANT_ORIGINAL),
+            0);
+  text.resize(len);
+  size_t at = text.find("mvner_");
+  ASSERT_NE(at, std::string::npos) << text;
+  std::string token = text.substr(at, text.find('\n', at) - at);
+  EXPECT_NE(text.find("パスワード"), std::string::npos);
+  EXPECT_TRUE(services->consumers->finish_reset(token, "chosen by u1 3", now_us()).ok());
+
+  auto listed = ctl({"--json", "mail", "list"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  auto mails = nlohmann::json::parse(listed.out);
+  ASSERT_EQ(mails.size(), 1u);
+  EXPECT_EQ(mails[0]["id"], mail_id);
+  EXPECT_EQ(mails[0]["state"], "sent");
+  EXPECT_EQ(mails[0]["purpose"], "password_reset");
+  auto shown = ctl({"--json", "mail", "show", "--id", std::to_string(mail_id)});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_EQ(shown.out.find("mvner_"), std::string::npos) << "headers only, unless --body";
+  EXPECT_NE(shown.out.find("Subject: =?UTF-8?B?"), std::string::npos) << shown.out;
+  EXPECT_EQ(ctl({"mail", "cancel", "--id", std::to_string(mail_id)}).exit_code, 1)
+      << "a sent mail cannot be cancelled";
+  EXPECT_EQ(ctl({"subscriber", "password", "reset", "--tenant", "acme", "--account", "u1",
+                 "--deliver", "pigeon"})
+                .exit_code,
+            1);
+}
+
 TEST_P(MvnectlTest, BillRunClosesAMonthOnce) {
   const std::string exports = dir_.path() + "/exports/acme";
   ok({"tenant", "add", "--code", "acme", "--name", "Acme", "--export-dir", exports,

@@ -69,6 +69,7 @@ std::vector<Command> export_commands();
 // What mvnectl prints of a file delivered to a tenant (export run, bill export).
 nlohmann::ordered_json file_json(const exports::Outcome& out);
 std::vector<Command> quarantine_commands();
+std::vector<Command> mail_commands();
 std::vector<Command> subscriber_commands();
 std::vector<Command> bill_commands();
 

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "core/common/time.h"
+#include "core/mail/notices.h"
 #include "tools/mvnectl/command.h"
 
 namespace mvne::ctl {
@@ -81,24 +82,62 @@ Command password_set() {
 
 Command password_reset() {
   return {"subscriber password", "reset",
-          "give a consumer a one-time token to choose a new password", account_options,
+          "give a consumer a one-time token to choose a new password: mailed to the "
+          "subscriber's address (--deliver mail, the default) or printed (--deliver print)",
+          [](po::options_description& o) {
+            account_options(o);
+            o.add_options()("deliver", po::value<std::string>()->default_value("mail"),
+                            "mail or print");
+          },
           [](Session& s, const po::variables_map& vm) {
+            const std::string deliver = arg(vm, "deliver");
+            if (deliver != "mail" && deliver != "print") {
+              return refuse(Status::Invalid("--deliver: '" + deliver + "' is not mail or print"));
+            }
             auto account = account_of(s, vm);
             if (!account.ok()) return refuse(account.status());
+            auto subscriber = s.directory().subscriber(account->subscriber_id);
+            if (!subscriber.ok()) return refuse(subscriber.status());
+            auto tenant = s.directory().tenant(account->tenant_code);
+            if (!tenant.ok()) return refuse(tenant.status());
             auto reset = s.services()->consumers->start_reset(*account, now_us());
             if (!reset.ok()) return refuse(reset.status());
+            json out{{"tenant", account->tenant_code},
+                     {"account", account->account_id},
+                     {"expires", format_time_us(reset->expires_at)}};
+            if (deliver == "mail") {
+              auth::Principal owner;
+              owner.kind = auth::Principal::Kind::kConsumer;
+              owner.tenant_id = account->tenant_id;
+              owner.tenant_code = account->tenant_code;
+              owner.subscriber_id = account->subscriber_id;
+              owner.account_id = account->account_id;
+              auto& mail = *s.services()->mail;
+              auto id = mail.submit(mail::password_reset_notice(mail.settings(), tenant.value(),
+                                                                subscriber.value(), reset->token,
+                                                                reset->expires_at),
+                                    {account->tenant_code, "host", owner.describe(),
+                                     "password_reset"},
+                                    owner);
+              if (!id.ok()) return refuse(id.status());
+              out["mail"] = id.value();
+              out["note"] = s.settings().mail.relay_host.empty()
+                                ? "queued; no [mail] relay is set, so it waits in the outbox"
+                                : "queued for the subscriber's address; mvnectl mail show --id " +
+                                      std::to_string(id.value());
+            } else {
+              out["token"] = reset->token;
+              out["note"] =
+                  "give the token to the consumer once; it is used with POST "
+                  "/portal/api/v1/password-reset and only its hash is kept";
+            }
             if (Status st = s.audit_action("subscriber_password_reset",
-                                           account->tenant_code + "/" + account->account_id);
+                                           account->tenant_code + "/" + account->account_id +
+                                               " by " + deliver);
                 !st.ok()) {
               return refuse(st);
             }
-            s.print(json{{"tenant", account->tenant_code},
-                         {"account", account->account_id},
-                         {"token", reset->token},
-                         {"expires", format_time_us(reset->expires_at)},
-                         {"note",
-                          "give the token to the consumer once; it is used with POST "
-                          "/portal/api/v1/password-reset and only its hash is kept"}});
+            s.print(out);
             return kOk;
           }};
 }

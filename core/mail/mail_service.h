@@ -1,0 +1,65 @@
+// The host's mail service: checks a message (message.h), scans it with the egress guard for
+// anyone else's identifiers and addresses, renders it (mime.h), stores it in the outbox and
+// audits it (the recipient count, never the addresses); a worker delivers the outbox to the
+// relay, retrying with back-off until the relay accepts or refuses for good.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "core/audit/audit_log.h"
+#include "core/auth/principal.h"
+#include "core/common/periodic_worker.h"
+#include "core/egress/guard.h"
+#include "core/mail/outbox.h"
+#include "core/mail/smtp_client.h"
+#include "core/metrics/metrics.h"
+
+namespace mvne::mail {
+
+struct MailSettings {
+  RelaySettings relay;      // relay.host empty: mail is queued, not sent ([mail] relay unset)
+  std::string from;         // the platform's sender address, e.g. noreply@mvne.example
+  std::string from_name;    // its display name
+  std::string domain;       // in Message-IDs; default: the from address's domain
+  int batch = 50;           // messages per connection
+  int max_attempts = 12;    // then the message fails for good
+  int64_t retry_base_s = 30;  // back-off: base * 2^(attempt-1), at most an hour
+};
+
+class MailService {
+ public:
+  MailService(std::shared_ptr<storage::Database> db, MailSettings settings, audit::AuditLog* audit,
+              egress::Guard* guard);
+  ~MailService();
+
+  const MailSettings& settings() const { return settings_; }
+  Outbox& outbox() { return outbox_; }
+
+  // Queues `m` for `principal` (its owner: who may receive what it says). Invalid: every
+  // problem named; FailedPrecondition: the guard found someone else's identifier or address;
+  // Unavailable: the database or the guard's index could not be reached. Returns the id.
+  StatusOr<int64_t> submit(const Message& m, const OutboxOrigin& origin,
+                           const auth::Principal& principal);
+
+  // One delivery pass: claims due messages and sends them over one connection. Returns how
+  // many were accepted by the relay.
+  int deliver_due();
+
+  void start();  // a pass every second, in the background
+  void stop();
+
+ private:
+  std::shared_ptr<storage::Database> db_;
+  const MailSettings settings_;
+  audit::AuditLog* audit_;
+  egress::Guard* guard_;
+  Outbox outbox_;
+  PeriodicWorker worker_{std::chrono::milliseconds(1000), [this] { deliver_due(); }};
+};
+
+// The problems of a [mail] configuration that would make every delivery fail, or "" .
+std::string check_settings(const MailSettings& settings);
+
+}  // namespace mvne::mail
