@@ -17,51 +17,12 @@
 #include "core/plugin/context_table.h"
 #include "core/plugin/header_policy.h"
 #include "core/plugin/host_calls.h"
+#include "core/plugin/host_mail.h"
+#include "core/plugin/host_support.h"
 #include "core/plugin/plugin_instance.h"
 
 namespace mvne::plugin {
 namespace {
-
-constexpr size_t kMaxString = size_t{64} << 20;
-
-// A string from a plugin: NULL data is only allowed with length 0.
-bool valid(mvne_str s) { return (s.data != nullptr || s.len == 0) && s.len <= kMaxString; }
-std::string_view view(mvne_str s) {
-  return s.len == 0 ? std::string_view() : std::string_view(s.data, s.len);
-}
-
-template <typename Spec>
-bool spec_ok(const Spec* spec, size_t v1_size) {
-  return spec != nullptr && spec->struct_size >= v1_size;
-}
-
-// Runs `fn` on the live scope of `ctx`; catches everything (no exception leaves the host).
-template <typename Fn>
-mvne_status with_scope(mvne_context* ctx, Fn&& fn) noexcept {
-  try {
-    return ContextTable::instance().with(ctx, std::forward<Fn>(fn));
-  } catch (...) {
-    return MVNE_ERR_INTERNAL;
-  }
-}
-
-mvne_status refuse(CallScope& scope, mvne_status code, const std::string& why) {
-  scope.host_refusal = why;
-  log::write(log::Level::kWarn, "plugin:" + scope.plugin->name(), scope.request_id,
-             std::string("host call refused in ") + phase_name(scope.phase) + ": " + why);
-  return code;
-}
-
-// A host service failed. Over capacity (kUnavailable: pool exhausted, database busy) is
-// marked on the scope, so the request is shed with 503 rather than blamed on the plugin.
-mvne_status service_failed(CallScope& scope, const Status& st, const std::string& what) {
-  if (st.code() == Code::kUnavailable) scope.host_busy = true;
-  return refuse(scope,
-                st.code() == Code::kUnavailable       ? MVNE_ERR_UNAVAILABLE
-                : st.code() == Code::kInvalidArgument ? MVNE_ERR_INVALID_ARGUMENT
-                                                      : MVNE_ERR_INTERNAL,
-                what + st.message());
-}
 
 mvne_status require_phase(CallScope& scope, Phase phase, const char* function) {
   if (scope.phase == phase) return MVNE_OK;
@@ -864,6 +825,8 @@ const mvne_host_api kHostApi = {
     &normalize_identifier,
     &register_metric,
     &metric_record,
+    &mail_send,
+    &mail_state,
 };
 
 }  // namespace

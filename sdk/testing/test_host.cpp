@@ -100,7 +100,8 @@ TestHost::TestHost(Options options) : impl_(std::make_unique<Impl>()) {
   storage::StorageSettings storage;
   storage.path = h.dir + "/host.db";
   auto db = value(storage::Database::open(storage), "storage");
-  h.services = platform::Services::on(db, settings.numbering, nullptr, settings.portal);
+  h.services =
+      platform::Services::on(db, settings.numbering, nullptr, settings.portal, settings.mail);
   h.plugins = std::make_unique<plugin::PluginManager>(&h.metrics, h.services.get());
   h.front_end = std::make_unique<http::FrontEnd>(settings.http, h.plugins.get(), &h.metrics,
                                                  h.services.get(), settings.portal);

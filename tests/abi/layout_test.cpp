@@ -11,9 +11,9 @@ namespace {
 
 #define EXPECT_FIELD(type, field, offset) EXPECT_EQ(offsetof(type, field), size_t{offset}) << #field
 
-TEST(AbiLayout, VersionIsOnePointThree) {
+TEST(AbiLayout, VersionIsOnePointFour) {
   EXPECT_EQ(MVNE_ABI_MAJOR, 1);
-  EXPECT_EQ(MVNE_ABI_MINOR, 3);
+  EXPECT_EQ(MVNE_ABI_MINOR, 4);
   EXPECT_STREQ(MVNE_PLUGIN_ENTRY_SYMBOL, "mvne_plugin_entry");
 }
 
@@ -83,7 +83,7 @@ TEST(AbiLayout, ConfigKeySince13) {
 }
 
 TEST(AbiLayout, HostApi) {
-  EXPECT_EQ(sizeof(mvne_host_api), 8u + 31u * 8u);
+  EXPECT_EQ(sizeof(mvne_host_api), 8u + 33u * 8u);
   EXPECT_FIELD(mvne_host_api, struct_size, 0);
   EXPECT_FIELD(mvne_host_api, abi_major, 4);
   EXPECT_FIELD(mvne_host_api, abi_minor, 6);
@@ -121,6 +121,28 @@ TEST(AbiLayout, HostApi) {
   EXPECT_FIELD(mvne_host_api, normalize_identifier, 232);
   EXPECT_FIELD(mvne_host_api, register_metric, 240);
   EXPECT_FIELD(mvne_host_api, metric_record, 248);
+  EXPECT_FIELD(mvne_host_api, mail_send, 256);
+  EXPECT_FIELD(mvne_host_api, mail_state, 264);
+}
+
+TEST(AbiLayout, MailMessageSince14) {
+  EXPECT_EQ(sizeof(mvne_mail_address), 32u);
+  EXPECT_FIELD(mvne_mail_address, name, 0);
+  EXPECT_FIELD(mvne_mail_address, email, 16);
+  EXPECT_EQ(sizeof(mvne_mail_message), 184u);
+  EXPECT_FIELD(mvne_mail_message, struct_size, 0);
+  EXPECT_FIELD(mvne_mail_message, from, 8);
+  EXPECT_FIELD(mvne_mail_message, reply_to, 40);
+  EXPECT_FIELD(mvne_mail_message, to, 72);
+  EXPECT_FIELD(mvne_mail_message, to_count, 80);
+  EXPECT_FIELD(mvne_mail_message, cc, 88);
+  EXPECT_FIELD(mvne_mail_message, cc_count, 96);
+  EXPECT_FIELD(mvne_mail_message, bcc, 104);
+  EXPECT_FIELD(mvne_mail_message, bcc_count, 112);
+  EXPECT_FIELD(mvne_mail_message, subject, 120);
+  EXPECT_FIELD(mvne_mail_message, text, 136);
+  EXPECT_FIELD(mvne_mail_message, html, 152);
+  EXPECT_FIELD(mvne_mail_message, purpose, 168);
 }
 
 TEST(AbiLayout, DataBalanceAndQuotaRoleSince13) {

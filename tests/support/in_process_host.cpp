@@ -26,7 +26,8 @@ InProcessHost::InProcessHost(const config::Settings& settings,
     EXPECT_TRUE(opened.ok()) << opened.status().message();
     db = opened.value();
   }
-  services_ = platform::Services::on(db, settings.numbering, nullptr, settings.portal);
+  services_ =
+      platform::Services::on(db, settings.numbering, nullptr, settings.portal, settings.mail);
   plugins_ = std::make_unique<plugin::PluginManager>(&metrics_, services_.get());
   front_end_ =
       std::make_unique<http::FrontEnd>(settings.http, plugins_.get(), &metrics_, services_.get(),

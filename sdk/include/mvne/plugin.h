@@ -1,5 +1,5 @@
 /*
- * mvne/plugin.h: the stable C ABI between mvne-host and its plugins (ABI 1.3).
+ * mvne/plugin.h: the stable C ABI between mvne-host and its plugins (ABI 1.4).
  *
  * A plugin is a shared library that exports exactly one symbol, `mvne_plugin_entry`.
  * The host calls it once after loading, passing its function table; the plugin returns
@@ -31,7 +31,7 @@
 #include <stdint.h>
 
 #define MVNE_ABI_MAJOR 1
-#define MVNE_ABI_MINOR 3
+#define MVNE_ABI_MINOR 4
 
 #if defined(__GNUC__) || defined(__clang__)
 #define MVNE_PLUGIN_EXPORT __attribute__((visibility("default")))
@@ -335,6 +335,36 @@ typedef struct mvne_data_balance {
   mvne_str month;   /* "YYYY-MM"; OWNERSHIP: host-owned, valid until the callback returns */
 } mvne_data_balance;
 
+/* ---- Mail (since 1.4) -------------------------------------------------------------------
+ * A plugin hands the host a structured message; the host checks it (every address
+ * local@domain, no CR or LF in any header field: MVNE_ERR_INVALID_ARGUMENT naming the field
+ * through set_error), scans it with the egress guard for the callback's principal (another
+ * principal's number or address in a recipient or the text: MVNE_ERR_EGRESS_BLOCKED,
+ * nothing queued), renders the MIME message itself, stores it in the durable outbox, audits
+ * it (the recipient count) and delivers it to the relay, retrying until the relay accepts or
+ * refuses for good. Bcc addresses are only ever in the SMTP envelope, never in a header. */
+typedef struct mvne_mail_address {
+  mvne_str name;  /* display name, UTF-8; may be empty */
+  mvne_str email; /* local@domain */
+} mvne_mail_address;
+
+typedef struct mvne_mail_message {
+  uint32_t struct_size;
+  mvne_mail_address from; /* empty email: the platform's sender ([mail] from); else it must be
+                             an address of the same domain */
+  mvne_mail_address reply_to; /* empty email: none */
+  const mvne_mail_address* to;
+  size_t to_count;
+  const mvne_mail_address* cc;
+  size_t cc_count;
+  const mvne_mail_address* bcc;
+  size_t bcc_count;
+  mvne_str subject; /* UTF-8 */
+  mvne_str text;    /* plain-text body, UTF-8; text, html or both */
+  mvne_str html;
+  mvne_str purpose; /* one word for the outbox and the audit log, e.g. "usage_alert" */
+} mvne_mail_message;
+
 /* ---- The host function table ---------------------------------------------------------
  * OWNERSHIP: host-owned; valid from mvne_plugin_entry until the library is unloaded.
  * Append-only: a plugin checks abi_minor (or struct_size) before using a later field. */
@@ -478,6 +508,18 @@ typedef struct mvne_host_api {
    * OWNERSHIP: strings are copied. */
   mvne_status (*metric_record)(mvne_context* ctx, mvne_str name, const mvne_str* label_values,
                                size_t label_count, double value);
+
+  /* ---- Since ABI 1.4 ---- */
+
+  /* Queues a message (see "Mail" above) for the callback's principal; *out_id is its outbox
+   * id. Any callback but on_stop. OWNERSHIP: the message is copied. */
+  mvne_status (*mail_send)(mvne_context* ctx, const mvne_mail_message* message, int64_t* out_id);
+  /* What became of a message this plugin queued for the same tenant: *out_state is queued,
+   * sending, sent, failed (the relay refused it for good) or cancelled; *out_reply the
+   * relay's last answer. MVNE_ERR_NOT_FOUND for another plugin's or another tenant's mail.
+   * OWNERSHIP: host-owned strings, valid until the callback returns. */
+  mvne_status (*mail_state)(mvne_context* ctx, int64_t id, mvne_str* out_state,
+                            mvne_str* out_reply);
 } mvne_host_api;
 
 /* ---- Config keys (since 1.3) -----------------------------------------------------------

@@ -53,6 +53,19 @@ inline const mvne_host_api*& host_table() {
 }
 }  // namespace detail
 
+// A mail message for Context::send_mail (ABI 1.4): addresses as {name, email}.
+struct MailAddress {
+  std::string name = {};
+  std::string email = {};
+};
+struct Mail {
+  MailAddress from = {};  // empty: the platform's sender
+  MailAddress reply_to = {};
+  std::vector<MailAddress> to = {}, cc = {}, bcc = {};  // bcc: in the envelope only
+  std::string subject = {}, text = {}, html = {};
+  std::string purpose = {};  // one word for the outbox and the audit log
+};
+
 // A borrowed view of one callback's context; never keep it past the callback, and use it
 // on the callback's thread only (helper threads get a shared() copy).
 class Context {
@@ -135,6 +148,48 @@ class Context {
     mvne_status code =
         host_->metric_record(ctx_, to_str(metric), values.data(), values.size(), value);
     return code == MVNE_OK ? Status::Ok() : Status(code, "metric_record refused");
+  }
+
+  // Queues `mail` (ABI 1.4; see "Mail" in plugin.h); *id, when given, gets its outbox id.
+  Status send_mail(const Mail& mail, int64_t* id = nullptr) const {
+    if (host_->abi_minor < 4) return Status::Error("mail needs ABI 1.4", MVNE_ERR_UNAVAILABLE);
+    auto addresses = [](const std::vector<MailAddress>& list) {
+      std::vector<mvne_mail_address> out;
+      for (const auto& a : list) out.push_back({to_str(a.name), to_str(a.email)});
+      return out;
+    };
+    std::vector<mvne_mail_address> to = addresses(mail.to), cc = addresses(mail.cc),
+                                   bcc = addresses(mail.bcc);
+    mvne_mail_message m{};
+    m.struct_size = sizeof m;
+    m.from = {to_str(mail.from.name), to_str(mail.from.email)};
+    m.reply_to = {to_str(mail.reply_to.name), to_str(mail.reply_to.email)};
+    m.to = to.data();
+    m.to_count = to.size();
+    m.cc = cc.data();
+    m.cc_count = cc.size();
+    m.bcc = bcc.data();
+    m.bcc_count = bcc.size();
+    m.subject = to_str(mail.subject);
+    m.text = to_str(mail.text);
+    m.html = to_str(mail.html);
+    m.purpose = to_str(mail.purpose);
+    int64_t queued = 0;
+    mvne_status code = host_->mail_send(ctx_, &m, &queued);
+    if (id != nullptr) *id = queued;
+    return code == MVNE_OK ? Status::Ok() : Status(code, "mail_send refused");
+  }
+
+  // The state of a message this plugin queued for this tenant (ABI 1.4): queued, sending,
+  // sent, failed or cancelled, and the relay's last reply.
+  Status mail_state(int64_t id, std::string& state, std::string& reply) const {
+    if (host_->abi_minor < 4) return Status::Error("mail needs ABI 1.4", MVNE_ERR_UNAVAILABLE);
+    mvne_str s{nullptr, 0}, r{nullptr, 0};
+    mvne_status code = host_->mail_state(ctx_, id, &s, &r);
+    if (code != MVNE_OK) return Status(code, "mail_state refused");
+    state = std::string(to_view(s));
+    reply = std::string(to_view(r));
+    return Status::Ok();
   }
 
   // The raw handle of a shared copy (ABI 1.2), for the wrappers' own share() functions.
