@@ -40,6 +40,8 @@ Status Host::start() {
   scheduler_->start();
   spooler_->start();
   services_->mail->start();
+  notices_ = std::make_unique<mail::ConsumerNotices>(services_.get());
+  notices_->start();
   if (!settings_.mail.relay_host.empty()) {
     log::info("host", "mail: delivering the outbox to " + settings_.mail.relay_host + ":" +
                           std::to_string(settings_.mail.relay_port) + " (starttls " +
@@ -50,6 +52,7 @@ Status Host::start() {
   if (settings_.billing.auto_close) {
     // A month closed by the job is exported to the tenant at once (where it has a directory).
     auto export_month = [this](const billing::RunSummary& run) {
+      notices_->bills_closed(run.tenant_code, run.period);
       auto tenant = services_->directory->tenant(run.tenant_code);
       if (!tenant.ok() || tenant->export_dir.empty()) return;
       auto out =
@@ -102,6 +105,7 @@ void Host::shutdown() {
   front_end_->begin_drain();
   scheduler_->stop();
   spooler_->stop();
+  notices_->stop();
   services_->mail->stop();  // a message being sent is finished or left to its lease
   if (month_closer_) month_closer_->stop();
   if (!front_end_->wait_idle(stop_timeout())) {

@@ -12,6 +12,7 @@
 #include "core/http/front_end.h"
 #include "core/ingest/spooler.h"
 #include "core/jobs/scheduler.h"
+#include "core/mail/consumer_notices.h"
 #include "core/metrics/metrics.h"
 #include "core/platform/services.h"
 #include "core/plugin/plugin_manager.h"
@@ -51,6 +52,7 @@ class Host {
   std::unique_ptr<jobs::Scheduler> scheduler_;
   std::unique_ptr<ingest::Spooler> spooler_;
   std::unique_ptr<billing::MonthCloser> month_closer_;  // null when billing.auto_close is off
+  std::unique_ptr<mail::ConsumerNotices> notices_;      // usage alerts, bill notices
 };
 
 }  // namespace mvne::host

@@ -29,6 +29,11 @@ MailService::~MailService() { stop(); }
 StatusOr<int64_t> MailService::submit(const Message& m, const OutboxOrigin& origin,
                                       const auth::Principal& principal) {
   if (Status st = validate(m); !st.ok()) return st;
+  if (!origin.dedup_key.empty()) {
+    auto earlier = outbox_.find_key(origin.dedup_key);
+    if (!earlier.ok()) return earlier.status();
+    if (earlier.value() != 0) return earlier.value();
+  }
   if (guard_ != nullptr) {
     std::string recipients;
     for (const auto& r : envelope_recipients(m)) recipients += r + "\n";

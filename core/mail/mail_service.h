@@ -39,7 +39,8 @@ class MailService {
 
   // Queues `m` for `principal` (its owner: who may receive what it says). Invalid: every
   // problem named; FailedPrecondition: the guard found someone else's identifier or address;
-  // Unavailable: the database or the guard's index could not be reached. Returns the id.
+  // Unavailable: the database or the guard's index could not be reached. Returns the id; with
+  // an origin.dedup_key already used, the earlier message's id, and nothing is queued.
   StatusOr<int64_t> submit(const Message& m, const OutboxOrigin& origin,
                            const auth::Principal& principal);
 

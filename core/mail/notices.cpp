@@ -1,20 +1,70 @@
 #include "core/mail/notices.h"
 
+#include <cstdio>
+
 #include "core/common/local_time.h"
 #include "core/common/time.h"
 
 namespace mvne::mail {
+namespace {
+
+std::string name_of(const tenancy::Tenant& tenant) {
+  return tenant.name.empty() ? tenant.code : tenant.name;
+}
+
+// From the platform's address, in the tenant's name; to the subscriber.
+Message addressed(const MailSettings& settings, const tenancy::Tenant& tenant,
+                  const tenancy::Subscriber& subscriber) {
+  Message m;
+  m.from = {name_of(tenant) + " (" + settings.from_name + ")", settings.from};
+  m.to = {{"", subscriber.email}};
+  return m;
+}
+
+std::string megabytes(int64_t bytes) {
+  return std::to_string(bytes / 1000000) + "." + std::to_string(bytes % 1000000 / 100000) + " MB";
+}
+
+}  // namespace
+
+Message usage_alert_notice(const MailSettings& settings, const tenancy::Tenant& tenant,
+                           const tenancy::Subscriber& subscriber, int percent,
+                           const std::string& month, int64_t used, int64_t allowance) {
+  const std::string name = name_of(tenant);
+  const std::string pct = std::to_string(percent) + "%";
+  const bool limited = percent >= 100;
+  Message m = addressed(settings, tenant, subscriber);
+  m.subject = "【" + name + "】データ通信量が" + pct + "に達しました / " + pct +
+              " of your data used";
+  const std::string figures = megabytes(used) + " / " + megabytes(allowance);
+  m.text = name + " をご利用のお客様へ\n\n" + month + " のデータ通信量がご利用可能量の " + pct +
+           " に達しました（" + figures + "）。" +
+           (limited ? "今月の残りの期間は通信速度が制限されます。" : "") +
+           "\n\n----\n\nYou have used " + pct + " of your data for " + month + " (" + figures +
+           ")." + (limited ? " Your speed is limited for the rest of the month." : "") + "\n";
+  return m;
+}
+
+Message bill_notice(const MailSettings& settings, const tenancy::Tenant& tenant,
+                    const tenancy::Subscriber& subscriber, const billing::Bill& bill) {
+  const std::string name = name_of(tenant);
+  char total[64];
+  std::snprintf(total, sizeof total, "%.0f", bill.total);
+  Message m = addressed(settings, tenant, subscriber);
+  m.subject = "【" + name + "】" + bill.period + " のご請求額 / Your bill for " + bill.period;
+  m.text = name + " をご利用のお客様へ\n\n" + bill.period + " のご請求額は " + total +
+           " 円です。明細は会員ページでご確認いただけます。\n\n----\n\nYour bill for " +
+           bill.period + " is " + total + " yen. The items are on your members' page.\n";
+  return m;
+}
 
 Message password_reset_notice(const MailSettings& settings, const tenancy::Tenant& tenant,
                               const tenancy::Subscriber& subscriber, const std::string& token,
                               int64_t expires_at) {
-  const std::string name = tenant.name.empty() ? tenant.code : tenant.name;
+  const std::string name = name_of(tenant);
   auto offset = utc_offset_at(tenant.time_zone, expires_at);
   const std::string until = format_time_us(expires_at, offset.ok() ? offset.value() : 0);
-  Message m;
-  m.from = {name.empty() ? settings.from_name : name + " (" + settings.from_name + ")",
-            settings.from};
-  m.to = {{"", subscriber.email}};
+  Message m = addressed(settings, tenant, subscriber);
   m.subject = "【" + name + "】パスワード再設定 / Password reset";
   m.text = name + " をご利用のお客様へ\n\n"
                "会員ページのパスワード再設定の依頼を受け付けました。次のコードを " + until +

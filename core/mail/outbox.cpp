@@ -55,10 +55,17 @@ StatusOr<int64_t> Outbox::add(const OutboxOrigin& origin, const Rendered& messag
   if (!lease.ok()) return lease.status();
   return (*lease)->insert(
       "INSERT INTO mail_outbox (tenant, sender, principal, purpose, message_id, envelope_from, "
-      "recipients, data, state, attempts, next_attempt_at, lease_until, last_reply, created_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, 0, '', ?)",
+      "recipients, data, state, attempts, next_attempt_at, lease_until, last_reply, created_at, "
+      "dedup_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, 0, '', ?, ?)",
       {origin.tenant, origin.sender, origin.principal, origin.purpose, message.message_id,
-       message.envelope_from, join_lines(message.recipients), message.data, now, now});
+       message.envelope_from, join_lines(message.recipients), message.data, now, now,
+       origin.dedup_key.empty() ? storage::Value{} : storage::Value{origin.dedup_key}});
+}
+
+StatusOr<int64_t> Outbox::find_key(const std::string& dedup_key) {
+  auto rows = db_->query("SELECT id FROM mail_outbox WHERE dedup_key = ?", {dedup_key});
+  if (!rows.ok()) return rows.status();
+  return rows->empty() ? 0 : as_int(rows->front()[0]);
 }
 
 StatusOr<std::vector<OutboxEntry>> Outbox::claim_due(int limit, int64_t now, int64_t lease_us) {

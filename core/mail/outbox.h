@@ -36,6 +36,7 @@ struct OutboxEntry {
 
 struct OutboxOrigin {
   std::string tenant, sender, principal, purpose;
+  std::string dedup_key = {};  // non-empty: at most one message ever with this key
 };
 
 class Outbox {
@@ -43,6 +44,8 @@ class Outbox {
   explicit Outbox(std::shared_ptr<storage::Database> db) : db_(std::move(db)) {}
 
   StatusOr<int64_t> add(const OutboxOrigin& origin, const Rendered& message, int64_t now);
+  // The message queued under `dedup_key`, or 0.
+  StatusOr<int64_t> find_key(const std::string& dedup_key);
 
   // Takes up to `limit` messages that are due (queued, or sending with a lease run out) for
   // `lease_us`; each is claimed by one caller only.

@@ -176,7 +176,8 @@ const std::vector<std::vector<const char*>> kMigrations = {
     },
     // 10: the mail outbox: every accepted message, rendered once, until it is delivered,
     // fails for good or is cancelled. A message being delivered holds a lease, so a host
-    // killed mid-delivery leaves it to be taken up again once the lease ends.
+    // killed mid-delivery leaves it to be taken up again once the lease ends. A notice sent
+    // once (a usage alert per month, a bill notice per bill) carries a unique dedup_key.
     {
         R"(CREATE TABLE mail_outbox (
              id {id}, tenant {key} NOT NULL, sender {key} NOT NULL, principal {text} NOT NULL,
@@ -184,7 +185,7 @@ const std::vector<std::vector<const char*>> kMigrations = {
              envelope_from {text} NOT NULL, recipients {text} NOT NULL, data {text} NOT NULL,
              state {key} NOT NULL, attempts {i64} NOT NULL, next_attempt_at {i64} NOT NULL,
              lease_until {i64} NOT NULL, last_reply {text} NOT NULL, created_at {i64} NOT NULL,
-             done_at {i64}){table_options})",
+             done_at {i64}, dedup_key {key} UNIQUE){table_options})",
         "CREATE INDEX mail_outbox_due ON mail_outbox (state, next_attempt_at)",
     },
 };

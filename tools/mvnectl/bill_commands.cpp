@@ -3,6 +3,7 @@
 #include "core/billing/bill_format.h"
 #include "core/common/time.h"
 #include "core/exports/bill_export.h"
+#include "core/mail/consumer_notices.h"
 #include "tools/mvnectl/command.h"
 
 namespace mvne::ctl {
@@ -21,12 +22,15 @@ std::vector<Command> bill_commands() {
        [](Session& s, const po::variables_map& vm) {
          auto run = s.services()->bills->close_month(arg(vm, "tenant"), arg(vm, "month"), now_us());
          if (!run.ok()) return refuse(run.status());
+         int64_t notices = 0;
          if (!run->already_closed) {
            if (Status st =
                    s.audit_action("bill_run", run->tenant_code + " " + run->period, run->bills);
                !st.ok()) {
              return refuse(st);
            }
+           // Each subscriber is told by mail (queued in the outbox; once per bill).
+           notices = mail::ConsumerNotices(s.services()).bills_closed(run->tenant_code, run->period);
          }
          s.print(json{{"tenant", run->tenant_code},
                       {"month", run->period},
@@ -34,7 +38,8 @@ std::vector<Command> bill_commands() {
                       {"bills", run->bills},
                       {"records", run->records},
                       {"adjustments", run->adjustments},
-                      {"total", run->total}});
+                      {"total", run->total},
+                      {"notices_queued", notices}});
          return kOk;
        }},
       {"bill", "export", "write a closed month's bills into the tenant's export directory",
