@@ -160,6 +160,29 @@ TEST_P(MailDeliveryTest, TwoDeliverersNeverSendOneMessageTwice) {
   EXPECT_EQ(ids.size(), 40u) << "each message once";
 }
 
+// A deliverer that dies after claiming (kill -9: nothing marked) holds the messages only for
+// its lease; then another takes them up and each is sent once.
+TEST_P(MailDeliveryTest, ClaimsOfADeadDelivererAreTakenUpAfterTheLease) {
+  SmtpSink sink;
+  auto dead = services(sink.port());
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(dead->mail->submit(sample(), kOrigin, {}).ok());
+  auto claimed = dead->mail->outbox().claim_due(10, now_us(), 200000);  // a 0.2 s lease
+  ASSERT_TRUE(claimed.ok());
+  ASSERT_EQ(claimed->size(), 3u);
+  dead.reset();  // gone without a word
+
+  auto alive = services(sink.port());
+  EXPECT_EQ(alive->mail->deliver_due(), 0) << "still leased";
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(alive->mail->deliver_due(), 3);
+  EXPECT_EQ(alive->mail->deliver_due(), 0);
+  EXPECT_EQ(sink.messages().size(), 3u);
+  for (const auto& e : alive->mail->outbox().list("", 10).value()) {
+    EXPECT_EQ(e.state, "sent");
+    EXPECT_EQ(e.attempts, 2) << "the dead deliverer's claim counts as an attempt";
+  }
+}
+
 TEST_P(MailDeliveryTest, MailToSomeoneElsesAddressIsWithheld) {
   SmtpSink sink;
   auto s = services(sink.port());
