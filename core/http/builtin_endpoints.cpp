@@ -59,6 +59,7 @@ Reply metrics_text(const metrics::Metrics& metrics, const FrontEndState& state) 
       "http.max_queued.\n# TYPE mvne_http_shed_connections_total counter\n"
       "mvne_http_shed_connections_total " +
       std::to_string(state.shed_connections) + "\n";
+  if (state.mail != nullptr) reply.body += state.mail->render_metrics();
   return reply;
 }
 

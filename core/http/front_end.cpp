@@ -216,7 +216,10 @@ class RequestHandler : public Poco::Net::HTTPRequestHandler {
       if (in.method != "GET" && in.method != "HEAD") return method_not_allowed(in, "GET, HEAD");
       return *builtin_endpoint(in.path, front_end_->plugins(), front_end_->metrics(),
                                {front_end_->draining(), front_end_->in_flight().load(),
-                                front_end_->shed_connections(), front_end_->readiness()});
+                                front_end_->shed_connections(), front_end_->readiness(),
+                                front_end_->services() != nullptr
+                                    ? front_end_->services()->mail.get()
+                                    : nullptr});
     }
     identify_client(request, in);
     for (const auto& [name, value] : request) in.headers.emplace(lower(name), value);

@@ -66,6 +66,7 @@ StatusOr<int64_t> MailService::submit(const Message& m, const OutboxOrigin& orig
       return Status::Unavailable("mail not audited: " + st.message());
     }
   }
+  ++queued_;
   return id;
 }
 
@@ -79,11 +80,13 @@ int MailService::deliver_due() {
   if (due->empty()) return 0;
   auto give_back = [&](const OutboxEntry& e, const std::string& why) {
     if (e.attempts >= settings_.max_attempts) {
+      ++failed_;
       (void)outbox_.mark_failed(e.id, why + " (gave up after " + std::to_string(e.attempts) +
                                           " attempts)", now_us());
       log::error("mail", "mail " + std::to_string(e.id) + " failed for good: " + why);
       return;
     }
+    ++retried_;
     int64_t backoff = settings_.retry_base_s * 1000000 << std::min<int64_t>(e.attempts - 1, 20);
     (void)outbox_.retry_at(e.id, why, now_us() + std::min(backoff, kMaxBackoffUs));
   };
@@ -105,9 +108,11 @@ int MailService::deliver_due() {
       case Delivery::kSent:
         (void)outbox_.mark_sent(e.id, d.reply, now_us());
         ++sent;
+        ++sent_;
         break;
       case Delivery::kPermanent:
         (void)outbox_.mark_failed(e.id, d.reply, now_us());
+        ++failed_;
         log::error("mail", "mail " + std::to_string(e.id) + " (" + e.purpose +
                                ") refused by the relay for good: " + d.reply);
         break;
@@ -125,6 +130,21 @@ void MailService::start() {
 }
 
 void MailService::stop() { worker_.stop(); }
+
+std::string MailService::render_metrics() const {
+  std::string out =
+      "# HELP mvne_mail_messages_total Mail queued in the outbox here, and what this host's "
+      "delivery made of it (retry: a temporary failure, tried again later).\n"
+      "# TYPE mvne_mail_messages_total counter\n";
+  for (const auto& [outcome, n] : {std::pair{"queued", &queued_},
+                                   {"sent", &sent_},
+                                   {"failed", &failed_},
+                                   {"retry", &retried_}}) {
+    out += std::string("mvne_mail_messages_total{outcome=\"") + outcome + "\"} " +
+           std::to_string(n->load()) + "\n";
+  }
+  return out;
+}
 
 std::string check_settings(const MailSettings& s) {
   std::vector<std::string> problems;

@@ -4,7 +4,9 @@
 // relay, retrying with back-off until the relay accepts or refuses for good.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -51,12 +53,16 @@ class MailService {
   void start();  // a pass every second, in the background
   void stop();
 
+  // Prometheus text: messages queued here, and delivery outcomes of this host's worker.
+  std::string render_metrics() const;
+
  private:
   std::shared_ptr<storage::Database> db_;
   const MailSettings settings_;
   audit::AuditLog* audit_;
   egress::Guard* guard_;
   Outbox outbox_;
+  std::atomic<uint64_t> queued_{0}, sent_{0}, failed_{0}, retried_{0};
   PeriodicWorker worker_{std::chrono::milliseconds(1000), [this] { deliver_due(); }};
 };
 

@@ -61,6 +61,10 @@ TEST_P(PluginMailTest, QueuedForTheTenantDeliveredWithoutBcc) {
   EXPECT_EQ(got[0].data.find("outside.example"), std::string::npos) << got[0].data;
   EXPECT_NE(got[0].data.find("To: Customer <A-1@acme.example>"), std::string::npos);
 
+  auto metrics = http_get(host_.port(), "/metrics").body;
+  EXPECT_NE(metrics.find("mvne_mail_messages_total{outcome=\"queued\"} 1\n"), std::string::npos);
+  EXPECT_NE(metrics.find("mvne_mail_messages_total{outcome=\"sent\"} 1\n"), std::string::npos);
+
   std::string id = sent.substr(3);
   EXPECT_EQ(call("acme", "GET", "/api/mailer/state?id=" + id).rfind("sent 250", 0), 0u);
   EXPECT_EQ(call("bolt", "GET", "/api/mailer/state?id=" + id),
