@@ -6,6 +6,7 @@
 #include "core/common/local_time.h"
 #include "core/common/time.h"
 #include "core/log/log.h"
+#include "core/mail/tenant_notices.h"
 
 namespace mvne::exports {
 namespace {
@@ -84,6 +85,8 @@ int run_for_all_tenants(plugin::PluginInstance& plugin, const plugin::ExportRegi
                                   : StatusOr<Outcome>(yesterday.status());
     if (outcome.ok()) {
       ++written;
+      mail::export_ready(*plugin.services(), tenant, plugin.name(), yesterday.value(),
+                         outcome->file, outcome->rows);
     } else {
       log::error(component, outcome.status().message());
     }

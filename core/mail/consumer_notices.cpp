@@ -47,7 +47,9 @@ int ConsumerNotices::check_usage(int64_t now) {
   for (const auto& tenant : tenants.value()) {
     auto plans = s.directory->plans(tenant.code);
     auto subscribers = s.directory->subscribers(tenant.code);
-    if (!plans.ok() || !subscribers.ok()) continue;
+    auto tenant_mail = s.mail->tenants().get(tenant.code);
+    if (!plans.ok() || !subscribers.ok() || !tenant_mail.ok()) continue;
+    const TenantSender from{s.mail->settings(), tenant, tenant_mail.value()};
     std::map<std::string, int64_t> quota;
     for (const auto& p : plans.value()) quota[p.code] = p.data_quota_bytes;
     for (const auto& sub : subscribers.value()) {
@@ -58,8 +60,8 @@ int ConsumerNotices::check_usage(int64_t now) {
       const int64_t allowance = balance->quota + balance->carried_over;
       for (int percent : {80, 100}) {
         if (allowance <= 0 || balance->used * 100 < allowance * percent) continue;
-        queued += queue_once(usage_alert_notice(s.mail->settings(), tenant, sub, percent,
-                                                balance->month, balance->used, allowance),
+        queued += queue_once(
+            usage_alert_notice(from, sub, percent, balance->month, balance->used, allowance),
                              {tenant.code, "host", who.describe(), "usage_alert",
                               "usage" + std::to_string(percent) + ":" + std::to_string(sub.id) +
                                   ":" + balance->month},
@@ -75,7 +77,8 @@ int ConsumerNotices::bills_closed(const std::string& tenant_code, const std::str
   auto tenant = s.directory->tenant(tenant_code);
   auto bills = s.bills->of_tenant(tenant_code, period);
   auto subscribers = s.directory->subscribers(tenant_code);
-  if (!tenant.ok() || !bills.ok() || !subscribers.ok()) {
+  auto tenant_mail = s.mail->tenants().get(tenant_code);
+  if (!tenant.ok() || !bills.ok() || !subscribers.ok() || !tenant_mail.ok()) {
     log::warn("mail", "bill notices for " + tenant_code + " " + period + ": not readable");
     return 0;
   }
@@ -86,7 +89,8 @@ int ConsumerNotices::bills_closed(const std::string& tenant_code, const std::str
     auto it = by_account.find(bill.account_id);
     if (it == by_account.end() || it->second->email.empty()) continue;
     auth::Principal who = consumer(tenant.value(), *it->second);
-    queued += queue_once(bill_notice(s.mail->settings(), tenant.value(), *it->second, bill),
+    const TenantSender from{s.mail->settings(), tenant.value(), tenant_mail.value()};
+    queued += queue_once(bill_notice(from, *it->second, bill),
                          {tenant_code, "host", who.describe(), "bill_notice",
                           "bill:" + std::to_string(bill.id)},
                          who);

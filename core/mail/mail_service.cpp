@@ -22,7 +22,12 @@ std::string domain_of(const std::string& address) {
 
 MailService::MailService(std::shared_ptr<storage::Database> db, MailSettings settings,
                          audit::AuditLog* audit, egress::Guard* guard)
-    : db_(db), settings_(std::move(settings)), audit_(audit), guard_(guard), outbox_(db) {}
+    : db_(db),
+      settings_(std::move(settings)),
+      audit_(audit),
+      guard_(guard),
+      outbox_(db),
+      tenants_(db) {}
 
 MailService::~MailService() { stop(); }
 

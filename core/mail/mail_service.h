@@ -16,6 +16,7 @@
 #include "core/egress/guard.h"
 #include "core/mail/outbox.h"
 #include "core/mail/smtp_client.h"
+#include "core/mail/tenant_mail.h"
 #include "core/metrics/metrics.h"
 
 namespace mvne::mail {
@@ -38,6 +39,7 @@ class MailService {
 
   const MailSettings& settings() const { return settings_; }
   Outbox& outbox() { return outbox_; }
+  TenantMailSettings& tenants() { return tenants_; }
 
   // Queues `m` for `principal` (its owner: who may receive what it says). Invalid: every
   // problem named; FailedPrecondition: the guard found someone else's identifier or address;
@@ -62,6 +64,7 @@ class MailService {
   audit::AuditLog* audit_;
   egress::Guard* guard_;
   Outbox outbox_;
+  TenantMailSettings tenants_;
   std::atomic<uint64_t> queued_{0}, sent_{0}, failed_{0}, retried_{0};
   PeriodicWorker worker_{std::chrono::milliseconds(1000), [this] { deliver_due(); }};
 };

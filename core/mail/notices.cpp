@@ -12,12 +12,15 @@ std::string name_of(const tenancy::Tenant& tenant) {
   return tenant.name.empty() ? tenant.code : tenant.name;
 }
 
-// From the platform's address, in the tenant's name; to the subscriber.
-Message addressed(const MailSettings& settings, const tenancy::Tenant& tenant,
-                  const tenancy::Subscriber& subscriber) {
+// From the platform's address, in the tenant's (or its chosen) name, with its reply-to.
+Message addressed(const TenantSender& from, const std::string& to) {
   Message m;
-  m.from = {name_of(tenant) + " (" + settings.from_name + ")", settings.from};
-  m.to = {{"", subscriber.email}};
+  m.from = {from.mail.sender_name.empty()
+                ? name_of(from.tenant) + " (" + from.settings.from_name + ")"
+                : from.mail.sender_name,
+            from.settings.from};
+  if (!from.mail.reply_to.empty()) m.reply_to = {"", from.mail.reply_to};
+  m.to = {{"", to}};
   return m;
 }
 
@@ -27,13 +30,13 @@ std::string megabytes(int64_t bytes) {
 
 }  // namespace
 
-Message usage_alert_notice(const MailSettings& settings, const tenancy::Tenant& tenant,
-                           const tenancy::Subscriber& subscriber, int percent,
-                           const std::string& month, int64_t used, int64_t allowance) {
-  const std::string name = name_of(tenant);
+Message usage_alert_notice(const TenantSender& from, const tenancy::Subscriber& subscriber,
+                           int percent, const std::string& month, int64_t used,
+                           int64_t allowance) {
+  const std::string name = name_of(from.tenant);
   const std::string pct = std::to_string(percent) + "%";
   const bool limited = percent >= 100;
-  Message m = addressed(settings, tenant, subscriber);
+  Message m = addressed(from, subscriber.email);
   m.subject = "【" + name + "】データ通信量が" + pct + "に達しました / " + pct +
               " of your data used";
   const std::string figures = megabytes(used) + " / " + megabytes(allowance);
@@ -45,12 +48,12 @@ Message usage_alert_notice(const MailSettings& settings, const tenancy::Tenant& 
   return m;
 }
 
-Message bill_notice(const MailSettings& settings, const tenancy::Tenant& tenant,
-                    const tenancy::Subscriber& subscriber, const billing::Bill& bill) {
-  const std::string name = name_of(tenant);
+Message bill_notice(const TenantSender& from, const tenancy::Subscriber& subscriber,
+                    const billing::Bill& bill) {
+  const std::string name = name_of(from.tenant);
   char total[64];
   std::snprintf(total, sizeof total, "%.0f", bill.total);
-  Message m = addressed(settings, tenant, subscriber);
+  Message m = addressed(from, subscriber.email);
   m.subject = "【" + name + "】" + bill.period + " のご請求額 / Your bill for " + bill.period;
   m.text = name + " をご利用のお客様へ\n\n" + bill.period + " のご請求額は " + total +
            " 円です。明細は会員ページでご確認いただけます。\n\n----\n\nYour bill for " +
@@ -58,13 +61,24 @@ Message bill_notice(const MailSettings& settings, const tenancy::Tenant& tenant,
   return m;
 }
 
-Message password_reset_notice(const MailSettings& settings, const tenancy::Tenant& tenant,
-                              const tenancy::Subscriber& subscriber, const std::string& token,
-                              int64_t expires_at) {
-  const std::string name = name_of(tenant);
-  auto offset = utc_offset_at(tenant.time_zone, expires_at);
+Message export_ready_notice(const TenantSender& from, const std::string& plugin,
+                           const std::string& date, const std::string& file, int64_t rows) {
+  Message m = addressed(from, from.mail.contact);
+  m.from.name = from.settings.from_name;  // the platform writes to the MVNO
+  m.reply_to = {};
+  m.subject = "[" + from.settings.from_name + "] " + plugin + " export " + date + " is ready";
+  m.text = "The " + plugin + " export of " + date + " for " + from.tenant.code +
+           " is in your export directory:\n\n    " + file + " (" + std::to_string(rows) +
+           " rows)\n\nIts manifest beside it gives its SHA-256.\n";
+  return m;
+}
+
+Message password_reset_notice(const TenantSender& from, const tenancy::Subscriber& subscriber,
+                              const std::string& token, int64_t expires_at) {
+  const std::string name = name_of(from.tenant);
+  auto offset = utc_offset_at(from.tenant.time_zone, expires_at);
   const std::string until = format_time_us(expires_at, offset.ok() ? offset.value() : 0);
-  Message m = addressed(settings, tenant, subscriber);
+  Message m = addressed(from, subscriber.email);
   m.subject = "【" + name + "】パスワード再設定 / Password reset";
   m.text = name + " をご利用のお客様へ\n\n"
                "会員ページのパスワード再設定の依頼を受け付けました。次のコードを " + until +

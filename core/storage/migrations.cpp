@@ -187,6 +187,11 @@ const std::vector<std::vector<const char*>> kMigrations = {
              lease_until {i64} NOT NULL, last_reply {text} NOT NULL, created_at {i64} NOT NULL,
              done_at {i64}, dedup_key {key} UNIQUE){table_options})",
         "CREATE INDEX mail_outbox_due ON mail_outbox (state, next_attempt_at)",
+        // A tenant's mail: the sender name and reply-to its consumers see, and the MVNO's own
+        // contact address (export-ready notices).
+        R"(CREATE TABLE tenant_mail (
+             tenant_id {i64} PRIMARY KEY REFERENCES tenants(id), sender_name {text} NOT NULL,
+             reply_to {text} NOT NULL, contact {text} NOT NULL){table_options})",
     },
 };
 

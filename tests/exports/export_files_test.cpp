@@ -15,6 +15,7 @@
 #include "core/tenancy/export_dirs.h"
 #include "tests/support/host_process.h"
 #include "tests/support/in_process_host.h"
+#include "tests/support/smtp_sink.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_database.h"
 
@@ -119,6 +120,32 @@ TEST_P(ExportFilesTest, FileNamesCarryTheTenantAndManifestsAreChecked) {
   ASSERT_FALSE(again.ok());
   EXPECT_NE(again.status().message().find("belongs to tenant 'kumo'"), std::string::npos)
       << again.status().message();
+}
+
+// The scheduled daily export tells the MVNO's contact (mvnectl mail tenant --contact) that its
+// file is there, once per file; a tenant without a contact gets no mail.
+TEST_P(ExportFilesTest, ScheduledExportsTellTheMvnosContact) {
+  SmtpSink sink;
+  InProcessHost host(settings({"plugin.leaky_export.extra=", "mail.relay=127.0.0.1:" +
+                                                                 std::to_string(sink.port()),
+                               "mail.starttls=off"}),
+                     db_.db());
+  add_tenants(host);
+  auto& mail = *host.services().mail;
+  ASSERT_TRUE(mail.tenants().set("sakura", {"Sakura Mobile", "", "ops@sakura-mvno.example"}).ok());
+  EXPECT_EQ(mail.tenants().set("kumo", {"", "", "not an address"}).code(),
+            Code::kInvalidArgument);
+  auto plugin = host.plugins().running().at(0);
+  const int64_t now = parse_time_us("2026-11-17T09:00:00Z").value();
+  EXPECT_EQ(exports::run_for_all_tenants(*plugin, plugin->registrations().exports.at(0), now), 2);
+  EXPECT_EQ(exports::run_for_all_tenants(*plugin, plugin->registrations().exports.at(0), now), 2)
+      << "the same day's file again";
+  EXPECT_EQ(mail.deliver_due(), 1) << "sakura's contact, once; kumo has none";
+  auto got = sink.messages();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].rcpt_tos, std::vector<std::string>{"ops@sakura-mvno.example"});
+  EXPECT_NE(got[0].data.find("sakura_leaky_export_events_2026-11-16.csv"), std::string::npos)
+      << got[0].data;
 }
 
 // A link planted in an export directory is never followed: not at the temporary name the

@@ -183,6 +183,12 @@ TEST_P(MvnectlTest, SubscriberPasswordsAndSessions) {
 TEST_P(MvnectlTest, PasswordResetIsMailedAndItsCodeWorks) {
   seed();
   SmtpSink sink;
+  EXPECT_EQ(ctl({"mail", "tenant", "--tenant", "acme", "--contact", "not an address"}).exit_code,
+            1);
+  auto settings = ctl({"--json", "mail", "tenant", "--tenant", "acme", "--sender-name",
+                       "Acme Support", "--reply-to", "help@acme.example"});
+  ASSERT_EQ(settings.exit_code, 0) << settings.err;
+  EXPECT_EQ(nlohmann::json::parse(settings.out)["reply_to"], "help@acme.example");
   auto reset =
       ctl({"--json", "subscriber", "password", "reset", "--tenant", "acme", "--account", "u1"});
   ASSERT_EQ(reset.exit_code, 0) << reset.err;
@@ -199,6 +205,9 @@ TEST_P(MvnectlTest, PasswordResetIsMailedAndItsCodeWorks) {
   auto got = sink.messages();
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].rcpt_tos, std::vector<std::string>{"u1@acme.example"});
+  EXPECT_NE(got[0].data.find("\r\nFrom: Acme Support <mvne@localhost>\r\n"), std::string::npos)
+      << got[0].data;
+  EXPECT_NE(got[0].data.find("\r\nReply-To: help@acme.example\r\n"), std::string::npos);
   // The Japanese and English text is base64: decode it and take the code.
   const std::string marker = "Content-Transfer-Encoding: base64\r\n\r\n";
   std::string b64 = got[0].data.substr(got[0].data.find(marker) + marker.size());

@@ -38,6 +38,40 @@ void id_option(po::options_description& o) {
 
 std::vector<Command> mail_commands() {
   return {
+      {"mail", "tenant",
+       "a tenant's mail settings: the sender name and reply-to its consumers see, the MVNO's "
+       "contact for the platform's notices (export ready); shows them, sets those given "
+       "(an empty value clears one)",
+       [](po::options_description& o) {
+         o.add_options()("tenant", po::value<std::string>()->required(), "tenant code")(
+             "sender-name", po::value<std::string>(), "e.g. \"Sakura Mobile\"")(
+             "reply-to", po::value<std::string>(), "an address consumers reply to")(
+             "contact", po::value<std::string>(), "the MVNO's address for notices");
+       },
+       [](Session& s, const po::variables_map& vm) {
+         auto& tenants = s.services()->mail->tenants();
+         auto current = tenants.get(arg(vm, "tenant"));
+         if (!current.ok()) return refuse(current.status());
+         mail::TenantMail next = current.value();
+         bool change = false;
+         for (const auto& [option, field] :
+              {std::pair{"sender-name", &next.sender_name}, {"reply-to", &next.reply_to},
+               {"contact", &next.contact}}) {
+           if (!vm.count(option)) continue;
+           *field = vm[option].as<std::string>();
+           change = true;
+         }
+         if (change) {
+           if (Status st = tenants.set(arg(vm, "tenant"), next); !st.ok()) return refuse(st);
+           if (Status st = s.audit_action("mail_tenant_settings", arg(vm, "tenant")); !st.ok())
+             return refuse(st);
+         }
+         s.print(json{{"tenant", arg(vm, "tenant")},
+                      {"sender_name", next.sender_name},
+                      {"reply_to", next.reply_to},
+                      {"contact", next.contact}});
+         return kOk;
+       }},
       {"mail", "list", "the outbox, newest first: state, purpose, attempts, the relay's reply",
        [](po::options_description& o) {
          o.add_options()("state", po::value<std::string>()->default_value(""),

@@ -113,9 +113,11 @@ Command password_reset() {
               owner.subscriber_id = account->subscriber_id;
               owner.account_id = account->account_id;
               auto& mail = *s.services()->mail;
-              auto id = mail.submit(mail::password_reset_notice(mail.settings(), tenant.value(),
-                                                                subscriber.value(), reset->token,
-                                                                reset->expires_at),
+              auto tenant_mail = mail.tenants().get(account->tenant_code);
+              if (!tenant_mail.ok()) return refuse(tenant_mail.status());
+              const mail::TenantSender from{mail.settings(), tenant.value(), tenant_mail.value()};
+              auto id = mail.submit(mail::password_reset_notice(from, subscriber.value(),
+                                                                reset->token, reset->expires_at),
                                     {account->tenant_code, "host", owner.describe(),
                                      "password_reset"},
                                     owner);
