@@ -456,11 +456,20 @@ StatusOr<QueryResult> RecordStore::query(const KindDef& k, const auth::Principal
   if (!spec.cursor.empty()) {
     auto cursor = decode_cursor(spec.cursor);
     if (!cursor.ok()) return cursor.status();
+    // Both backends sort NULL first ascending and last descending: the rows after a page
+    // that ended on NULL are the rest of the NULLs (by id), then (ascending) every value.
     const char* cmp = spec.descending ? " < ?" : " > ?";
-    where += " AND (" + sort_column + cmp + " OR (" + sort_column + " = ? AND r.id" + cmp + "))";
-    params.push_back(cursor->first);
-    params.push_back(cursor->first);
-    params.push_back(cursor->second);
+    if (storage::is_null(cursor->first)) {
+      where += " AND ((" + sort_column + " IS NULL AND r.id" + cmp + ")" +
+               (spec.descending ? ")" : " OR " + sort_column + " IS NOT NULL)");
+      params.push_back(cursor->second);
+    } else {
+      where += " AND (" + sort_column + cmp + " OR (" + sort_column + " = ? AND r.id" + cmp +
+               ")" + (spec.descending ? " OR " + sort_column + " IS NULL)" : ")");
+      params.push_back(cursor->first);
+      params.push_back(cursor->first);
+      params.push_back(cursor->second);
+    }
   }
   uint32_t limit = spec.limit == 0 ? 100 : std::min<uint32_t>(spec.limit, 10000);
   std::string sql = "SELECT ";
