@@ -244,6 +244,16 @@ void Spooler::handle(plugin::PluginInstance& plugin, const plugin::SpoolRegistra
     move_into(claimed, dir / "done");
     metrics.count_ingest_file(plugin.name(), "done");
     log::write(log::Level::kInfo, component, scope.request_id, "done " + name + ": " + counts);
+  } else if (digest.ok() && st.code() == Code::kUnavailable) {
+    // Not the file's fault: the plugin is stopping or the host is over capacity (database
+    // busy or down). The file goes back to the spool and is read again later; what it
+    // stored so far is recognised as duplicates then.
+    std::error_code ec;
+    fs::rename(claimed, dir / name, ec);
+    metrics.count_ingest_file(plugin.name(), "retry");
+    log::write(log::Level::kWarn, component, scope.request_id,
+               "put " + name + " back in the spool, to be read again: " + st.message() + "; " +
+                   counts);
   } else {
     fs::path failed = move_into(claimed, dir / "failed");
     std::string report = write_report(failed, st.message() + "\n" + counts + "\n");

@@ -6,6 +6,8 @@
 // Every poll first takes back the files of claimants that died (kill -9, power loss) or whose
 // lease expired. A symbolic link in the spool is never read: it is moved to failed/ with a
 // report saying so.
+// A file whose handling failed for want of capacity (the plugin stopping, the database busy
+// or down) is put back in the spool and read again at a later poll: never failed/ for that.
 // Each file is processed once: one whose content (SHA-256) was processed before is logged
 // and moved to done/ unread. Outcomes and record counts are logged and in /metrics.
 // Up to `workers` files are handled at once, each by one thread from start to end.

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "core/common/time.h"
 #include "core/ingest/spooler.h"
@@ -100,6 +101,26 @@ TEST_P(SpoolInputTest, APlantedReportLinkIsNotFollowed) {
   EXPECT_TRUE(fs::exists(voice() + "/failed/broken.csv"));
   EXPECT_NE(read_file(voice() + "/failed/broken.csv.err.1").find("the header lacks"),
             std::string::npos);
+}
+
+// A file reached while its plugin is stopping is not the file's fault: it goes back to the
+// spool, to be read again, never to failed/ (the file before it is finished and done).
+TEST(SpoolRetry, AFileReachedWhileItsPluginStopsWaitsInTheSpool) {
+  TempDir spool;
+  InProcessHost host(fixture_settings(
+      {"ledger"}, {"plugin.ledger.spool_dir=" + spool.path(), "plugin.ledger.ingest_delay_ms=800"}));
+  ASSERT_TRUE(host.apply_status().ok()) << host.apply_status().message();
+  spool.write("a.csv", "first\n");  // one field a line: the ledger stores nothing
+  spool.write("b.csv", "second\n");
+  ingest::Spooler spooler(&host.plugins(), 1);
+  std::thread poll([&] { spooler.poll(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // a.csv is being read
+  host.plugins().stop_all(std::chrono::milliseconds(5000));
+  poll.join();
+  EXPECT_TRUE(fs::exists(spool.path() + "/done/a.csv"));
+  EXPECT_TRUE(fs::exists(spool.path() + "/b.csv")) << "back in the spool";
+  EXPECT_FALSE(fs::exists(spool.path() + "/failed/b.csv"));
+  EXPECT_EQ(host.metrics().render().find("outcome=\"failed\""), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SpoolInputTest, ::testing::ValuesIn(test_backends()),
