@@ -354,6 +354,7 @@ const std::vector<Key>& schema() {
        [](const Settings& s) { return s.mail.from; }},
       text_key("mail", "from_name", &Settings::mail, &MailConfig::from_name),
       int_key("mail", "max_attempts", &Settings::mail, &MailConfig::max_attempts, 1, 1000),
+      int_key("mail", "lease_s", &Settings::mail, &MailConfig::lease_s, 5, 86400),
       {"storage", "backend",
        [](Settings& s, const std::string& v, const std::string&) {
          return parse_choice(v, {"sqlite", "mysql"}, s.storage.backend);

@@ -56,6 +56,7 @@ struct MailConfig {
   std::string from = "mvne@localhost";
   std::string from_name = "MVNE";
   int max_attempts = 12;
+  int lease_s = 600;  // a claimed message waits this long for a deliverer that died
 };
 
 // Consumer logins (docs/consumers.md).

@@ -10,7 +10,6 @@
 namespace mvne::mail {
 namespace {
 
-constexpr int64_t kLeaseUs = 10LL * 60 * 1000000;  // a batch must be sent within 10 minutes
 constexpr int64_t kMaxBackoffUs = 3600LL * 1000000;
 
 std::string domain_of(const std::string& address) {
@@ -77,7 +76,7 @@ StatusOr<int64_t> MailService::submit(const Message& m, const OutboxOrigin& orig
 
 int MailService::deliver_due() {
   if (settings_.relay.host.empty()) return 0;
-  auto due = outbox_.claim_due(settings_.batch, now_us(), kLeaseUs);
+  auto due = outbox_.claim_due(settings_.batch, now_us(), settings_.lease_s * 1000000);
   if (!due.ok()) {
     log::warn("mail", "outbox not readable: " + due.status().message());
     return 0;

@@ -29,6 +29,7 @@ struct MailSettings {
   int batch = 50;           // messages per connection
   int max_attempts = 12;    // then the message fails for good
   int64_t retry_base_s = 30;  // back-off: base * 2^(attempt-1), at most an hour
+  int64_t lease_s = 600;      // a batch claimed by a deliverer that died waits this long
 };
 
 class MailService {

@@ -55,6 +55,7 @@ std::unique_ptr<Services> Services::on(std::shared_ptr<storage::Database> db,
   m.from = mail.from;
   m.from_name = mail.from_name;
   m.max_attempts = mail.max_attempts;
+  m.lease_s = mail.lease_s;
   s->mail = std::make_unique<mail::MailService>(db, m, s->audit.get(), s->guard.get());
   return s;
 }

@@ -17,15 +17,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The [storage] section for the test's database.
-std::string storage_section(const storage::StorageSettings& s, const TempDir& dir) {
-  if (s.backend == "sqlite") return "[storage]\npath = " + s.path + "\n";
-  std::string password = dir.write("db-password", s.password + "\n");
-  return "[storage]\nbackend = mysql\nhost = " + s.host + "\nport = " + std::to_string(s.port) +
-         "\ndatabase = " + s.database + "\nuser = " + s.user + "\npassword_file = " + password +
-         "\n";
-}
-
 class CrashRecoveryTest : public ::testing::TestWithParam<std::string> {
  protected:
   // Rows in voice_cdr's table, and how many distinct record ids they hold.

@@ -14,11 +14,11 @@ namespace mvne::testing {
 
 namespace fs = std::filesystem;
 
-SmtpSink::SmtpSink() {
+SmtpSink::SmtpSink(int delay_ms) {
   fs::create_directories(dir_.path() + "/mail");
   pid_ = spawn_process("/usr/bin/python3",
                        {std::string(MVNE_SOURCE_DIR) + "/tests/support/smtp_sink.py",
-                        dir_.path() + "/mail"},
+                        dir_.path() + "/mail", std::to_string(delay_ms)},
                        dir_.path() + "/out", dir_.path() + "/err");
   eventually([&] { return !read_file(dir_.path() + "/out").empty(); }, 20);
   std::string out = read_file(dir_.path() + "/out");

@@ -20,7 +20,8 @@ struct SunkMessage {
 
 class SmtpSink {
  public:
-  SmtpSink();  // throws when the sink does not start
+  // Accepts each message after `delay_ms` (0: at once). Throws when the sink does not start.
+  explicit SmtpSink(int delay_ms = 0);
   ~SmtpSink();
   SmtpSink(const SmtpSink&) = delete;
   SmtpSink& operator=(const SmtpSink&) = delete;

@@ -10,6 +10,14 @@
 #include "tests/support/host_process.h"
 
 namespace mvne::testing {
+
+std::string storage_section(const storage::StorageSettings& s, const TempDir& dir) {
+  if (s.backend == "sqlite") return "[storage]\npath = " + s.path + "\n";
+  std::string password = dir.write("db-password", s.password + "\n");
+  return "[storage]\nbackend = mysql\nhost = " + s.host + "\nport = " + std::to_string(s.port) +
+         "\ndatabase = " + s.database + "\nuser = " + s.user + "\npassword_file = " + password +
+         "\n";
+}
 namespace {
 
 const char* mysql_url() { return std::getenv("MVNE_TEST_MYSQL"); }

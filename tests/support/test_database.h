@@ -29,6 +29,10 @@ class TestDatabase {
   std::shared_ptr<storage::Database> db_;
 };
 
+// The [storage] section of a config file for `settings` (a MariaDB password goes to a file
+// in `dir`).
+std::string storage_section(const storage::StorageSettings& settings, const TempDir& dir);
+
 // A MariaDB server of its own (tools/testdb), for a test that stops the server under a
 // running host. Starting one takes seconds: use it only where a shared server will not do.
 class ThrowawayMariaDb {
