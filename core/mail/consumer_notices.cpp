@@ -26,14 +26,12 @@ int64_t ConsumerNotices::now_us_() { return now_us(); }
 
 bool ConsumerNotices::queue_once(const Message& m, const OutboxOrigin& origin,
                                  const auth::Principal& who) {
-  auto earlier = services_->mail->outbox().find_key(origin.dedup_key);
-  if (!earlier.ok() || earlier.value() != 0) return false;  // sent before, or try next time
-  auto id = services_->mail->submit(m, origin, who);
+  bool queued = false;
+  auto id = services_->mail->submit(m, origin, who, &queued);
   if (!id.ok()) {
     log::warn("mail", origin.purpose + " for " + who.describe() + ": " + id.status().message());
-    return false;
   }
-  return true;
+  return queued;
 }
 
 int ConsumerNotices::check_usage(int64_t now) {

@@ -26,7 +26,8 @@ class ConsumerNotices {
   void stop() { worker_.stop(); }
 
  private:
-  // Queues `m` unless a message with origin.dedup_key was queued before; true when queued.
+  // Queues `m` unless a message with origin.dedup_key was queued before (logs a failure);
+  // true when queued now.
   bool queue_once(const Message& m, const OutboxOrigin& origin, const auth::Principal& who);
 
   platform::Services* services_;

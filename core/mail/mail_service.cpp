@@ -31,7 +31,8 @@ MailService::MailService(std::shared_ptr<storage::Database> db, MailSettings set
 MailService::~MailService() { stop(); }
 
 StatusOr<int64_t> MailService::submit(const Message& m, const OutboxOrigin& origin,
-                                      const auth::Principal& principal) {
+                                      const auth::Principal& principal, bool* queued_now) {
+  if (queued_now != nullptr) *queued_now = false;
   if (Status st = validate(m); !st.ok()) return st;
   if (!origin.dedup_key.empty()) {
     auto earlier = outbox_.find_key(origin.dedup_key);
@@ -71,6 +72,7 @@ StatusOr<int64_t> MailService::submit(const Message& m, const OutboxOrigin& orig
     }
   }
   ++queued_;
+  if (queued_now != nullptr) *queued_now = true;
   return id;
 }
 

@@ -45,9 +45,10 @@ class MailService {
   // Queues `m` for `principal` (its owner: who may receive what it says). Invalid: every
   // problem named; FailedPrecondition: the guard found someone else's identifier or address;
   // Unavailable: the database or the guard's index could not be reached. Returns the id; with
-  // an origin.dedup_key already used, the earlier message's id, and nothing is queued.
+  // an origin.dedup_key already used, the earlier message's id, nothing is queued and
+  // *queued_now (when given) is false.
   StatusOr<int64_t> submit(const Message& m, const OutboxOrigin& origin,
-                           const auth::Principal& principal);
+                           const auth::Principal& principal, bool* queued_now = nullptr);
 
   // One delivery pass: claims due messages and sends them over one connection. Returns how
   // many were accepted by the relay.

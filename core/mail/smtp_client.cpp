@@ -2,6 +2,7 @@
 
 #include <Poco/Exception.h>
 #include <Poco/Net/Context.h>
+#include <Poco/Net/IPAddress.h>
 #include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/StreamSocket.h>
 #include <sodium.h>
@@ -115,9 +116,7 @@ struct SmtpSession::Impl {
                                  std::to_string(settings.port) +
                                  " does not offer STARTTLS, which [mail] starttls requires");
     }
-    const bool loopback = settings.host == "127.0.0.1" || settings.host == "localhost" ||
-                          settings.host == "::1";
-    if (!settings.user.empty() && !tls && !loopback) {
+    if (!settings.user.empty() && !password_may_go(tls, socket.peerAddress().host().toString())) {
       return Status::Unavailable("not sending the mail password to " + settings.host +
                                  " in clear: the relay offers no STARTTLS");
     }
@@ -129,6 +128,12 @@ struct SmtpSession::Impl {
     return Status::Ok();
   }
 };
+
+bool password_may_go(bool tls, const std::string& peer) {
+  if (tls) return true;
+  Poco::Net::IPAddress address;
+  return Poco::Net::IPAddress::tryParse(peer, address) && address.isLoopback();
+}
 
 SmtpSession::SmtpSession(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 SmtpSession::~SmtpSession() = default;

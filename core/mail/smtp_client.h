@@ -27,6 +27,10 @@ struct Delivery {
   std::string reply;  // the relay's reply, or why the attempt failed
 };
 
+// Whether the mail password may be sent to a relay at `peer`: over TLS, or in clear only to a
+// loopback address (a relay on this machine).
+bool password_may_go(bool tls, const std::string& peer);
+
 class SmtpSession {
  public:
   // Connects and greets; Unavailable (with the reason) when the relay cannot be reached or

@@ -9,6 +9,7 @@
 #include <regex>
 
 #include "core/mail/message.h"
+#include "core/mail/smtp_client.h"
 
 namespace mvne::mail {
 namespace {
@@ -146,6 +147,16 @@ TEST(Mime, HeaderInjectionAndBadAddressesAreRefusedNamingTheField) {
   st = validate(m);
   EXPECT_NE(st.message().find("no recipient"), std::string::npos);
   EXPECT_NE(st.message().find("no body"), std::string::npos);
+}
+
+// AUTH sends the password only over TLS, or in clear to a relay on this machine.
+TEST(SmtpAuth, ThePasswordGoesInClearOnlyToLoopback) {
+  EXPECT_TRUE(password_may_go(false, "127.0.0.1"));
+  EXPECT_TRUE(password_may_go(false, "::1"));
+  EXPECT_FALSE(password_may_go(false, "192.0.2.10"));
+  EXPECT_FALSE(password_may_go(false, "2001:db8::25"));
+  EXPECT_FALSE(password_may_go(false, "not an address"));
+  EXPECT_TRUE(password_may_go(true, "192.0.2.10"));
 }
 
 }  // namespace

@@ -81,19 +81,26 @@ class RecordStoreTest : public ::testing::TestWithParam<std::string> {
     for (const auto& row : r.rows) out.push_back(storage::as_text(row[0]));
     return out;
   }
-  std::set<std::string> read_all_pages(const auth::Principal& p) {
-    std::set<std::string> out;
-    QuerySpec spec;
-    spec.limit = 50;
+  // Every page of `spec` in order (each id once is checked by the callers).
+  std::vector<std::string> read_pages(const auth::Principal& p, QuerySpec spec) {
+    std::vector<std::string> out;
     for (int guard = 0; guard < 100; ++guard) {
       auto r = store_.query(kind_, p, spec);
       EXPECT_TRUE(r.ok()) << r.status().message();
       if (!r.ok()) break;
-      for (const auto& id : ids_of(r.value()))
-        EXPECT_TRUE(out.insert(id).second) << "seen twice: " << id;
+      auto ids = ids_of(r.value());
+      out.insert(out.end(), ids.begin(), ids.end());
       if (r->next_cursor.empty()) break;
       spec.cursor = r->next_cursor;
     }
+    return out;
+  }
+  std::set<std::string> read_all_pages(const auth::Principal& p) {
+    QuerySpec spec;
+    spec.limit = 50;
+    std::set<std::string> out;
+    for (const auto& id : read_pages(p, spec))
+      EXPECT_TRUE(out.insert(id).second) << "seen twice: " << id;
     return out;
   }
   std::vector<std::string> read_all(const auth::Principal& p) {
@@ -225,15 +232,7 @@ TEST_P(RecordStoreTest, FiltersAggregatesAndPaging) {
 
   QuerySpec page;
   page.limit = 10;
-  std::vector<std::string> seen;
-  for (int pages = 0; pages < 10; ++pages) {
-    auto r = store_.query(kind_, tenant("acme"), page);
-    ASSERT_TRUE(r.ok()) << r.status().message();
-    auto ids = ids_of(r.value());
-    seen.insert(seen.end(), ids.begin(), ids.end());
-    if (r->next_cursor.empty()) break;
-    page.cursor = r->next_cursor;
-  }
+  std::vector<std::string> seen = read_pages(tenant("acme"), page);
   EXPECT_EQ(seen.size(), 25u);
   EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 25u);
   page.cursor = "zz";
@@ -259,15 +258,7 @@ TEST_P(RecordStoreTest, PagesOrderedByAFieldWithNullsLoseNothing) {
     page.order_by = "called";
     page.descending = descending;
     page.limit = 2;
-    std::vector<std::string> seen;
-    for (int pages = 0; pages < 10; ++pages) {
-      auto r = store_.query(kind_, tenant("acme"), page);
-      ASSERT_TRUE(r.ok()) << r.status().message();
-      auto ids = ids_of(r.value());
-      seen.insert(seen.end(), ids.begin(), ids.end());
-      if (r->next_cursor.empty()) break;
-      page.cursor = r->next_cursor;
-    }
+    std::vector<std::string> seen = read_pages(tenant("acme"), page);
     EXPECT_EQ(seen.size(), 7u) << (descending ? "descending" : "ascending");
     EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 7u);
   }
