@@ -1,5 +1,5 @@
 // A thread that calls `tick` every `period` until stopped; stop() waits for a tick in
-// progress to return.
+// progress to return; wake() runs the next tick now rather than at the end of the period.
 #pragma once
 
 #include <chrono>
@@ -33,6 +33,14 @@ class PeriodicWorker {
     if (thread_.joinable()) thread_.join();
   }
 
+  void wake() {
+    {
+      std::lock_guard lock(mu_);
+      woken_ = true;
+    }
+    wake_.notify_all();
+  }
+
  private:
   void run() {
     std::unique_lock lock(mu_);
@@ -40,7 +48,8 @@ class PeriodicWorker {
       lock.unlock();
       tick_();
       lock.lock();
-      wake_.wait_for(lock, period_, [&] { return stopping_; });
+      wake_.wait_for(lock, period_, [&] { return stopping_ || woken_; });
+      woken_ = false;
     }
   }
 
@@ -50,6 +59,7 @@ class PeriodicWorker {
   std::mutex mu_;
   std::condition_variable wake_;
   bool stopping_ = false;  // guarded by mu_
+  bool woken_ = false;     // guarded by mu_
 };
 
 }  // namespace mvne

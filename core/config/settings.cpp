@@ -211,6 +211,19 @@ Key text_key(const char* section, const char* name, Group Settings::*group,
           [=](const Settings& s) { return s.*group.*field; }};
 }
 
+// host:port of a listener the host opens, or empty for none.
+Key listen_key(const char* section, const char* name, std::string RelayConfig::*field) {
+  return {section, name,
+          [field](Settings& s, const std::string& v, const std::string&) {
+            std::string host;
+            uint16_t port = 0;
+            std::string error = v.empty() ? "" : parse_listen(v, host, port);
+            if (error.empty()) s.relay.*field = v;
+            return error;
+          },
+          [field](const Settings& s) { return s.relay.*field; }};
+}
+
 template <typename Group>
 Key digits_key(const char* section, const char* name, Group Settings::*group,
                std::string Group::*field, size_t max_len, bool allow_empty) {
@@ -355,6 +368,31 @@ const std::vector<Key>& schema() {
       text_key("mail", "from_name", &Settings::mail, &MailConfig::from_name),
       int_key("mail", "max_attempts", &Settings::mail, &MailConfig::max_attempts, 1, 1000),
       int_key("mail", "lease_s", &Settings::mail, &MailConfig::lease_s, 5, 86400),
+      listen_key("relay", "listen", &RelayConfig::listen),
+      listen_key("relay", "filter_listen", &RelayConfig::filter_listen),
+      text_key("relay", "tls_cert", &Settings::relay, &RelayConfig::tls_cert, true),
+      text_key("relay", "tls_key", &Settings::relay, &RelayConfig::tls_key, true),
+      text_key("relay", "hostname", &Settings::relay, &RelayConfig::hostname),
+      int_key("relay", "max_message_kib", &Settings::relay, &RelayConfig::max_message_kib, 1,
+              1024 * 1024),
+      int_key("relay", "max_recipients", &Settings::relay, &RelayConfig::max_recipients, 1, 1000),
+      int_key("relay", "max_connections", &Settings::relay, &RelayConfig::max_connections, 1,
+              10000),
+      int_key("relay", "idle_timeout_s", &Settings::relay, &RelayConfig::idle_timeout_s, 1, 3600),
+      int_key("relay", "hold_s", &Settings::relay, &RelayConfig::hold_s, 0, 7 * 86400),
+      {"relay", "on_expiry",
+       [](Settings& s, const std::string& v, const std::string&) {
+         return parse_choice(v, {"send", "discard"}, s.relay.on_expiry);
+       },
+       [](const Settings& s) { return s.relay.on_expiry; }},
+      {"relay", "public_url",
+       [](Settings& s, const std::string& v, const std::string&) {
+         if (!v.empty() && v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0)
+           return "'" + v + "' is not an http:// or https:// URL";
+         s.relay.public_url = v.empty() || v.back() != '/' ? v : v.substr(0, v.size() - 1);
+         return std::string();
+       },
+       [](const Settings& s) { return s.relay.public_url; }},
       {"storage", "backend",
        [](Settings& s, const std::string& v, const std::string&) {
          return parse_choice(v, {"sqlite", "mysql"}, s.storage.backend);

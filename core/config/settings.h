@@ -59,6 +59,21 @@ struct MailConfig {
   int lease_s = 600;  // a claimed message waits this long for a deliverer that died
 };
 
+// The hold-and-notify relay (docs/relay.md). Neither listener runs unless configured.
+struct RelayConfig {
+  std::string listen;         // submission (AUTH over STARTTLS), host:port; empty: off
+  std::string filter_listen;  // behind Postfix as a content filter, host:port; empty: off
+  std::string tls_cert, tls_key;  // PEM files; without them STARTTLS (and so AUTH) is off
+  std::string hostname = "localhost";  // in the greeting and in Message-IDs it adds
+  int max_message_kib = 10240;
+  int max_recipients = 100;
+  int max_connections = 100;  // per listener; past it, "421 try later"
+  int idle_timeout_s = 300;
+  int hold_s = 300;                // a tenant's hold unless `mvnectl relay policy` set one
+  std::string on_expiry = "send";  // send, or discard
+  std::string public_url;  // base of the links in notices; default http://127.0.0.1:<http port>
+};
+
 // Consumer logins (docs/consumers.md).
 struct PortalSettings {
   int hash_memory_kib = 65536;  // argon2id memory per password hash
@@ -134,6 +149,7 @@ struct Settings {
   PortalSettings portal;
   BillingSettings billing;
   MailConfig mail;
+  RelayConfig relay;
   std::map<std::string, Section> plugin_sections;  // [plugin.NAME] -> its keys
   std::vector<IniEntry> effective;                 // every key and where it came from
 };

@@ -37,6 +37,13 @@ Status Host::start() {
     plugins_->stop_all(stop_timeout());
     return st;
   }
+  auto relay = relay::RelayListeners::start(settings_.relay, services_->relay.get());
+  if (!relay.ok()) {
+    front_end_->stop();
+    plugins_->stop_all(stop_timeout());
+    return relay.status();
+  }
+  relay_ = std::move(relay).value();
   scheduler_->start();
   spooler_->start();
   services_->mail->start();
@@ -106,6 +113,7 @@ void Host::shutdown() {
   scheduler_->stop();
   spooler_->stop();
   notices_->stop();
+  relay_->stop();  // a message being received is not acknowledged: its client sends it again
   services_->mail->stop();  // a message being sent is finished or left to its lease
   if (month_closer_) month_closer_->stop();
   if (!front_end_->wait_idle(stop_timeout())) {

@@ -16,6 +16,7 @@
 #include "core/metrics/metrics.h"
 #include "core/platform/services.h"
 #include "core/plugin/plugin_manager.h"
+#include "core/relay/relay_listeners.h"
 
 namespace mvne::host {
 
@@ -53,6 +54,7 @@ class Host {
   std::unique_ptr<ingest::Spooler> spooler_;
   std::unique_ptr<billing::MonthCloser> month_closer_;  // null when billing.auto_close is off
   std::unique_ptr<mail::ConsumerNotices> notices_;      // usage alerts, bill notices
+  std::unique_ptr<relay::RelayListeners> relay_;        // the hold-and-notify relay
 };
 
 }  // namespace mvne::host

@@ -60,6 +60,7 @@ Reply metrics_text(const metrics::Metrics& metrics, const FrontEndState& state) 
       "mvne_http_shed_connections_total " +
       std::to_string(state.shed_connections) + "\n";
   if (state.mail != nullptr) reply.body += state.mail->render_metrics();
+  if (state.relay != nullptr) reply.body += state.relay->render_metrics();
   return reply;
 }
 

@@ -10,6 +10,7 @@
 #include "core/http/readiness_probe.h"
 #include "core/http/reply.h"
 #include "core/mail/mail_service.h"
+#include "core/relay/hold_service.h"
 #include "core/metrics/metrics.h"
 #include "core/plugin/plugin_manager.h"
 
@@ -22,6 +23,7 @@ struct FrontEndState {
   uint64_t shed_connections = 0;        // answered 503 at accept time, past http.max_queued
   ReadinessProbe* readiness = nullptr;  // null: no storage to check
   const mail::MailService* mail = nullptr;  // its counters, when there is storage
+  relay::HoldService* relay = nullptr;      // held mail by outcome, when there is storage
 };
 
 // Whether `path` is a built-in endpoint.

@@ -18,6 +18,7 @@
 
 #include "core/http/builtin_endpoints.h"
 #include "core/http/consumer_endpoints.h"
+#include "core/http/relay_links.h"
 #include "core/http/plugin_dispatch.h"
 #include "core/http/request_body.h"
 #include "core/http/request_id.h"
@@ -219,6 +220,9 @@ class RequestHandler : public Poco::Net::HTTPRequestHandler {
                                 front_end_->shed_connections(), front_end_->readiness(),
                                 front_end_->services() != nullptr
                                     ? front_end_->services()->mail.get()
+                                    : nullptr,
+                                front_end_->services() != nullptr
+                                    ? front_end_->services()->relay.get()
                                     : nullptr});
     }
     identify_client(request, in);
@@ -244,6 +248,19 @@ class RequestHandler : public Poco::Net::HTTPRequestHandler {
       body_read = true;
       return consumer_endpoint(
           in, {front_end_->services(), &front_end_->metrics(), &front_end_->portal()});
+    }
+    if (is_relay_link_path(in.path)) {
+      route_label = "/relay/v1/held";
+      if (in.method != "GET" && in.method != "POST") return method_not_allowed(in, "GET, POST");
+      if (front_end_->services() == nullptr) {
+        return Reply::error(404, "not_found", "no relay on this host", in.request_id);
+      }
+      BodyPolicy policy{static_cast<size_t>(kRelayLinkBodyLimit),
+                        std::chrono::milliseconds(front_end_->settings().body_timeout_ms),
+                        kReadTimeout};
+      if (auto refused = read_body(request, policy, in.request_id, in.body)) return *refused;
+      body_read = true;
+      return relay_link(in, front_end_->services()->relay.get());
     }
     route_label = "unmatched";
     if (in.path.rfind("/api/", 0) != 0 && in.path.rfind("/portal/", 0) != 0) {

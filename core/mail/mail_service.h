@@ -56,6 +56,7 @@ class MailService {
 
   void start();  // a pass every second, in the background
   void stop();
+  void wake() { worker_.wake(); }  // a pass now: something was queued
 
   // Prometheus text: messages queued here, and delivery outcomes of this host's worker.
   std::string render_metrics() const;

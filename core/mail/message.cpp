@@ -12,26 +12,6 @@ bool has_line_break(const std::string& s) {
   return s.find_first_of(std::string("\r\n\0", 3)) != std::string::npos;
 }
 
-// local@domain: printable ASCII without spaces, quotes, brackets, commas or semicolons in
-// the local part; the domain dot-separated labels of letters, digits and hyphens.
-bool is_address(const std::string& a) {
-  if (a.empty() || a.size() > 254) return false;
-  size_t at = a.rfind('@');
-  if (at == 0 || at == std::string::npos || at + 1 == a.size() || at > 64) return false;
-  for (size_t i = 0; i < at; ++i) {
-    unsigned char c = static_cast<unsigned char>(a[i]);
-    if (c <= 32 || c >= 127 || std::string("\"(),:;<>@[\\]").find(c) != std::string::npos)
-      return false;
-  }
-  std::string domain = a.substr(at + 1);
-  if (domain.front() == '.' || domain.back() == '.' || domain.find("..") != std::string::npos)
-    return false;
-  for (char c : domain) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.') return false;
-  }
-  return true;
-}
-
 void check_address(const Address& a, const std::string& field, std::vector<std::string>& problems) {
   if (!is_address(a.email))
     problems.push_back(field + ": '" + a.email.substr(0, 80) + "' is not an address (local@domain)");
@@ -43,6 +23,24 @@ void check_address(const Address& a, const std::string& field, std::vector<std::
 }
 
 }  // namespace
+
+bool is_address(std::string_view a) {
+  if (a.empty() || a.size() > 254) return false;
+  size_t at = a.rfind('@');
+  if (at == 0 || at == std::string::npos || at + 1 == a.size() || at > 64) return false;
+  for (size_t i = 0; i < at; ++i) {
+    unsigned char c = static_cast<unsigned char>(a[i]);
+    if (c <= 32 || c >= 127 || std::string("\"(),:;<>@[\\]").find(c) != std::string::npos)
+      return false;
+  }
+  std::string_view domain = a.substr(at + 1);
+  if (domain.front() == '.' || domain.back() == '.' || domain.find("..") != std::string_view::npos)
+    return false;
+  for (char c : domain) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.') return false;
+  }
+  return true;
+}
 
 Status validate(const Message& m) {
   std::vector<std::string> problems;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/common/status.h"
@@ -31,6 +32,10 @@ constexpr size_t kMaxRecipients = 1000;
 // display name or subject with CR, LF or NUL (header injection), text that is not UTF-8,
 // no recipient, no body. Ok when there is none.
 Status validate(const Message& m);
+
+// local@domain: printable ASCII without spaces, quotes, brackets, commas or semicolons in the
+// local part; the domain dot-separated labels of letters, digits and hyphens.
+bool is_address(std::string_view a);
 
 // The envelope's recipients: to, cc and bcc addresses, each once, in that order.
 std::vector<std::string> envelope_recipients(const Message& m);

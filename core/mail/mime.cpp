@@ -65,15 +65,6 @@ std::string mailbox_list(const std::vector<Address>& list) {
   return out;
 }
 
-std::string rfc5322_date(int64_t now_us) {
-  std::time_t t = static_cast<std::time_t>(now_us / 1000000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S +0000", &tm);
-  return buf;
-}
-
 // The body with CRLF line ends.
 std::string crlf_lines(const std::string& body) {
   std::string out;
@@ -132,9 +123,22 @@ std::string encode_header_text(const std::string& text) {
   return out;
 }
 
+std::string rfc5322_date(int64_t now_us) {
+  std::time_t t = static_cast<std::time_t>(now_us / 1000000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+  return buf;
+}
+
+std::string new_message_id(const std::string& domain) {
+  return "<" + random_hex(16) + "@" + domain + ">";
+}
+
 Rendered render(const Message& m, int64_t now_us, const std::string& domain) {
   Rendered r;
-  r.message_id = "<" + random_hex(16) + "@" + domain + ">";
+  r.message_id = new_message_id(domain);
   r.envelope_from = m.from.email;
   r.recipients = envelope_recipients(m);
   std::string& d = r.data;

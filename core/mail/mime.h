@@ -22,6 +22,12 @@ struct Rendered {
 // `m` must have passed validate(). `domain` names this host in the Message-ID.
 Rendered render(const Message& m, int64_t now_us, const std::string& domain);
 
+// A new, random Message-ID ("<hex@domain>").
+std::string new_message_id(const std::string& domain);
+
+// A Date header value in UTC, "Tue, 01 Dec 2026 09:30:00 +0000".
+std::string rfc5322_date(int64_t now_us);
+
 // An RFC 2047 encoded-word sequence for a header value ("=?UTF-8?B?...?=" words of at most
 // 75 characters, never splitting a UTF-8 character, joined by CRLF SP), or the text itself
 // when it is printable ASCII. Exposed for tests.

@@ -1,5 +1,7 @@
 #include "core/mail/outbox.h"
 
+#include "core/common/line_list.h"
+
 namespace mvne::mail {
 namespace {
 
@@ -9,24 +11,6 @@ using storage::as_text;
 constexpr char kColumns[] =
     "id, tenant, sender, principal, purpose, message_id, envelope_from, recipients, data, state, "
     "attempts, next_attempt_at, last_reply, created_at, done_at";
-
-std::string join_lines(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : "\n") + i;
-  return out;
-}
-
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= text.size() && !text.empty()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    out.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
 
 OutboxEntry entry_of(const storage::Row& r) {
   OutboxEntry e;
@@ -53,7 +37,12 @@ OutboxEntry entry_of(const storage::Row& r) {
 StatusOr<int64_t> Outbox::add(const OutboxOrigin& origin, const Rendered& message, int64_t now) {
   auto lease = db_->acquire();
   if (!lease.ok()) return lease.status();
-  return (*lease)->insert(
+  return add(**lease, origin, message, now);
+}
+
+StatusOr<int64_t> Outbox::add(storage::Connection& c, const OutboxOrigin& origin,
+                              const Rendered& message, int64_t now) {
+  return c.insert(
       "INSERT INTO mail_outbox (tenant, sender, principal, purpose, message_id, envelope_from, "
       "recipients, data, state, attempts, next_attempt_at, lease_until, last_reply, created_at, "
       "dedup_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, 0, '', ?, ?)",

@@ -44,6 +44,9 @@ class Outbox {
   explicit Outbox(std::shared_ptr<storage::Database> db) : db_(std::move(db)) {}
 
   StatusOr<int64_t> add(const OutboxOrigin& origin, const Rendered& message, int64_t now);
+  // The same inside the caller's transaction (a held message released into the outbox).
+  static StatusOr<int64_t> add(storage::Connection& c, const OutboxOrigin& origin,
+                               const Rendered& message, int64_t now);
   // The message queued under `dedup_key`, or 0.
   StatusOr<int64_t> find_key(const std::string& dedup_key);
 

@@ -11,8 +11,11 @@ StatusOr<std::unique_ptr<Services>> Services::open(const config::Settings& setti
   if (!db.ok()) return db.status();
   auto keys = audit::KeyRing::load_or_create(settings.audit.key_file);
   if (!keys.ok()) return keys.status();
+  config::RelayConfig relay = settings.relay;
+  if (relay.public_url.empty())
+    relay.public_url = "http://127.0.0.1:" + std::to_string(settings.http.port);
   auto services =
-      on(db.value(), settings.numbering, keys.value(), settings.portal, settings.mail);
+      on(db.value(), settings.numbering, keys.value(), settings.portal, settings.mail, relay);
   // A broken unkeyed chain stays unsealed (and fails `audit verify`), but the host runs.
   if (Status st = services->audit->seal_unkeyed(); !st.ok()) log::error("audit", st.message());
   return services;
@@ -22,7 +25,8 @@ std::unique_ptr<Services> Services::on(std::shared_ptr<storage::Database> db,
                                        const config::NumberingConfig& n,
                                        std::shared_ptr<const audit::KeyRing> audit_keys,
                                        const config::PortalSettings& portal,
-                                       const config::MailConfig& mail) {
+                                       const config::MailConfig& mail,
+                                       const config::RelayConfig& relay) {
   auto s = std::make_unique<Services>();
   s->db = db;
   tenancy::NumberingPlan numbering{n.country_code, n.national_prefix, n.international_prefix};
@@ -57,6 +61,9 @@ std::unique_ptr<Services> Services::on(std::shared_ptr<storage::Database> db,
   m.max_attempts = mail.max_attempts;
   m.lease_s = mail.lease_s;
   s->mail = std::make_unique<mail::MailService>(db, m, s->audit.get(), s->guard.get());
+  s->relay = std::make_unique<relay::HoldService>(db, relay, relay.public_url, s->mail.get(),
+                                                  s->directory.get(), s->consumers.get(),
+                                                  s->audit.get());
   return s;
 }
 

@@ -16,6 +16,7 @@
 #include "core/ingest/datagram_hub.h"
 #include "core/mail/mail_service.h"
 #include "core/records/record_store.h"
+#include "core/relay/hold_service.h"
 #include "core/storage/database.h"
 #include "core/storage/kv_store.h"
 #include "core/tenancy/directory.h"
@@ -39,6 +40,7 @@ struct Services {
   std::unique_ptr<egress::Guard> guard;
   std::unique_ptr<ingest::DatagramHub> datagrams;
   std::unique_ptr<mail::MailService> mail;  // the outbox; delivered by the host's worker
+  std::unique_ptr<relay::HoldService> relay;  // held mail; its listeners are the host's
 
   // Opens the configured backend (applying migrations), loads (or creates) the audit key file
   // and builds the services on it; seals audit rows written before the chain was keyed.
@@ -48,7 +50,8 @@ struct Services {
                                       const config::NumberingConfig& numbering,
                                       std::shared_ptr<const audit::KeyRing> audit_keys = nullptr,
                                       const config::PortalSettings& portal = {},
-                                      const config::MailConfig& mail = {});
+                                      const config::MailConfig& mail = {},
+                                      const config::RelayConfig& relay = {});
 };
 
 }  // namespace mvne::platform

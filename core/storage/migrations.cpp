@@ -193,6 +193,30 @@ const std::vector<std::vector<const char*>> kMigrations = {
              tenant_id {i64} PRIMARY KEY REFERENCES tenants(id), sender_name {text} NOT NULL,
              reply_to {text} NOT NULL, contact {text} NOT NULL){table_options})",
     },
+    // 11: the hold-and-notify relay: the mailboxes that may submit (password hashes only),
+    // each tenant's hold policy, the held messages (their state changes are conditional, and
+    // a release moves one into mail_outbox in the same transaction) and the key that signs
+    // release and cancel links, shared by every host.
+    {
+        R"(CREATE TABLE relay_mailboxes (
+             id {id}, address {key} NOT NULL UNIQUE, tenant_id {i64} NOT NULL REFERENCES tenants(id),
+             password_hash {text} NOT NULL, created_at {i64} NOT NULL){table_options})",
+        R"(CREATE TABLE relay_policies (
+             tenant_id {i64} PRIMARY KEY REFERENCES tenants(id), hold_s {i64} NOT NULL,
+             on_expiry {key} NOT NULL){table_options})",
+        R"(CREATE TABLE relay_held (
+             id {id}, tenant_id {i64} NOT NULL REFERENCES tenants(id), mailbox {key} NOT NULL,
+             envelope_from {text} NOT NULL, recipients {text} NOT NULL, to_list {text} NOT NULL,
+             cc_list {text} NOT NULL, bcc_list {text} NOT NULL, subject {text} NOT NULL,
+             message_id {text} NOT NULL, data {text} NOT NULL, size {i64} NOT NULL,
+             received_at {i64} NOT NULL, release_at {i64} NOT NULL, state {key} NOT NULL,
+             decided_at {i64} NOT NULL, decided_by {key} NOT NULL, notice {key} NOT NULL,
+             outbox_id {i64} NOT NULL, dedup_key {key} NOT NULL UNIQUE){table_options})",
+        "CREATE INDEX relay_held_due ON relay_held (state, release_at)",
+        "CREATE INDEX relay_held_notice ON relay_held (notice)",
+        R"(CREATE TABLE relay_secrets (
+             name {key} PRIMARY KEY, secret {text} NOT NULL){table_options})",
+    },
 };
 
 }  // namespace

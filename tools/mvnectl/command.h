@@ -73,6 +73,11 @@ std::vector<Command> mail_commands();
 std::vector<Command> subscriber_commands();
 std::vector<Command> bill_commands();
 
+std::vector<Command> relay_commands();
+
+// The first line of `path`, or of standard input (not echoed on a terminal).
+StatusOr<std::string> read_password(const std::string& path);
+
 // Prints "mvnectl: <message>" to stderr and returns kFailed.
 int refuse(const Status& status);
 

@@ -23,7 +23,8 @@ std::vector<Command> all_commands() {
   for (auto group :
        {mvne::ctl::tenancy_commands(), mvne::ctl::key_commands(), mvne::ctl::quarantine_commands(),
         mvne::ctl::audit_commands(), mvne::ctl::export_commands(), mvne::ctl::subscriber_commands(),
-        mvne::ctl::bill_commands(), mvne::ctl::mail_commands()}) {
+        mvne::ctl::bill_commands(), mvne::ctl::mail_commands(),
+        mvne::ctl::relay_commands()}) {
     all.insert(all.end(), group.begin(), group.end());
   }
   return all;

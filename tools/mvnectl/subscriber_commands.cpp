@@ -1,9 +1,5 @@
 // subscriber commands: a consumer's portal password (set, or a one-time reset token), its
 // login sessions (list, revoke) and unlocking an account locked by failed logins.
-#include <termios.h>
-#include <unistd.h>
-
-#include <fstream>
 #include <iostream>
 
 #include "core/common/time.h"
@@ -26,32 +22,6 @@ StatusOr<auth::Account> account_of(Session& s, const po::variables_map& vm) {
   return s.services()->consumers->find(arg(vm, "tenant"), arg(vm, "account"));
 }
 
-// The first line of `path`, or of standard input (not echoed on a terminal).
-StatusOr<std::string> read_password(const std::string& path) {
-  std::string line;
-  if (!path.empty()) {
-    std::ifstream in(path);
-    if (!in) return Status::Invalid("--password-file: cannot read " + path);
-    std::getline(in, line);
-    return line;
-  }
-  bool terminal = isatty(STDIN_FILENO) != 0;
-  termios saved{};
-  if (terminal) {
-    std::cerr << "password: " << std::flush;
-    tcgetattr(STDIN_FILENO, &saved);
-    termios quiet = saved;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-  }
-  bool got = static_cast<bool>(std::getline(std::cin, line));
-  if (terminal) {
-    tcsetattr(STDIN_FILENO, TCSANOW, &saved);
-    std::cerr << "\n";
-  }
-  if (!got) return Status::Invalid("no password on standard input (or give --password-file)");
-  return line;
-}
 
 Command password_set() {
   return {"subscriber password", "set", "set a consumer's portal password (ends its sessions)",
