@@ -25,8 +25,8 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-// The header fields, and where the body starts (after the empty line, or where a line that
-// is no field begins).
+// The header fields, and where the body starts: after the empty line (so body_start is past
+// the last field's end), or where a line that is no field begins (body_start == its end).
 std::vector<Field> header_fields(const std::string& data, size_t* body_start) {
   std::vector<Field> fields;
   size_t pos = 0;
@@ -214,8 +214,10 @@ StatusOr<Submitted> read_submitted(std::string data, const std::vector<std::stri
   }
   out.append(data, pos, header_end - pos);
   out += added;
+  // A line that is no field ended the header section without the empty line: the empty
+  // line is put in, so that every reader downstream agrees where the body starts.
+  if (body_start == header_end) out += "\r\n";
   out.append(data, header_end, std::string::npos);
-  (void)body_start;
   s.data = std::move(out);
   return s;
 }

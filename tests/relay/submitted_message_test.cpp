@@ -52,6 +52,15 @@ TEST(Submitted, AMessageWithoutHeadersOrFromIsRefused) {
   EXPECT_FALSE(read_submitted("To: a@x.example\r\n\r\nx\r\n", {"a@x.example"}, "relay.test", 0).ok());
 }
 
+TEST(Submitted, ALineThatIsNoFieldEndsTheHeaderForEveryone) {
+  // Without the empty line, one reader would take "Bcc:" below for a header, another for body.
+  auto s = read_submitted("From: a@corp.example\r\nnot a field\r\nBcc: hidden@z.example\r\n",
+                          {"hidden@z.example"}, "relay.test", 0);
+  ASSERT_TRUE(s.ok());
+  EXPECT_NE(s->data.find("\r\n\r\nnot a field\r\nBcc: hidden@z.example"), std::string::npos)
+      << s->data;
+}
+
 TEST(Submitted, ResentBccGoesToo) {
   auto s = read_submitted(
       "From: a@corp.example\r\nResent-Bcc: hidden@z.example\r\nTo: to@x.example\r\n\r\nx\r\n",
