@@ -18,6 +18,7 @@
 #include "tests/support/host_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/mail_submit.h"
+#include "tests/support/postfix_instance.h"
 #include "tests/support/smtp_sink.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_database.h"
@@ -50,15 +51,17 @@ class RelayHostTest : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(services_->relay->mailboxes().set_policy(id, {hold_s, on_expiry}).ok());
   }
 
-  std::string config(uint16_t sink_port) {
+  // Mail leaves for `mail_port` (the sink, or Postfix's re-injection port); the relay
+  // listens as `relay_lines` say (by default: submission with STARTTLS on relay_port_).
+  std::string config(uint16_t mail_port, std::string relay_lines = "") {
+    if (relay_lines.empty())
+      relay_lines = "listen = 127.0.0.1:" + std::to_string(relay_port_) + "\ntls_cert = " +
+                    cert_.first + "\ntls_key = " + cert_.second + "\n";
     return dir_.write(
         "mvne.conf", "[http]\nlisten = 127.0.0.1:0\n" + storage_section(db_.settings(), dir_) +
-                         "[mail]\nrelay = 127.0.0.1:" + std::to_string(sink_port) +
-                         "\nstarttls = off\nfrom = " + kPlatform +
-                         "\nlease_s = 5\n[relay]\nlisten = 127.0.0.1:" +
-                         std::to_string(relay_port_) + "\ntls_cert = " + cert_.first +
-                         "\ntls_key = " + cert_.second +
-                         "\nhostname = relay.test\n[billing]\nauto_close = false\n");
+                         "[mail]\nrelay = 127.0.0.1:" + std::to_string(mail_port) +
+                         "\nstarttls = off\nfrom = " + kPlatform + "\nlease_s = 5\n[relay]\n" +
+                         relay_lines + "hostname = relay.test\n[billing]\nauto_close = false\n");
   }
 
   // Message k of mailbox `mailbox`: 4 To, 2 Cc, 5 Bcc, every address a unique canary.
@@ -265,6 +268,49 @@ TEST_P(RelayHostTest, HeldMailAndItsLinksOutliveKillNine) {
   std::this_thread::sleep_for(std::chrono::seconds(2));
   EXPECT_EQ(sink.messages().size(), 4u) << "three notices, never repeated, and the release";
   EXPECT_EQ(message_id_of(sink.messages().back().data), sent[1].message_id);
+}
+
+// Deployed as operators deploy content filters: a real Postfix takes the mail, hands it to
+// the relay's filter listener, and gets it back on its re-injection port after the hold.
+TEST_P(RelayHostTest, BehindPostfixAsAnAfterQueueContentFilter) {
+  add_tenant("alpha", 1, 600, "send");
+  SmtpSink sink;
+  const uint16_t filter_port = free_port(), reinject_port = free_port(), postfix_port = free_port();
+  PostfixInstance postfix(postfix_port, "127.0.0.1:" + std::to_string(sink.port()),
+                          {"127.0.0.1:" + std::to_string(filter_port), reinject_port});
+  HostProcess host({"--config", config(reinject_port, "filter_listen = 127.0.0.1:" +
+                                                          std::to_string(filter_port) + "\n")});
+  ASSERT_TRUE(host.started()) << host.err();
+  Submission held = message("m0@alpha.example", 0);
+  Submission stranger = message("stranger@elsewhere.example", 0);  // no mailbox: not held
+  ASSERT_EQ(swaks_send(postfix_port, held, dir_).exit_code, 0);
+  ASSERT_EQ(swaks_send(postfix_port, stranger, dir_).exit_code, 0);
+  ASSERT_TRUE(eventually([&] { return sink.messages().size() >= 2; }, 60))
+      << host.err() << postfix.log();
+  std::string release;
+  for (const auto& m : sink.messages()) {
+    if (!is_notice(m)) continue;
+    EXPECT_EQ(m.rcpt_tos, std::vector<std::string>{"m0@alpha.example"});
+    std::string body = decoded_body(m.data);
+    for (const auto& b : held.bcc) EXPECT_NE(body.find(b), std::string::npos) << "own Bcc listed";
+    release = links_in(body)["release"];
+  }
+  ASSERT_FALSE(release.empty()) << "the sender was notified through Postfix";
+  EXPECT_EQ(http_post(host.port(), release, "").status, 200);
+  ASSERT_TRUE(eventually([&] { return sink.messages().size() >= 3; }, 60)) << postfix.log();
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  const auto all = sink.messages();
+  ASSERT_EQ(all.size(), 3u) << "the notice, the stranger's message, the released one";
+  for (const auto& m : all) {
+    if (is_notice(m)) continue;
+    const Submission& source = message_id_of(m.data) == held.message_id ? held : stranger;
+    EXPECT_EQ(message_id_of(m.data), source.message_id);
+    std::set<std::string> expected(source.to.begin(), source.to.end());
+    expected.insert(source.cc.begin(), source.cc.end());
+    expected.insert(source.bcc.begin(), source.bcc.end());
+    EXPECT_EQ(std::set<std::string>(m.rcpt_tos.begin(), m.rcpt_tos.end()), expected);
+    for (const auto& b : source.bcc) EXPECT_EQ(m.data.find(b), std::string::npos) << b;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, RelayHostTest, ::testing::ValuesIn(test_backends()),

@@ -53,18 +53,31 @@ std::string submission_data(const Submission& s) {
   return d;
 }
 
-ExitResult swaks_submit(uint16_t port, const Submission& s, const TempDir& dir) {
+namespace {
+
+ExitResult swaks(uint16_t port, const Submission& s, const TempDir& dir,
+                 const std::vector<std::string>& login) {
   static std::atomic<int> n{0};
   const std::string file = dir.write("submission-" + std::to_string(++n) + ".eml", submission_data(s));
   std::vector<std::string> recipients = s.to;
   recipients.insert(recipients.end(), s.cc.begin(), s.cc.end());
   recipients.insert(recipients.end(), s.bcc.begin(), s.bcc.end());
-  return run_binary("/usr/bin/swaks",
-                    {"--server", "127.0.0.1:" + std::to_string(port), "--tls", "--auth", "PLAIN",
-                     "--auth-user", s.mailbox, "--auth-password", s.password, "--from",
-                     s.mailbox, "--to", joined(recipients, ","), "--data", file,
-                     "--helo", "client.test", "--timeout", "30"},
-                    60);
+  std::vector<std::string> args = {"--server", "127.0.0.1:" + std::to_string(port), "--from",
+                                   s.mailbox, "--to", joined(recipients, ","), "--data", file,
+                                   "--helo", "client.test", "--timeout", "30"};
+  args.insert(args.end(), login.begin(), login.end());
+  return run_binary("/usr/bin/swaks", args, 60);
+}
+
+}  // namespace
+
+ExitResult swaks_submit(uint16_t port, const Submission& s, const TempDir& dir) {
+  return swaks(port, s, dir,
+               {"--tls", "--auth", "PLAIN", "--auth-user", s.mailbox, "--auth-password", s.password});
+}
+
+ExitResult swaks_send(uint16_t port, const Submission& s, const TempDir& dir) {
+  return swaks(port, s, dir, {});
 }
 
 std::string header_section(const std::string& data) {

@@ -32,6 +32,8 @@ std::string submission_data(const Submission& s);
 // Submits `s` to the relay's submission listener at `port` with swaks; exit code 0 when
 // the relay accepted it.
 ExitResult swaks_submit(uint16_t port, const Submission& s, const TempDir& dir);
+// The same in clear without AUTH (to Postfix, which takes mail from loopback).
+ExitResult swaks_send(uint16_t port, const Submission& s, const TempDir& dir);
 
 // The body of a message the host rendered (7bit, or base64 decoded), or "" if unreadable.
 std::string decoded_body(const std::string& data);
