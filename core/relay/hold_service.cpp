@@ -244,16 +244,18 @@ bool HoldService::notify(const Held& h) {
 
 bool HoldService::end_hold(const Held& h) {
   auto t = tenant(h.tenant_id);
-  if (!t.ok()) return false;
   auto policy = mailboxes_.policy(h.tenant_id, {config_.hold_s, config_.on_expiry});
-  if (!policy.ok()) return false;
+  if (!t.ok() || !policy.ok()) {
+    log::warn("relay", "held message " + std::to_string(h.id) + " stays held for now: " +
+                           (t.ok() ? policy.status() : t.status()).message());
+    return false;
+  }
   const int64_t now = now_us();
   Status st = policy->on_expiry == "discard"
                   ? queue_.cancel(h.id, "discarded", "expiry", now)
                   : queue_.release(h.id, "expired", "expiry", now, origin(h, t->code, "relay"));
-  if (!st.ok() && st.code() != Code::kFailedPrecondition) return false;
-  if (!st.ok()) log::warn("relay", st.message());
-  return true;
+  if (!st.ok()) log::warn("relay", "ending the hold of message " + std::to_string(h.id) + ": " + st.message());
+  return st.ok() || st.code() == Code::kFailedPrecondition;
 }
 
 int HoldService::tick() {
@@ -264,6 +266,8 @@ int HoldService::tick() {
   auto due = queue_.due(now_us(), kBatch);
   if (due.ok())
     for (const Held& h : due.value()) done += end_hold(h);
+  if (!pending.ok() || !due.ok())
+    log::warn("relay", "hold worker: " + (pending.ok() ? due.status() : pending.status()).message());
   if (done > 0) mail_->wake();
   return done;
 }
