@@ -368,6 +368,7 @@ const std::vector<Key>& schema() {
       text_key("mail", "from_name", &Settings::mail, &MailConfig::from_name),
       int_key("mail", "max_attempts", &Settings::mail, &MailConfig::max_attempts, 1, 1000),
       int_key("mail", "lease_s", &Settings::mail, &MailConfig::lease_s, 5, 86400),
+      text_key("mail", "templates", &Settings::mail, &MailConfig::templates, true),
       listen_key("relay", "listen", &RelayConfig::listen),
       listen_key("relay", "filter_listen", &RelayConfig::filter_listen),
       text_key("relay", "tls_cert", &Settings::relay, &RelayConfig::tls_cert, true),

@@ -57,6 +57,7 @@ struct MailConfig {
   std::string from_name = "MVNE";
   int max_attempts = 12;
   int lease_s = 600;  // a claimed message waits this long for a deliverer that died
+  std::string templates;  // directory of per-tenant notice templates; empty: built-in wording
 };
 
 // The hold-and-notify relay (docs/relay.md). Neither listener runs unless configured.

@@ -72,6 +72,7 @@ StatusOr<int64_t> MailService::submit(const Message& m, const OutboxOrigin& orig
     }
   }
   ++queued_;
+  wake();
   if (queued_now != nullptr) *queued_now = true;
   return id;
 }
@@ -132,10 +133,14 @@ int MailService::deliver_due() {
 }
 
 void MailService::start() {
+  stopping_ = false;
   if (!settings_.relay.host.empty()) worker_.start();
 }
 
-void MailService::stop() { worker_.stop(); }
+void MailService::stop() {
+  stopping_ = true;
+  worker_.stop();
+}
 
 std::string MailService::render_metrics() const {
   std::string out =

@@ -26,6 +26,7 @@ struct MailSettings {
   std::string from;         // the platform's sender address, e.g. noreply@mvne.example
   std::string from_name;    // its display name
   std::string domain;       // in Message-IDs; default: the from address's domain
+  std::string templates_dir;  // per-tenant notice templates (templates.h); empty: none
   int batch = 50;           // messages per connection
   int max_attempts = 12;    // then the message fails for good
   int64_t retry_base_s = 30;  // back-off: base * 2^(attempt-1), at most an hour
@@ -69,7 +70,12 @@ class MailService {
   Outbox outbox_;
   TenantMailSettings tenants_;
   std::atomic<uint64_t> queued_{0}, sent_{0}, failed_{0}, retried_{0};
-  PeriodicWorker worker_{std::chrono::milliseconds(1000), [this] { deliver_due(); }};
+  std::atomic<bool> stopping_{false};
+  // A full batch is followed by the next one at once: a backlog drains at the relay's pace.
+  PeriodicWorker worker_{std::chrono::milliseconds(1000), [this] {
+    while (deliver_due() >= settings_.batch && !stopping_.load()) {
+    }
+  }};
 };
 
 // The problems of a [mail] configuration that would make every delivery fail, or "" .

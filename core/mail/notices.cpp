@@ -1,9 +1,12 @@
 #include "core/mail/notices.h"
 
 #include <cstdio>
+#include <map>
 
 #include "core/common/local_time.h"
 #include "core/common/time.h"
+#include "core/log/log.h"
+#include "core/mail/templates.h"
 
 namespace mvne::mail {
 namespace {
@@ -21,6 +24,22 @@ Message addressed(const TenantSender& from, const std::string& to) {
             from.settings.from};
   if (!from.mail.reply_to.empty()) m.reply_to = {"", from.mail.reply_to};
   m.to = {{"", to}};
+  return m;
+}
+
+// The tenant's template `name` filled with `values`, when it has one; otherwise `m` keeps the
+// built-in wording. A broken template is logged and the built-in wording sent instead.
+Message with_template(const TenantSender& from, const char* name,
+                      std::map<std::string, std::string> values, Message m) {
+  values["tenant"] = name_of(from.tenant);
+  auto filled = fill_template(from.settings.templates_dir, from.tenant.code, name, values);
+  if (filled.ok()) {
+    m.subject = filled->subject;
+    m.text = filled->text;
+    m.html.clear();
+  } else if (filled.status().code() != Code::kNotFound) {
+    log::error("mail", filled.status().message() + " (the built-in wording is sent)");
+  }
   return m;
 }
 
@@ -45,7 +64,10 @@ Message usage_alert_notice(const TenantSender& from, const tenancy::Subscriber& 
            (limited ? "今月の残りの期間は通信速度が制限されます。" : "") +
            "\n\n----\n\nYou have used " + pct + " of your data for " + month + " (" + figures +
            ")." + (limited ? " Your speed is limited for the rest of the month." : "") + "\n";
-  return m;
+  return with_template(from, limited ? "usage_alert_100" : "usage_alert_80",
+                       {{"month", month}, {"percent", pct}, {"used", megabytes(used)},
+                        {"allowance", megabytes(allowance)}},
+                       std::move(m));
 }
 
 Message bill_notice(const TenantSender& from, const tenancy::Subscriber& subscriber,
@@ -58,7 +80,8 @@ Message bill_notice(const TenantSender& from, const tenancy::Subscriber& subscri
   m.text = name + " をご利用のお客様へ\n\n" + bill.period + " のご請求額は " + total +
            " 円です。明細は会員ページでご確認いただけます。\n\n----\n\nYour bill for " +
            bill.period + " is " + total + " yen. The items are on your members' page.\n";
-  return m;
+  return with_template(from, "bill_notice", {{"period", bill.period}, {"total", total}},
+                       std::move(m));
 }
 
 Message export_ready_notice(const TenantSender& from, const std::string& plugin,
@@ -70,7 +93,10 @@ Message export_ready_notice(const TenantSender& from, const std::string& plugin,
   m.text = "The " + plugin + " export of " + date + " for " + from.tenant.code +
            " is in your export directory:\n\n    " + file + " (" + std::to_string(rows) +
            " rows)\n\nIts manifest beside it gives its SHA-256.\n";
-  return m;
+  return with_template(from, "export_ready",
+                       {{"plugin", plugin}, {"date", date}, {"file", file},
+                        {"rows", std::to_string(rows)}},
+                       std::move(m));
 }
 
 Message password_reset_notice(const TenantSender& from, const tenancy::Subscriber& subscriber,
@@ -91,7 +117,7 @@ Message password_reset_notice(const TenantSender& from, const tenancy::Subscribe
            ", to choose a new password:\n\n"
            "    " + token + "\n\n"
            "If you did not ask for this, ignore this mail; your password stays as it is.\n";
-  return m;
+  return with_template(from, "password_reset", {{"code", token}, {"until", until}}, std::move(m));
 }
 
 }  // namespace mvne::mail

@@ -60,6 +60,7 @@ std::unique_ptr<Services> Services::on(std::shared_ptr<storage::Database> db,
   m.from_name = mail.from_name;
   m.max_attempts = mail.max_attempts;
   m.lease_s = mail.lease_s;
+  m.templates_dir = mail.templates;
   s->mail = std::make_unique<mail::MailService>(db, m, s->audit.get(), s->guard.get());
   s->relay = std::make_unique<relay::HoldService>(db, relay, relay.public_url, s->mail.get(),
                                                   s->directory.get(), s->consumers.get(),
