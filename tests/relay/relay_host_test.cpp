@@ -161,6 +161,17 @@ TEST_P(RelayHostTest, CaseTwoReplayNoBccEverReachesAnyoneButItsSender) {
   EXPECT_EQ(ctl.exit_code, 0) << ctl.err;
   EXPECT_NE(run_ctl({"--config", cfg, "relay", "release", "--id", std::to_string(operator_release)})
                 .exit_code, 0) << "not twice";
+  // What an operator sees: To and Cc, and how many Bcc, never who.
+  for (const auto& command : {std::vector<std::string>{"relay", "show", "--id", std::to_string(operator_release)},
+                              std::vector<std::string>{"--json", "relay", "list"}}) {
+    std::vector<std::string> args = {"--config", cfg};
+    args.insert(args.end(), command.begin(), command.end());
+    ExitResult shown = run_ctl(args);
+    EXPECT_EQ(shown.exit_code, 0) << shown.err;
+    EXPECT_NE(shown.out.find(command[1] == "show" ? sent[2].to[0] : sent[2].subject),
+              std::string::npos) << shown.out;
+    EXPECT_EQ(shown.out.find("hidden.example"), std::string::npos) << shown.out;
+  }
 
   ASSERT_TRUE(eventually([&] { return sink.messages().size() >= 12 + 4 + 2; }, 60)) << host.err();
   std::this_thread::sleep_for(std::chrono::seconds(3));  // anything that should not go, would by now
@@ -227,14 +238,31 @@ TEST_P(RelayHostTest, CaseTwoReplayNoBccEverReachesAnyoneButItsSender) {
 TEST_P(RelayHostTest, BadPasswordsAndStrangersAreRefused) {
   add_tenant("alpha", 1, 600, "send");
   SmtpSink sink;
-  HostProcess host({"--config", config(sink.port())});
+  const std::string cfg = config(sink.port());
+  // A mailbox made by the operator's command works; a short password is refused.
+  const std::string good = dir_.write("good-password", "a long enough password\n");
+  const std::string short_one = dir_.write("short-password", "short\n");
+  ExitResult added = run_ctl({"--config", cfg, "relay", "mailbox", "add", "--tenant", "alpha",
+                              "--address", "Sales@Alpha.example", "--password-file", good});
+  EXPECT_EQ(added.exit_code, 0) << added.err;
+  EXPECT_NE(run_ctl({"--config", cfg, "relay", "mailbox", "add", "--tenant", "alpha", "--address",
+                     "ops@alpha.example", "--password-file", short_one})
+                .exit_code, 0);
+  EXPECT_NE(run_ctl({"--config", cfg, "relay", "mailbox", "add", "--tenant", "alpha", "--address",
+                     "sales@alpha.example", "--password-file", good})
+                .exit_code, 0) << "one mailbox, whatever the case";
+  HostProcess host({"--config", cfg});
   ASSERT_TRUE(host.started()) << host.err();
+  Submission by_command = message("sales@alpha.example", 0);
+  by_command.password = "a long enough password";
+  EXPECT_EQ(swaks_submit(relay_port_, by_command, dir_).exit_code, 0);
+  ASSERT_EQ(services_->relay->queue().list("", 0, 10)->size(), 1u);
   Submission s = message("m0@alpha.example", 0);
   s.password = "wrong password";
   EXPECT_NE(swaks_submit(relay_port_, s, dir_).exit_code, 0);
   s = message("nobody@alpha.example", 0);
   EXPECT_NE(swaks_submit(relay_port_, s, dir_).exit_code, 0) << "no such mailbox";
-  EXPECT_TRUE(services_->relay->queue().list("", 0, 10)->empty());
+  EXPECT_EQ(services_->relay->queue().list("", 0, 10)->size(), 1u) << "nothing more held";
 }
 
 TEST_P(RelayHostTest, HeldMailAndItsLinksOutliveKillNine) {
