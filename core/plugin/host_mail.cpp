@@ -1,9 +1,11 @@
 #include "core/plugin/host_mail.h"
 
 #include <cstddef>
+#include <map>
 #include <vector>
 
 #include "core/mail/mail_service.h"
+#include "core/mail/templates.h"
 #include "core/platform/services.h"
 #include "core/plugin/host_support.h"
 #include "core/plugin/plugin_instance.h"
@@ -28,6 +30,36 @@ bool addresses(const mvne_mail_address* list, size_t count, std::vector<mail::Ad
 
 // Every principal's mail is its tenant's; the platform's own (no tenant) is "".
 std::string tenant_of(const CallScope& scope) { return scope.principal.tenant_code; }
+
+// ABI 1.5: a template of the principal's own tenant (never one the plugin names) replaces the
+// subject and bodies.
+mvne_status apply_template(CallScope& scope, const mvne_mail_message& in,
+                           const std::string& templates_dir, mail::Message& m) {
+  if (in.struct_size < offsetof(mvne_mail_message, template_value_count) + sizeof(size_t) ||
+      in.template_name.len == 0)
+    return MVNE_OK;
+  if (!valid(in.template_name) || in.template_value_count % 2 != 0 ||
+      in.template_value_count > 512 || (in.template_values == nullptr && in.template_value_count > 0))
+    return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "mail_send: malformed template values");
+  std::map<std::string, std::string> values;
+  for (size_t i = 0; i < in.template_value_count; i += 2) {
+    if (!valid(in.template_values[i]) || !valid(in.template_values[i + 1]))
+      return refuse(scope, MVNE_ERR_INVALID_ARGUMENT, "mail_send: malformed template values");
+    values[std::string(view(in.template_values[i]))] = view(in.template_values[i + 1]);
+  }
+  auto filled = mail::fill_template(templates_dir, tenant_of(scope),
+                                    std::string(view(in.template_name)), values);
+  if (!filled.ok()) {
+    return refuse(scope,
+                  filled.status().code() == Code::kNotFound ? MVNE_ERR_NOT_FOUND
+                                                            : MVNE_ERR_INVALID_ARGUMENT,
+                  "mail_send: " + filled.status().message());
+  }
+  m.subject = filled->subject;
+  m.text = filled->text;
+  m.html.clear();
+  return MVNE_OK;
+}
 
 }  // namespace
 
@@ -69,6 +101,8 @@ mvne_status mail_send(mvne_context* ctx, const mvne_mail_message* message, int64
     m.subject = view(in.subject);
     m.text = view(in.text);
     m.html = view(in.html);
+    if (mvne_status st = apply_template(scope, in, settings.templates_dir, m); st != MVNE_OK)
+      return st;
     std::string purpose(view(in.purpose));
     if (purpose.empty()) purpose = "plugin";
     auto id = service.submit(

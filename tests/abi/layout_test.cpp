@@ -11,9 +11,9 @@ namespace {
 
 #define EXPECT_FIELD(type, field, offset) EXPECT_EQ(offsetof(type, field), size_t{offset}) << #field
 
-TEST(AbiLayout, VersionIsOnePointFour) {
+TEST(AbiLayout, VersionIsOnePointFive) {
   EXPECT_EQ(MVNE_ABI_MAJOR, 1);
-  EXPECT_EQ(MVNE_ABI_MINOR, 4);
+  EXPECT_EQ(MVNE_ABI_MINOR, 5);
   EXPECT_STREQ(MVNE_PLUGIN_ENTRY_SYMBOL, "mvne_plugin_entry");
 }
 
@@ -129,7 +129,7 @@ TEST(AbiLayout, MailMessageSince14) {
   EXPECT_EQ(sizeof(mvne_mail_address), 32u);
   EXPECT_FIELD(mvne_mail_address, name, 0);
   EXPECT_FIELD(mvne_mail_address, email, 16);
-  EXPECT_EQ(sizeof(mvne_mail_message), 184u);
+  EXPECT_EQ(sizeof(mvne_mail_message), 216u);
   EXPECT_FIELD(mvne_mail_message, struct_size, 0);
   EXPECT_FIELD(mvne_mail_message, from, 8);
   EXPECT_FIELD(mvne_mail_message, reply_to, 40);
@@ -143,6 +143,9 @@ TEST(AbiLayout, MailMessageSince14) {
   EXPECT_FIELD(mvne_mail_message, text, 136);
   EXPECT_FIELD(mvne_mail_message, html, 152);
   EXPECT_FIELD(mvne_mail_message, purpose, 168);
+  EXPECT_FIELD(mvne_mail_message, template_name, 184);  // 1.5
+  EXPECT_FIELD(mvne_mail_message, template_values, 200);
+  EXPECT_FIELD(mvne_mail_message, template_value_count, 208);
 }
 
 TEST(AbiLayout, DataBalanceAndQuotaRoleSince13) {

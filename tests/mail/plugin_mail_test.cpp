@@ -4,10 +4,13 @@
 // refused; the state of a message visible to its own plugin and tenant only.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "core/common/time.h"
 #include "tests/support/http_client.h"
 #include "tests/support/in_process_host.h"
 #include "tests/support/smtp_sink.h"
+#include "tests/support/temp_dir.h"
 #include "tests/support/test_database.h"
 
 namespace mvne::testing {
@@ -17,8 +20,13 @@ class PluginMailTest : public ::testing::TestWithParam<std::string> {
  protected:
   PluginMailTest()
       : host_(fixture_settings({"mailer"}, {"mail.relay=127.0.0.1:" + std::to_string(sink_.port()),
-                                            "mail.starttls=off", "mail.from=noreply@mvne.example"}),
+                                            "mail.starttls=off", "mail.from=noreply@mvne.example",
+                                            "mail.templates=" + templates_.path()}),
               db_.db()) {
+    std::filesystem::create_directories(templates_.path() + "/acme");
+    std::filesystem::create_directories(templates_.path() + "/bolt");
+    templates_.write("acme/welcome.txt", "Subject: Welcome, {{name}}\n\nacme says hello to {{name}}.\n");
+    templates_.write("bolt/welcome.txt", "Subject: bolt's own\n\nbolt's wording\n");
     auto& dir = *host_.services().directory;
     for (const auto& [tenant, account] : {std::pair{"acme", "A-1"}, {"bolt", "B-1"}}) {
       EXPECT_TRUE(dir.add_tenant({0, tenant, tenant, "Asia/Tokyo", "/tmp", {"mailer"}}).ok());
@@ -44,6 +52,7 @@ class PluginMailTest : public ::testing::TestWithParam<std::string> {
   }
 
   SmtpSink sink_;
+  TempDir templates_;
   TestDatabase db_{GetParam()};
   InProcessHost host_;
   std::map<std::string, std::string> keys_;
@@ -95,6 +104,24 @@ TEST_P(PluginMailTest, InjectionAndForeignSendersAreRefused) {
                 .rfind("id=", 0),
             0u)
       << "a sender of the platform's own domain is fine";
+}
+
+TEST_P(PluginMailTest, TemplatesAreTheCallingTenantsOwn) {
+  std::string sent =
+      call("acme", "POST", "/api/mailer/send?to=A-1@acme.example&template=welcome&name=Hanako");
+  ASSERT_EQ(sent.rfind("id=", 0), 0u) << sent;
+  EXPECT_EQ(host_.services().mail->deliver_due(), 1);
+  auto got = sink_.messages();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_NE(got[0].data.find("Subject: Welcome, Hanako"), std::string::npos) << got[0].data;
+  EXPECT_NE(got[0].data.find("acme says hello to Hanako."), std::string::npos);
+  EXPECT_EQ(got[0].data.find("bolt"), std::string::npos);
+  EXPECT_EQ(call("acme", "POST", "/api/mailer/send?to=A-1@acme.example&template=nothing"),
+            "code=" + std::to_string(MVNE_ERR_NOT_FOUND));
+  EXPECT_EQ(call("acme", "POST",
+                 "/api/mailer/send?to=A-1@acme.example&template=..%2Fbolt%2Fwelcome"),
+            "code=" + std::to_string(MVNE_ERR_INVALID_ARGUMENT))
+      << "a plugin cannot reach another tenant's template";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PluginMailTest, ::testing::ValuesIn(test_backends()),

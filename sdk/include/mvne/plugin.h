@@ -1,5 +1,5 @@
 /*
- * mvne/plugin.h: the stable C ABI between mvne-host and its plugins (ABI 1.4).
+ * mvne/plugin.h: the stable C ABI between mvne-host and its plugins (ABI 1.5).
  *
  * A plugin is a shared library that exports exactly one symbol, `mvne_plugin_entry`.
  * The host calls it once after loading, passing its function table; the plugin returns
@@ -31,7 +31,7 @@
 #include <stdint.h>
 
 #define MVNE_ABI_MAJOR 1
-#define MVNE_ABI_MINOR 4
+#define MVNE_ABI_MINOR 5
 
 #if defined(__GNUC__) || defined(__clang__)
 #define MVNE_PLUGIN_EXPORT __attribute__((visibility("default")))
@@ -363,6 +363,13 @@ typedef struct mvne_mail_message {
   mvne_str text;    /* plain-text body, UTF-8; text, html or both */
   mvne_str html;
   mvne_str purpose; /* one word for the outbox and the audit log, e.g. "usage_alert" */
+  /* ABI 1.5: the wording from a template of the principal's tenant instead of subject, text
+   * and html: "<[mail] templates>/<tenant>/<name>.txt", else "<[mail] templates>/<name>.txt",
+   * "{{key}}" filled from template_values (key, value, key, value, ...; an even count).
+   * MVNE_ERR_NOT_FOUND when there is no such template. Empty name: no template. */
+  mvne_str template_name;
+  const mvne_str* template_values;
+  size_t template_value_count;
 } mvne_mail_message;
 
 /* ---- The host function table ---------------------------------------------------------

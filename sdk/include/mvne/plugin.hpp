@@ -64,6 +64,9 @@ struct Mail {
   std::vector<MailAddress> to = {}, cc = {}, bcc = {};  // bcc: in the envelope only
   std::string subject = {}, text = {}, html = {};
   std::string purpose = {};  // one word for the outbox and the audit log
+  // ABI 1.5: the tenant's template instead of subject/text/html, with {{key}} values.
+  std::string template_name = {};
+  std::vector<std::pair<std::string, std::string>> template_values = {};
 };
 
 // A borrowed view of one callback's context; never keep it past the callback, and use it
@@ -174,6 +177,18 @@ class Context {
     m.text = to_str(mail.text);
     m.html = to_str(mail.html);
     m.purpose = to_str(mail.purpose);
+    std::vector<mvne_str> values;
+    for (const auto& [key, value] : mail.template_values) {
+      values.push_back(to_str(key));
+      values.push_back(to_str(value));
+    }
+    if (!mail.template_name.empty()) {
+      if (host_->abi_minor < 5)
+        return Status::Error("mail templates need ABI 1.5", MVNE_ERR_UNAVAILABLE);
+      m.template_name = to_str(mail.template_name);
+      m.template_values = values.data();
+      m.template_value_count = values.size();
+    }
     int64_t queued = 0;
     mvne_status code = host_->mail_send(ctx_, &m, &queued);
     if (id != nullptr) *id = queued;
