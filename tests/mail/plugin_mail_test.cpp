@@ -51,7 +51,19 @@ class PluginMailTest : public ::testing::TestWithParam<std::string> {
     return r.body;
   }
 
+  // Sends through the mailer fixture as acme and delivers: the one message the sink got.
+  SunkMessage send_and_deliver(const std::string& query) {
+    std::string sent = call("acme", "POST", "/api/mailer/send?" + query);
+    EXPECT_EQ(sent.rfind("id=", 0), 0u) << sent;
+    EXPECT_EQ(host_.services().mail->deliver_due(), 1);
+    auto got = sink_.messages();
+    EXPECT_EQ(got.size(), 1u);
+    last_id_ = sent.substr(3);
+    return got.empty() ? SunkMessage{} : got[0];
+  }
+
   SmtpSink sink_;
+  std::string last_id_;
   TempDir templates_;
   TestDatabase db_{GetParam()};
   InProcessHost host_;
@@ -59,12 +71,7 @@ class PluginMailTest : public ::testing::TestWithParam<std::string> {
 };
 
 TEST_P(PluginMailTest, QueuedForTheTenantDeliveredWithoutBcc) {
-  std::string sent =
-      call("acme", "POST", "/api/mailer/send?to=A-1@acme.example&bcc=audit@outside.example");
-  ASSERT_EQ(sent.rfind("id=", 0), 0u) << sent;
-  EXPECT_EQ(host_.services().mail->deliver_due(), 1);
-  auto got = sink_.messages();
-  ASSERT_EQ(got.size(), 1u);
+  std::vector<SunkMessage> got = {send_and_deliver("to=A-1@acme.example&bcc=audit@outside.example")};
   EXPECT_EQ(got[0].rcpt_tos, (std::vector<std::string>{"A-1@acme.example", "audit@outside.example"}));
   EXPECT_EQ(got[0].mail_from, "noreply@mvne.example");
   EXPECT_EQ(got[0].data.find("outside.example"), std::string::npos) << got[0].data;
@@ -74,7 +81,7 @@ TEST_P(PluginMailTest, QueuedForTheTenantDeliveredWithoutBcc) {
   EXPECT_NE(metrics.find("mvne_mail_messages_total{outcome=\"queued\"} 1\n"), std::string::npos);
   EXPECT_NE(metrics.find("mvne_mail_messages_total{outcome=\"sent\"} 1\n"), std::string::npos);
 
-  std::string id = sent.substr(3);
+  std::string id = last_id_;
   EXPECT_EQ(call("acme", "GET", "/api/mailer/state?id=" + id).rfind("sent 250", 0), 0u);
   EXPECT_EQ(call("bolt", "GET", "/api/mailer/state?id=" + id),
             "code=" + std::to_string(MVNE_ERR_NOT_FOUND))
@@ -107,12 +114,7 @@ TEST_P(PluginMailTest, InjectionAndForeignSendersAreRefused) {
 }
 
 TEST_P(PluginMailTest, TemplatesAreTheCallingTenantsOwn) {
-  std::string sent =
-      call("acme", "POST", "/api/mailer/send?to=A-1@acme.example&template=welcome&name=Hanako");
-  ASSERT_EQ(sent.rfind("id=", 0), 0u) << sent;
-  EXPECT_EQ(host_.services().mail->deliver_due(), 1);
-  auto got = sink_.messages();
-  ASSERT_EQ(got.size(), 1u);
+  std::vector<SunkMessage> got = {send_and_deliver("to=A-1@acme.example&template=welcome&name=Hanako")};
   EXPECT_NE(got[0].data.find("Subject: Welcome, Hanako"), std::string::npos) << got[0].data;
   EXPECT_NE(got[0].data.find("acme says hello to Hanako."), std::string::npos);
   EXPECT_EQ(got[0].data.find("bolt"), std::string::npos);
