@@ -188,6 +188,18 @@ class RequestHandler : public Poco::Net::HTTPRequestHandler {
     in.secure = Poco::icompare(request.get("X-Forwarded-Proto", ""), "https") == 0;
   }
 
+  // The body of a request to one of the host's own endpoints, within `limit` bytes; a
+  // refusal (413, 408) when it does not come as it should.
+  std::optional<Reply> read_host_body(Poco::Net::HTTPServerRequest& request, IncomingRequest& in,
+                                      int limit, bool& body_read) {
+    BodyPolicy policy{static_cast<size_t>(limit),
+                      std::chrono::milliseconds(front_end_->settings().body_timeout_ms),
+                      kReadTimeout};
+    if (auto refused = read_body(request, policy, in.request_id, in.body)) return refused;
+    body_read = true;
+    return std::nullopt;
+  }
+
   Reply serve(Poco::Net::HTTPServerRequest& request, IncomingRequest& in, std::string& route_label,
               bool& body_read) {
     try {
@@ -241,11 +253,7 @@ class RequestHandler : public Poco::Net::HTTPRequestHandler {
       if (front_end_->services() == nullptr) {
         return Reply::error(404, "not_found", "no consumer accounts on this host", in.request_id);
       }
-      BodyPolicy policy{static_cast<size_t>(kConsumerBodyLimit),
-                        std::chrono::milliseconds(front_end_->settings().body_timeout_ms),
-                        kReadTimeout};
-      if (auto refused = read_body(request, policy, in.request_id, in.body)) return *refused;
-      body_read = true;
+      if (auto refused = read_host_body(request, in, kConsumerBodyLimit, body_read)) return *refused;
       return consumer_endpoint(
           in, {front_end_->services(), &front_end_->metrics(), &front_end_->portal()});
     }
@@ -255,11 +263,7 @@ class RequestHandler : public Poco::Net::HTTPRequestHandler {
       if (front_end_->services() == nullptr) {
         return Reply::error(404, "not_found", "no relay on this host", in.request_id);
       }
-      BodyPolicy policy{static_cast<size_t>(kRelayLinkBodyLimit),
-                        std::chrono::milliseconds(front_end_->settings().body_timeout_ms),
-                        kReadTimeout};
-      if (auto refused = read_body(request, policy, in.request_id, in.body)) return *refused;
-      body_read = true;
+      if (auto refused = read_host_body(request, in, kRelayLinkBodyLimit, body_read)) return *refused;
       return relay_link(in, front_end_->services()->relay.get());
     }
     route_label = "unmatched";

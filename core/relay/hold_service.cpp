@@ -1,7 +1,6 @@
 #include "core/relay/hold_service.h"
 
-#include <sodium.h>
-
+#include "core/auth/tokens.h"
 #include "core/common/line_list.h"
 #include "core/common/time.h"
 #include "core/log/log.h"
@@ -33,13 +32,8 @@ constexpr char kThrottleScope[] = "relay";
 
 // Same message, same sender, same envelope: a client resending after a lost "250".
 std::string dedup_key(const std::string& prefix, const Envelope& e, const std::string& message_id) {
-  std::string text = e.mailbox + "\n" + e.from + "\n" + message_id + "\n" + join_lines(e.recipients);
-  unsigned char hash[32];
-  crypto_generichash(hash, sizeof hash, reinterpret_cast<const unsigned char*>(text.data()),
-                     text.size(), nullptr, 0);
-  char hex[65];
-  sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
-  return prefix + hex;
+  return prefix + auth::hash_secret(e.mailbox + "\n" + e.from + "\n" + message_id + "\n" +
+                                    join_lines(e.recipients));
 }
 
 auth::Principal tenant_principal(const tenancy::Tenant& t) {

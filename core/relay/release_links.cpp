@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "core/auth/tokens.h"
+
 namespace mvne::relay {
 namespace {
 
@@ -17,10 +19,8 @@ std::string hex(const unsigned char* bytes, size_t n) {
 }  // namespace
 
 StatusOr<ReleaseLinks> ReleaseLinks::open(storage::Database& db) {
-  std::array<unsigned char, 32> fresh{};
-  randombytes_buf(fresh.data(), fresh.size());
   Status st = db.execute("{insert_ignore} INTO relay_secrets (name, secret) VALUES ('links', ?)",
-                         {hex(fresh.data(), fresh.size())});
+                         {auth::random_hex(32)});
   if (!st.ok()) return st;
   auto rows = db.query("SELECT secret FROM relay_secrets WHERE name = 'links'");
   if (!rows.ok()) return rows.status();

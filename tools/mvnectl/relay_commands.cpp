@@ -33,6 +33,11 @@ StatusOr<int64_t> tenant_id(Session& s, const std::string& code) {
   return t->id;
 }
 
+// 0 (every tenant) for an empty --tenant.
+StatusOr<int64_t> optional_tenant_id(Session& s, const std::string& code) {
+  return code.empty() ? StatusOr<int64_t>(int64_t{0}) : tenant_id(s, code);
+}
+
 std::string tenant_code(Session& s, int64_t id) {
   auto all = s.directory().tenants();
   if (all.ok())
@@ -126,13 +131,9 @@ std::vector<Command> relay_commands() {
          o.add_options()("tenant", po::value<std::string>()->default_value(""), "tenant code");
        },
        [](Session& s, const po::variables_map& vm) {
-         int64_t id = 0;
-         if (!arg(vm, "tenant").empty()) {
-           auto t = tenant_id(s, arg(vm, "tenant"));
-           if (!t.ok()) return refuse(t.status());
-           id = *t;
-         }
-         auto list = s.services()->relay->mailboxes().list(id);
+         auto id = optional_tenant_id(s, arg(vm, "tenant"));
+         if (!id.ok()) return refuse(id.status());
+         auto list = s.services()->relay->mailboxes().list(*id);
          if (!list.ok()) return refuse(list.status());
          json out = json::array();
          for (const auto& m : list.value())
@@ -178,13 +179,9 @@ std::vector<Command> relay_commands() {
              "limit", po::value<int>()->default_value(100), "at most this many");
        },
        [](Session& s, const po::variables_map& vm) {
-         int64_t id = 0;
-         if (!arg(vm, "tenant").empty()) {
-           auto t = tenant_id(s, arg(vm, "tenant"));
-           if (!t.ok()) return refuse(t.status());
-           id = *t;
-         }
-         auto list = s.services()->relay->queue().list(arg(vm, "state"), id, vm["limit"].as<int>());
+         auto id = optional_tenant_id(s, arg(vm, "tenant"));
+         if (!id.ok()) return refuse(id.status());
+         auto list = s.services()->relay->queue().list(arg(vm, "state"), *id, vm["limit"].as<int>());
          if (!list.ok()) return refuse(list.status());
          json out = json::array();
          for (const auto& h : list.value()) out.push_back(held_json(h, tenant_code(s, h.tenant_id)));
