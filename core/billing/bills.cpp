@@ -81,11 +81,11 @@ struct BilledData {
 // what its bill counted) becomes a "late data" adjustment, charged or credited.
 Status add_data_lines(storage::Connection& c, int64_t tenant_id, const std::string& zone,
                       const std::string& period, std::pair<int64_t, int64_t> month,
-                      std::map<int64_t, Draft>& drafts, RunSummary& summary) {
+                      int64_t only, std::map<int64_t, Draft>& drafts, RunSummary& summary) {
   auto columns = quota_columns(c);
   if (!columns.ok()) return columns.status();
   if (columns->empty()) return Status::Ok();  // no plugin records data use
-  auto used = quota_used(c, *columns, tenant_id, 0, month.first, month.second);
+  auto used = quota_used(c, *columns, tenant_id, only, month.first, month.second);
   if (!used.ok()) return used.status();
   const std::string before = add_months(period, -1);
   auto before_bounds = local_period(zone, before);
@@ -101,7 +101,7 @@ Status add_data_lines(storage::Connection& c, int64_t tenant_id, const std::stri
   }
   std::map<int64_t, int64_t> used_before;
   if (!billed.empty()) {
-    auto now = quota_used(c, *columns, tenant_id, 0, before_bounds->first, before_bounds->second);
+    auto now = quota_used(c, *columns, tenant_id, only, before_bounds->first, before_bounds->second);
     if (!now.ok()) return now.status();
     used_before = std::move(now).value();
   }
@@ -129,6 +129,100 @@ Status add_data_lines(storage::Connection& c, int64_t tenant_id, const std::stri
                        data_charge(d.data_quota, d.data_carried_in, d.data_used, d.data_per_mb)});
   }
   return Status::Ok();
+}
+
+// Rounds the draft's lines to 1/10000 and returns its total.
+double settle(Draft& d) {
+  double total = 0;
+  for (auto& line : d.lines) {
+    line.amount = round4(line.amount);
+    total += line.amount;
+  }
+  return round4(total);
+}
+
+// Which month of which tenant a draft is made for; `only` > 0: that subscriber alone.
+struct MonthOf {
+  int64_t tenant_id = 0;
+  std::string zone, period;
+  std::pair<int64_t, int64_t> bounds;  // the month's [start, end) in UTC
+  int64_t only = 0;
+};
+
+// Every bill of the month as close_month would make it: one per subscriber not merged away,
+// with its plan fee, data line, rated records up to the month's end not yet billed (late ones
+// marked) and the credits for billed records no longer its own.
+StatusOr<std::map<int64_t, Draft>> draft_bills(storage::Connection& c, const MonthOf& m,
+                                               RunSummary& summary) {
+  std::map<int64_t, Draft> drafts;
+  auto subscribers = c.query(
+      "SELECT s.id, p.name, p.monthly_fee, p.data_quota_bytes, p.data_per_mb FROM subscribers "
+      "s JOIN plans p ON p.id = s.plan_id WHERE s.tenant_id = ? AND s.merged_into IS NULL " +
+          std::string(m.only != 0 ? "AND s.id = ? " : "") + "ORDER BY s.id",
+      m.only != 0 ? storage::Params{m.tenant_id, m.only} : storage::Params{m.tenant_id});
+  if (!subscribers.ok()) return subscribers.status();
+  for (const auto& r : subscribers.value()) {
+    Draft& d = drafts[as_int(r[0])];
+    d.subscriber_id = as_int(r[0]);
+    d.plan_name = as_text(r[1]);
+    d.fee = as_double(r[2]);
+    d.data_quota = as_int(r[3]);
+    d.data_per_mb = as_double(r[4]);
+    d.lines.push_back({"plan", d.plan_name, 1, d.fee});
+  }
+  if (Status data = add_data_lines(c, m.tenant_id, m.zone, m.period, m.bounds, m.only, drafts,
+                                   summary);
+      !data.ok()) {
+    return data;
+  }
+
+  auto kinds = rated_kinds(c);
+  if (!kinds.ok()) return kinds.status();
+  const std::string only_b = m.only != 0 ? " AND b.subscriber_id = ?" : "";
+  const std::string only_r = m.only != 0 ? " AND r.subscriber_id = ?" : "";
+  for (const RatedKind& k : kinds.value()) {
+    // Billed records no longer this holder's at that amount (moved, re-rated, quarantined):
+    // credited on the holder's bill.
+    auto taken_back = c.query(
+        "SELECT b.id, b.subscriber_id, b.amount FROM bill_items b WHERE b.record_table = ? "
+        "AND b.tenant_id = ? AND b.reversed_in IS NULL AND NOT EXISTS (SELECT 1 FROM " +
+            k.table + " r WHERE r.id = b.record_id AND r.tenant_id = b.tenant_id " +
+            "AND r.subscriber_id = b.subscriber_id AND r." + k.charge + " = b.amount)" + only_b,
+        m.only != 0 ? storage::Params{k.table, m.tenant_id, m.only}
+                    : storage::Params{k.table, m.tenant_id});
+    if (!taken_back.ok()) return taken_back.status();
+    for (const auto& r : taken_back.value()) {
+      auto it = drafts.find(as_int(r[1]));
+      if (it == drafts.end()) continue;  // merged away: its bills are closed for good
+      it->second.add("correction", "corrected " + k.label, -as_double(r[2]));
+      it->second.reversed.push_back(as_int(r[0]));
+      ++summary.adjustments;
+    }
+    // Records up to the month's end not yet billed to their holder at their amount.
+    auto unbilled = c.query(
+        "SELECT r.id, r.subscriber_id, r.event_time, r." + k.charge + " FROM " + k.table +
+            " r WHERE r.tenant_id = ? AND r.event_time < ? AND NOT EXISTS (SELECT 1 FROM "
+            "bill_items b WHERE b.record_table = ? AND b.record_id = r.id AND b.tenant_id = "
+            "r.tenant_id AND b.subscriber_id = r.subscriber_id AND b.reversed_in IS NULL AND "
+            "b.amount = r." +
+            k.charge + ")" + only_r + " ORDER BY r.id",
+        m.only != 0 ? storage::Params{m.tenant_id, m.bounds.second, k.table, m.only}
+                    : storage::Params{m.tenant_id, m.bounds.second, k.table});
+    if (!unbilled.ok()) return unbilled.status();
+    for (const auto& r : unbilled.value()) {
+      auto it = drafts.find(as_int(r[1]));
+      if (it == drafts.end()) continue;
+      bool late = as_int(r[2]) < m.bounds.first;
+      double amount = as_double(r[3]);
+      it->second.add(late ? "late" : "usage", (late ? "late " : "") + k.label, amount);
+      it->second.items.emplace_back(as_int(r[0]), amount);
+      it->second.item_tables.push_back(k.table);
+      ++summary.records;
+      summary.adjustments += late;
+    }
+  }
+
+  return drafts;
 }
 
 }  // namespace
@@ -185,76 +279,11 @@ StatusOr<RunSummary> Bills::close_month(const std::string& tenant_code, const st
       return Status::Ok();
     }
 
-    std::map<int64_t, Draft> drafts;
-    auto subscribers = c.query(
-        "SELECT s.id, p.name, p.monthly_fee, p.data_quota_bytes, p.data_per_mb FROM subscribers "
-        "s JOIN plans p ON p.id = s.plan_id WHERE s.tenant_id = ? AND s.merged_into IS NULL "
-        "ORDER BY s.id",
-        {tenant_id});
-    if (!subscribers.ok()) return subscribers.status();
-    for (const auto& r : subscribers.value()) {
-      Draft& d = drafts[as_int(r[0])];
-      d.subscriber_id = as_int(r[0]);
-      d.plan_name = as_text(r[1]);
-      d.fee = as_double(r[2]);
-      d.data_quota = as_int(r[3]);
-      d.data_per_mb = as_double(r[4]);
-      d.lines.push_back({"plan", d.plan_name, 1, d.fee});
-    }
-    if (Status data = add_data_lines(c, tenant_id, zone, period, {start, end}, drafts, summary);
-        !data.ok()) {
-      return data;
-    }
-
-    auto kinds = rated_kinds(c);
-    if (!kinds.ok()) return kinds.status();
-    for (const RatedKind& k : kinds.value()) {
-      // Billed records no longer this holder's at that amount (moved, re-rated, quarantined):
-      // credited on the holder's bill.
-      auto taken_back = c.query(
-          "SELECT b.id, b.subscriber_id, b.amount FROM bill_items b WHERE b.record_table = ? "
-          "AND b.tenant_id = ? AND b.reversed_in IS NULL AND NOT EXISTS (SELECT 1 FROM " +
-              k.table + " r WHERE r.id = b.record_id AND r.tenant_id = b.tenant_id " +
-              "AND r.subscriber_id = b.subscriber_id AND r." + k.charge + " = b.amount)",
-          {k.table, tenant_id});
-      if (!taken_back.ok()) return taken_back.status();
-      for (const auto& r : taken_back.value()) {
-        auto it = drafts.find(as_int(r[1]));
-        if (it == drafts.end()) continue;  // merged away: its bills are closed for good
-        it->second.add("correction", "corrected " + k.label, -as_double(r[2]));
-        it->second.reversed.push_back(as_int(r[0]));
-        ++summary.adjustments;
-      }
-      // Records up to the month's end not yet billed to their holder at their amount.
-      auto unbilled = c.query(
-          "SELECT r.id, r.subscriber_id, r.event_time, r." + k.charge + " FROM " + k.table +
-              " r WHERE r.tenant_id = ? AND r.event_time < ? AND NOT EXISTS (SELECT 1 FROM "
-              "bill_items b WHERE b.record_table = ? AND b.record_id = r.id AND b.tenant_id = "
-              "r.tenant_id AND b.subscriber_id = r.subscriber_id AND b.reversed_in IS NULL AND "
-              "b.amount = r." +
-              k.charge + ") ORDER BY r.id",
-          {tenant_id, end, k.table});
-      if (!unbilled.ok()) return unbilled.status();
-      for (const auto& r : unbilled.value()) {
-        auto it = drafts.find(as_int(r[1]));
-        if (it == drafts.end()) continue;
-        bool late = as_int(r[2]) < start;
-        double amount = as_double(r[3]);
-        it->second.add(late ? "late" : "usage", (late ? "late " : "") + k.label, amount);
-        it->second.items.emplace_back(as_int(r[0]), amount);
-        it->second.item_tables.push_back(k.table);
-        ++summary.records;
-        summary.adjustments += late;
-      }
-    }
-
+    auto made = draft_bills(c, {tenant_id, zone, period, {start, end}, 0}, summary);
+    if (!made.ok()) return made.status();
+    std::map<int64_t, Draft>& drafts = made.value();
     for (auto& [subscriber, d] : drafts) {
-      double total = 0;
-      for (auto& line : d.lines) {
-        line.amount = round4(line.amount);
-        total += line.amount;
-      }
-      total = round4(total);
+      double total = settle(d);
       auto bill = c.insert(
           "INSERT INTO bills (tenant_id, subscriber_id, period, closed_at, total, data_quota, "
           "data_carried_in, data_used, data_carried_out) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -290,6 +319,38 @@ StatusOr<RunSummary> Bills::close_month(const std::string& tenant_code, const st
   });
   if (!st.ok()) return st;
   return summary;
+}
+
+StatusOr<Bill> Bills::so_far(int64_t subscriber_id, int64_t now_us) {
+  auto lease = db_->acquire();
+  if (!lease.ok()) return lease.status();
+  storage::Connection& c = **lease;
+  auto who = c.query(
+      "SELECT t.id, t.code, t.time_zone, s.account_id FROM subscribers s JOIN tenants t ON "
+      "t.id = s.tenant_id WHERE s.id = ?",
+      {subscriber_id});
+  if (!who.ok()) return who.status();
+  if (who->empty()) return Status::NotFound("no subscriber " + std::to_string(subscriber_id));
+  const auto& row = who.value()[0];
+  std::string zone = as_text(row[2]);
+  auto today = local_date(zone, now_us);
+  if (!today.ok()) return today.status();
+  std::string period = today->substr(0, 7);
+  auto bounds = local_period(zone, period);
+  if (!bounds.ok()) return bounds.status();
+  RunSummary summary;
+  auto drafts = draft_bills(c, {as_int(row[0]), zone, period, *bounds, subscriber_id}, summary);
+  if (!drafts.ok()) return drafts.status();
+  auto d = drafts->find(subscriber_id);
+  if (d == drafts->end()) return Status::NotFound("the account was merged into another");
+  Bill bill;
+  bill.tenant_code = as_text(row[1]);
+  bill.account_id = as_text(row[3]);
+  bill.period = period;
+  bill.closed_at = now_us;
+  bill.total = settle(d->second);
+  bill.lines = d->second.lines;
+  return bill;
 }
 
 StatusOr<std::vector<Bill>> Bills::read(const std::string& where, const storage::Params& params) {

@@ -57,6 +57,9 @@ class Bills {
   StatusOr<std::vector<Bill>> of_tenant(const std::string& tenant_code, const std::string& period);
   // One subscriber's bills, newest first.
   StatusOr<std::vector<Bill>> of_subscriber(int64_t subscriber_id);
+  // The subscriber's bill of the month under way at `now_us` (in its tenant's zone) as it
+  // would be closed now: an estimate, never stored (closed_at is `now_us`).
+  StatusOr<Bill> so_far(int64_t subscriber_id, int64_t now_us);
 
  private:
   StatusOr<std::vector<Bill>> read(const std::string& where, const storage::Params& params);

@@ -6,6 +6,7 @@
 #include "core/billing/bill_format.h"
 #include "core/common/local_time.h"
 #include "core/common/time.h"
+#include "core/http/bill_reply.h"
 #include "core/http/consumer_session.h"
 #include "core/http/host_delivery.h"
 #include "core/log/log.h"
@@ -24,6 +25,7 @@ constexpr char kPassword[] = "/portal/api/v1/password";
 constexpr char kPasswordReset[] = "/portal/api/v1/password-reset";
 constexpr char kMe[] = "/portal/api/v1/me";
 constexpr char kBills[] = "/portal/api/v1/bills";
+constexpr char kBillSoFar[] = "/portal/api/v1/bills/current";
 constexpr char kSpeed[] = "/portal/api/v1/speed";
 
 // The body's fields: a JSON object of strings, or an HTML form (urlencoded).
@@ -287,7 +289,12 @@ Reply me(const IncomingRequest& request, const ConsumerEndpoints& with) {
                {"account_id", subscriber->account_id},
                {"service_code", subscriber->service_code},
                {"plan", subscriber->plan_code},
+               {"time_zone", tenant->time_zone},
                {"lines", out_lines}};
+  // A page opened in a new tab learns its session's CSRF token here; only a page of this
+  // origin can read it (no CORS), and a bearer client needs none.
+  if (PresentedSession presented = presented_session(request); presented.from_cookie)
+    body["csrf_token"] = auth::ConsumerSessions::csrf_for(presented.token);
   Reply reply;
   reply.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
   return deliver(request, with.services, p, std::move(reply));
@@ -298,13 +305,29 @@ Reply bills(const IncomingRequest& request, const ConsumerEndpoints& with) {
   if (!who.ok()) return unauthenticated(request, who.status());
   auto bills = with.services->bills->of_subscriber(who->principal.subscriber_id);
   if (!bills.ok()) return refusal(request, bills.status());
-  auto list = nlohmann::ordered_json::array();
-  for (const auto& b : bills.value()) list.push_back(billing::bill_json(b, true));
-  Reply reply;
-  reply.body =
-      nlohmann::ordered_json{{"bills", list}}.dump(-1, ' ', false, json::error_handler_t::replace);
+  // ?month=YYYY-MM: that month's bill only.
+  std::string month = request.param("month");
+  std::vector<billing::Bill> chosen;
+  for (const auto& b : bills.value())
+    if (month.empty() || b.period == month) chosen.push_back(b);
+  Reply reply = bill_reply(request, chosen, month);
   return deliver(request, with.services, who->principal, std::move(reply),
-                 static_cast<int64_t>(bills->size()));
+                 static_cast<int64_t>(chosen.size()));
+}
+
+// This month's charges so far: the bill as it would be closed now, marked as an estimate.
+Reply bill_so_far(const IncomingRequest& request, const ConsumerEndpoints& with) {
+  auto who = caller(request, with);
+  if (!who.ok()) return unauthenticated(request, who.status());
+  auto bill = with.services->bills->so_far(who->principal.subscriber_id, now_us());
+  if (!bill.ok()) return refusal(request, bill.status());
+  auto body = billing::bill_json(bill.value(), true);
+  body.erase("closed");
+  body["as_of"] = format_time_us(bill->closed_at);
+  body["estimate"] = true;
+  Reply reply;
+  reply.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  return deliver(request, with.services, who->principal, std::move(reply), 1);
 }
 
 json speed_json(const tenancy::SpeedState& state) {
@@ -347,7 +370,7 @@ const char* consumer_endpoint_method(std::string_view path) {
     if (path == post) return "POST";
   }
   if (path == kSpeed) return "GET, POST";
-  return path == kMe || path == kBills ? "GET" : nullptr;
+  return path == kMe || path == kBills || path == kBillSoFar ? "GET" : nullptr;
 }
 
 Reply consumer_endpoint(const IncomingRequest& request, const ConsumerEndpoints& with) {
@@ -359,6 +382,7 @@ Reply consumer_endpoint(const IncomingRequest& request, const ConsumerEndpoints&
   if (path == kPassword) return change_password(request, with);
   if (path == kPasswordReset) return finish_reset(request, with);
   if (path == kBills) return bills(request, with);
+  if (path == kBillSoFar) return bill_so_far(request, with);
   if (path == kSpeed) return speed(request, with);
   return me(request, with);
 }

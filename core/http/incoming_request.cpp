@@ -22,4 +22,10 @@ std::multimap<std::string, std::string> parse_query(const std::string& query) {
   return params;
 }
 
+std::string IncomingRequest::param(const std::string& name) const {
+  auto params = parse_query(query);
+  auto it = params.find(name);
+  return it == params.end() ? std::string() : it->second;
+}
+
 }  // namespace mvne::http

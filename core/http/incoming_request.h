@@ -19,6 +19,8 @@ struct IncomingRequest {
 
   // The value of header `lower_name`, or "" when absent.
   std::string header(const std::string& lower_name) const;
+  // The first value of query parameter `name`, decoded, or "" when absent.
+  std::string param(const std::string& name) const;
 };
 
 // The decoded parameters of a query string; a malformed escape leaves its parameter out. A

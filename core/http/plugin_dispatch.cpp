@@ -159,7 +159,20 @@ Reply dispatch_to_plugin(const plugin::RouteTable& routes, const IncomingRequest
                         request.request_id);
   }
 
-  if (exchange.principal_scoped) {
+  if (request.path.rfind("/portal/", 0) == 0) {
+    // What a browser shows a consumer: only this host's own scripts, styles and images, no
+    // framing by another site, no Referer carrying a path away, no sniffing a type.
+    reply.headers.emplace_back("Content-Security-Policy",
+                               "default-src 'self'; img-src 'self' data:; object-src 'none'; "
+                               "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+    reply.headers.emplace_back("X-Content-Type-Options", "nosniff");
+    reply.headers.emplace_back("Referrer-Policy", "no-referrer");
+  }
+  if (!exchange.principal_scoped) {
+    // A public reply may still differ by language or host name: a shared cache asks the
+    // host again before reusing it.
+    reply.headers.emplace_back("Cache-Control", "no-cache");
+  } else {
     reply.headers.emplace_back("Cache-Control", "private, no-store");
     reply.headers.emplace_back("Vary", "Authorization, Cookie");
     // Every delivery to a principal is audited (invariant 8); no audit, no delivery. Responses

@@ -1,8 +1,10 @@
 #include "core/http/tenant_endpoints.h"
 
-#include "core/billing/bill_format.h"
+#include <nlohmann/json.hpp>
+
 #include "core/common/time.h"
 #include "core/http/authenticate.h"
+#include "core/http/bill_reply.h"
 #include "core/http/host_delivery.h"
 #include "core/log/log.h"
 
@@ -12,16 +14,9 @@ namespace {
 constexpr char kBills[] = "/api/v1/bills";
 constexpr char kSpeedChanges[] = "/api/v1/speed/changes";
 
-// The first value of query parameter `name`, or "".
-std::string param(const IncomingRequest& request, const std::string& name) {
-  auto params = parse_query(request.query);
-  auto it = params.find(name);
-  return it == params.end() ? std::string() : it->second;
-}
-
 Reply bills(const IncomingRequest& request, platform::Services* services,
             const auth::Principal& tenant) {
-  std::string month = param(request, "month");
+  std::string month = request.param("month");
   bool valid = month.size() == 7 && month[4] == '-' &&
                month.find_first_not_of("0123456789", 5) == std::string::npos &&
                month.find_first_not_of("0123456789") == 4 && month.substr(5) >= "01" &&
@@ -34,18 +29,7 @@ Reply bills(const IncomingRequest& request, platform::Services* services,
     return Reply::error(503, "unavailable", "bills cannot be read now; retry later",
                         request.request_id);
   }
-  Reply reply;
-  bool csv =
-      param(request, "format") == "csv" || request.header("accept").rfind("text/csv", 0) == 0;
-  if (csv) {
-    reply.content_type = "text/csv; charset=utf-8";
-    reply.body = billing::bills_csv(bills.value());
-  } else {
-    auto list = nlohmann::ordered_json::array();
-    for (const auto& b : bills.value()) list.push_back(billing::bill_json(b, true));
-    reply.body = nlohmann::ordered_json{{"month", month}, {"bills", list}}.dump(
-        -1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-  }
+  Reply reply = bill_reply(request, bills.value(), month);
   return deliver(request, services, tenant, std::move(reply), static_cast<int64_t>(bills->size()));
 }
 
@@ -56,7 +40,7 @@ Reply speed_changes(const IncomingRequest& request, platform::Services* services
   int64_t after = 0;
   int limit = 100;
   try {
-    std::string a = param(request, "after"), l = param(request, "limit");
+    std::string a = request.param("after"), l = request.param("limit");
     size_t used = 0;
     if (!a.empty()) after = std::stoll(a, &used);
     if (!a.empty() && (used != a.size() || after < 0)) throw std::invalid_argument(a);

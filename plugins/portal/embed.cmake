@@ -1,0 +1,18 @@
+# Writes OUT: a C++ file holding the bytes of FILES (comma-separated paths under DIR) as the table
+# portal::kAssets, so the plugin carries its pages, script, stylesheet and catalogues.
+set(body "// Generated from plugins/portal by embed.cmake; do not edit.\n#include \"assets.h\"\n\nnamespace portal {\nnamespace {\n")
+set(table "")
+set(n 0)
+string(REPLACE "," ";" FILES "${FILES}")
+foreach(name IN LISTS FILES)
+  file(READ "${DIR}/${name}" hex HEX)
+  string(LENGTH "${hex}" len)
+  math(EXPR size "${len} / 2")
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "'\\\\x\\1'," bytes "${hex}")
+  string(APPEND body "const char a${n}[] = {${bytes}0};\n")
+  string(APPEND table "    {\"${name}\", {a${n}, ${size}}},\n")
+  math(EXPR n "${n} + 1")
+endforeach()
+string(APPEND body "}  // namespace\n\nconst Asset kAssets[] = {\n${table}};\nconst size_t kAssetCount = ${n};\n\n}  // namespace portal\n")
+file(WRITE "${OUT}.tmp" "${body}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)
