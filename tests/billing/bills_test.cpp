@@ -141,6 +141,34 @@ TEST_P(BillsTest, LateRecordsAndCorrectionsAdjustTheNextBill) {
   ASSERT_TRUE(bills_.close_month("acme", "2026-11", now_).value().already_closed);
 }
 
+// This month's charges so far: the bill as closing the month now would make it, for the
+// consumer alone, late records of a closed month included; nothing is stored, and the month
+// closed later gives the same bill.
+TEST_P(BillsTest, ChargesSoFarAreTheBillThatClosingNowWouldMake) {
+  call("oct", "2026-10-10T10:00:00+09:00", "09011110001", 60);
+  ASSERT_TRUE(bills_.close_month("acme", "2026-10", now_).ok());
+  call("late", "2026-10-25T10:00:00+09:00", "09011110001", 30);
+  call("c1", "2026-11-05T10:00:00+09:00", "09011110001", 60);
+  call("c2", "2026-11-06T10:00:00+09:00", "09011110002", 120);
+  const int64_t u1 = dir_.subscribers("acme")->at(0).id;
+
+  auto so_far = bills_.so_far(u1, at("2026-11-20T12:00:00+09:00"));
+  ASSERT_TRUE(so_far.ok()) << so_far.status().message();
+  EXPECT_EQ(so_far->period, "2026-11");
+  EXPECT_EQ(so_far->account_id, "u1");
+  EXPECT_DOUBLE_EQ(line(*so_far, "plan"), 1000);
+  EXPECT_DOUBLE_EQ(line(*so_far, "usage"), 60) << "c1, not u2's c2";
+  EXPECT_DOUBLE_EQ(line(*so_far, "late"), 30);
+  EXPECT_DOUBLE_EQ(so_far->total, 1090);
+  EXPECT_EQ(bills_.so_far(u1, at("2026-10-31T23:00:00+09:00"))->period, "2026-10")
+      << "the month under way in the tenant's zone";
+  EXPECT_TRUE(bills_.of_tenant("acme", "2026-11")->empty()) << "an estimate is never stored";
+
+  ASSERT_TRUE(bills_.close_month("acme", "2026-11", now_).ok());
+  EXPECT_DOUBLE_EQ(bill_of("u1", "2026-11").total, so_far->total);
+  EXPECT_EQ(bills_.so_far(999999, now_).status().code(), Code::kNotFound);
+}
+
 // The job closes the month that is due (ended in the tenant's zone, plus the grace hours),
 // once, even when run every minute.
 TEST_P(BillsTest, JobClosesEachMonthOnceWhenDue) {

@@ -226,6 +226,44 @@ TEST_P(ConsumerLoginTest, MeShowsOnlyTheConsumersOwnLines) {
   EXPECT_EQ(http_get(host_.port(), "/portal/api/v1/me").status, 401);
 }
 
+// A page opened in a new tab learns its session's CSRF token from me (a bearer client gets
+// none), and the zone the MVNO counts days in.
+TEST_P(ConsumerLoginTest, MeGivesABrowserItsCsrfTokenAndTheZone) {
+  auto browser = login("acme", "u1", kPassword, "/portal/login");
+  ASSERT_EQ(browser.status, 200) << browser.body;
+  std::string jar = browser.headers["set-cookie"].substr(0, browser.headers["set-cookie"].find(';'));
+  json me = json::parse(http_get(host_.port(), "/portal/api/v1/me", {{"Cookie", jar}}).body);
+  EXPECT_EQ(me["csrf_token"], json::parse(browser.body)["csrf_token"]);
+  EXPECT_EQ(me["time_zone"], "Asia/Tokyo");
+  json app = json::parse(http_get(host_.port(), "/portal/api/v1/me", bearer(token_of("acme", "u1"))).body);
+  EXPECT_FALSE(app.contains("csrf_token"));
+}
+
+// This month's charges so far and the bills as CSV: the consumer's own, private.
+TEST_P(ConsumerLoginTest, ChargesSoFarAndBillsAsCsvAreTheConsumersOwn) {
+  ASSERT_TRUE(host_.services().bills->close_month("acme", "2026-10", now_us()).ok());
+  auto u1 = bearer(token_of("acme", "u1"));
+  auto current = http_get(host_.port(), "/portal/api/v1/bills/current", u1);
+  ASSERT_EQ(current.status, 200) << current.body;
+  json so_far = json::parse(current.body);
+  EXPECT_EQ(so_far["account"], "u1");
+  EXPECT_EQ(so_far["estimate"], true);
+  EXPECT_EQ(so_far["lines"][0]["label"], "Basic");
+  EXPECT_FALSE(so_far["as_of"].get<std::string>().empty());
+  EXPECT_EQ(current.headers["cache-control"], "private, no-store");
+  EXPECT_EQ(http_get(host_.port(), "/portal/api/v1/bills/current").status, 401);
+
+  auto csv = http_get(host_.port(), "/portal/api/v1/bills?month=2026-10&format=csv", u1);
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_EQ(csv.headers["content-type"].rfind("text/csv", 0), 0u);
+  EXPECT_EQ(csv.body.rfind("account,month,kind,label,quantity,amount\nu1,2026-10,plan,Basic,", 0), 0u)
+      << csv.body;
+  EXPECT_EQ(csv.body.find("u2"), std::string::npos);
+  auto none = http_get(host_.port(), "/portal/api/v1/bills?month=2026-09", u1);
+  EXPECT_EQ(json::parse(none.body)["bills"].size(), 0u);
+  EXPECT_EQ(json::parse(none.body)["month"], "2026-09");
+}
+
 // Changing the password needs the current one and ends the other sessions; a reset token
 // from the operator sets a new one once.
 TEST_P(ConsumerLoginTest, PasswordChangeAndReset) {
