@@ -65,7 +65,7 @@ class OpenApiTest : public ::testing::Test {
 
   TempDir spool_;
   InProcessHost host_{fixture_settings(
-      {"hello", "voice_cdr", "sms", "data_sessions"},
+      {"hello", "voice_cdr", "sms", "data_sessions", "portal"},
       {std::string("plugins.dir=") + MVNE_PLUGIN_DIR,
        "plugin.voice_cdr.spool_dir=" + spool_.path() + "/voice",
        "plugin.sms.spool_dir=" + spool_.path() + "/sms", "plugin.data_sessions.listen=127.0.0.1:0",
@@ -94,7 +94,7 @@ TEST_F(OpenApiTest, EveryPluginRouteIsDescribed) {
         << route.plugin->name() << " is not in docs/openapi.json";
     ++routes;
   }
-  EXPECT_EQ(routes, 13u) << "hello 2, voice_cdr 3, sms 3, data_sessions 5";
+  EXPECT_EQ(routes, 14u) << "hello 2, voice_cdr 3, sms 3, data_sessions 5, portal 1";
 }
 
 // GETs with their credentials and required parameters; POSTs with an empty object and no
@@ -136,7 +136,7 @@ TEST_F(OpenApiTest, EveryOperationAnswersAsDescribed) {
       ++checked;
     }
   }
-  EXPECT_EQ(checked, 29u);
+  EXPECT_EQ(checked, 31u);
 }
 
 }  // namespace
