@@ -4,7 +4,9 @@
 // host's data balance, the month's daily use; egress guard and audit on) on SQLite and,
 // given a server, MariaDB; and in the same run, as the
 // reference, nginx serving the same bytes as a static file. Also logins per second at the
-// configured argon2id cost ([portal] defaults: 64 MiB, 2 passes, 2 hashes at once).
+// configured argon2id cost ([portal] defaults: 64 MiB, 2 passes, 2 hashes at once). And the
+// members' overview page (portal plugin: GET /portal/my/acme/, HTML, the consumers' sessions
+// sent along) beside nginx serving the same HTML bytes.
 //
 // Usage: portal [seconds per run, default 10] [connections, default 64]
 //               [consumers, default 200] [mysql://user:pw@host:port/db]
@@ -29,6 +31,7 @@ namespace {
 using namespace mvne::bench;
 
 constexpr const char* kRoute = "/portal/api/v1/usage";
+constexpr const char* kPage = "/portal/my/acme/";
 
 struct Options {
   WrkRun run;
@@ -37,9 +40,10 @@ struct Options {
 };
 
 struct HostRun {
-  WrkFigures figures;
+  WrkFigures figures, page_figures;
   double logins_per_s = 0;
   std::string page;  // one consumer's answer, for nginx
+  std::string html;  // the overview page, for nginx
 };
 
 std::string account(int i) { return "c" + std::to_string(10000 + i); }
@@ -113,7 +117,7 @@ HostRun measure_host(const Options& o, const std::string& name,
                  "pool_size = " + std::to_string(std::min(o.run.connections, 256)) +
                  "\nmax_connections = " + std::to_string(std::min(o.run.connections, 256)) +
                  "\n[audit]\nkey_file = audit.key\n[billing]\nauto_close = false\n"
-                 "[plugins]\ndir = " MVNE_PLUGIN_DIR "\nenabled = data_sessions\n"
+                 "[plugins]\ndir = " MVNE_PLUGIN_DIR "\nenabled = data_sessions, portal\n"
                  "[plugin.data_sessions]\nlisten = 127.0.0.1:0\n"
                  "client_secrets = 127.0.0.1=bench-secret\n");
   pid_t host = spawn({MVNE_HOST_BINARY, "--config", config}, scratch.path() + "/host.log");
@@ -128,6 +132,11 @@ HostRun measure_host(const Options& o, const std::string& name,
   run.logins_per_s = logins_per_s;
   run.figures = run_wrk(o.run, "http://127.0.0.1:" + std::to_string(port) + kRoute,
                         bearer_script(scratch.path(), tokens));
+  std::tie(status, run.html) = get(port, kPage, tokens[0]);
+  if (status != 200 || run.html.find("<html lang=") == std::string::npos)
+    die(name, std::string("GET ") + kPage + ": " + std::to_string(status) + " " + run.html);
+  run.page_figures = run_wrk(o.run, "http://127.0.0.1:" + std::to_string(port) + kPage,
+                             bearer_script(scratch.path(), tokens));
   stop(host);
   return run;
 }
@@ -152,6 +161,7 @@ int main(int argc, char** argv) {
                                        measure_host(o, backend, db, storage_lines));
                   });
   WrkFigures nginx = measure_nginx(o.run, hosts.front().second.page);
+  WrkFigures nginx_html = measure_nginx(o.run, hosts.front().second.html);
 
   std::printf(
       "portal: GET %s, %d keep-alive connections, %d s per run, %d consumers' "
@@ -165,6 +175,12 @@ int main(int argc, char** argv) {
     std::printf("  %s: %.1f logins/s (argon2id 64 MiB, 2 passes, at most 2 at once)\n",
                 name.c_str(), run.logins_per_s);
   }
+  std::printf("  target: at least 0.50x of nginx with p99 under 10 ms\n");
+  std::printf("portal: GET %s (the members' overview page, HTML), %zu bytes\n", kPage,
+              hosts.front().second.html.size());
+  print_header();
+  print_row("nginx (static file)", nginx_html, nullptr);
+  for (const auto& [name, run] : hosts) print_row(name.c_str(), run.page_figures, &nginx_html);
   std::printf("  target: at least 0.50x of nginx with p99 under 10 ms\n");
   return 0;
 }
