@@ -3,20 +3,12 @@
 #include <cctype>
 #include <cstdlib>
 
+#include <mvne/toolkit/text.hpp>
+
+#include "ascii.h"
+
 namespace portal {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // A JSON string literal that cannot end the <script> element it is written into.
 std::string script_string(const std::string& s) {
@@ -51,17 +43,17 @@ std::optional<Catalogue> Catalogue::parse(std::string_view name, std::string_vie
   int number = 0;
   while (!text.empty()) {
     size_t end = text.find('\n');
-    std::string_view line = trim(text.substr(0, end));
+    std::string_view line = mvne::toolkit::trim(text.substr(0, end));
     text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
     ++number;
     if (line.empty() || line.front() == '#') continue;
     size_t eq = line.find('=');
-    std::string_view key = trim(line.substr(0, eq == std::string_view::npos ? 0 : eq));
+    std::string_view key = mvne::toolkit::trim(line.substr(0, eq == std::string_view::npos ? 0 : eq));
     if (eq == std::string_view::npos || key.empty()) {
       error = std::string(name) + ":" + std::to_string(number) + ": expected key = value";
       return std::nullopt;
     }
-    out.entries_[std::string(key)] = std::string(trim(line.substr(eq + 1)));
+    out.entries_[std::string(key)] = std::string(mvne::toolkit::trim(line.substr(eq + 1)));
   }
   return out;
 }
@@ -93,10 +85,10 @@ std::string negotiate(const std::optional<std::string>& chosen,
     std::string_view item = rest.substr(0, comma);
     rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
     size_t semi = item.find(';');
-    std::string tag = lower(trim(item.substr(0, semi)));
+    std::string tag = ascii_lower(mvne::toolkit::trim(item.substr(0, semi)));
     double q = 1;
     if (semi != std::string_view::npos) {
-      std::string_view param = trim(item.substr(semi + 1));
+      std::string_view param = mvne::toolkit::trim(item.substr(semi + 1));
       if (param.substr(0, 2) == "q=") q = std::strtod(std::string(param.substr(2)).c_str(), nullptr);
     }
     std::string primary = tag.substr(0, tag.find('-'));

@@ -6,24 +6,16 @@
 #include <fstream>
 #include <sstream>
 
+#include <mvne/toolkit/text.hpp>
+
+#include "ascii.h"
+
 #include "catalogue.h"
 
 namespace portal {
 namespace {
 
 constexpr size_t kMaxLogo = 256 * 1024;
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // WCAG 2 relative luminance of "#rrggbb"; nothing for anything else.
 std::optional<double> luminance(const std::string& colour) {
@@ -61,17 +53,17 @@ std::optional<std::string> load_brand(const std::filesystem::path& file, Brand& 
     if (key == "name") {
       brand.name = value;
     } else if (key == "colour") {
-      auto l = luminance(lower(value));
+      auto l = luminance(ascii_lower(value));
       if (!l) return file.string() + ": colour: expected #rrggbb, got '" + value + "'";
       double contrast = 1.05 / (*l + 0.05);  // against white text
       if (contrast < 4.5) {
         return file.string() + ": colour " + value + ": white text on it has contrast " +
                std::to_string(contrast).substr(0, 4) + ":1, under the 4.5:1 a page needs";
       }
-      brand.colour = lower(value);
+      brand.colour = ascii_lower(value);
     } else if (key == "logo") {
       std::filesystem::path logo = file.parent_path() / value;
-      std::string ext = lower(logo.extension().string());
+      std::string ext = ascii_lower(logo.extension().string());
       if (ext != ".svg" && ext != ".png") return file.string() + ": logo: an .svg or .png file";
       if (auto e = read_file(logo, kMaxLogo, brand.logo)) return file.string() + ": logo " + *e;
       brand.logo_type = ext == ".svg" ? "image/svg+xml" : "image/png";
@@ -87,7 +79,7 @@ std::string host_name(std::string_view host) {
   size_t colon = host.rfind(':');
   if (colon != std::string_view::npos && host.find(']', colon) == std::string_view::npos)
     host = host.substr(0, colon);
-  return lower(host);
+  return ascii_lower(host);
 }
 
 }  // namespace
@@ -128,12 +120,12 @@ std::optional<Location> locate(const Site& site, std::string_view host, std::str
 std::optional<std::string> parse_hosts(std::string_view text, Site& site) {
   while (!text.empty()) {
     size_t comma = text.find(',');
-    std::string_view item = trim(text.substr(0, comma));
+    std::string_view item = mvne::toolkit::trim(text.substr(0, comma));
     text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
     if (item.empty()) continue;
     size_t eq = item.find('=');
-    std::string name = lower(trim(item.substr(0, eq)));
-    std::string_view tenant = eq == std::string_view::npos ? "" : trim(item.substr(eq + 1));
+    std::string name = ascii_lower(mvne::toolkit::trim(item.substr(0, eq)));
+    std::string_view tenant = eq == std::string_view::npos ? "" : mvne::toolkit::trim(item.substr(eq + 1));
     if (name.empty() || !is_tenant_code(tenant))
       return "hosts: expected host.name=tenant, got '" + std::string(item) + "'";
     site.hosts[name] = std::string(tenant);

@@ -90,6 +90,31 @@ TEST_P(PortalCacheTest, ConsumersTakingTurnsBehindASharedCacheNeverGetAnothersAn
   }
 }
 
+// What the host and the plugin answer for pages and assets, and the headers on them.
+TEST_P(PortalCacheTest, PagesAndAssetsCarryTheirTypesAndTheBrowsersRules) {
+  auto redirect = http_get(host_.port(), "/portal/my/acme");
+  EXPECT_EQ(redirect.status, 302);
+  EXPECT_EQ(redirect.headers["location"], "/portal/my/acme/");
+  auto page = http_get(host_.port(), "/portal/my/acme/contract?lang=en");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_EQ(page.headers["content-type"], "text/html; charset=utf-8");
+  EXPECT_EQ(page.headers["content-language"], "en");
+  EXPECT_NE(page.headers["content-security-policy"].find("frame-ancestors 'none'"), std::string::npos);
+  EXPECT_EQ(page.headers["x-content-type-options"], "nosniff");
+  EXPECT_EQ(page.headers["referrer-policy"], "no-referrer");
+  EXPECT_EQ(page.body.find("<script>"), std::string::npos) << "no inline script (CSP)";
+  EXPECT_EQ(page.body.find("style="), std::string::npos) << "no inline style (CSP)";
+  EXPECT_EQ(http_get(host_.port(), "/portal/my/acme/admin").status, 404);
+  EXPECT_EQ(http_get(host_.port(), "/portal/my/Acme/").status, 404);
+  auto js = http_get(host_.port(), "/portal/my/-/portal.js");
+  EXPECT_EQ(js.headers["content-type"], "text/javascript; charset=utf-8");
+  EXPECT_NE(js.body.find("'use strict'"), std::string::npos);
+  auto brand = http_get(host_.port(), "/portal/my/-/brand/acme.css");
+  EXPECT_EQ(brand.body, ":root { --brand: #8a1538; }\n");
+  EXPECT_EQ(http_get(host_.port(), "/portal/my/-/logo/acme").status, 404) << "acme has no logo";
+  EXPECT_NE(http_get(host_.port(), "/portal/my/-/../../api/v1/bills").status, 200);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, PortalCacheTest, ::testing::ValuesIn(test_backends()));
 
 }  // namespace
