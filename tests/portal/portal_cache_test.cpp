@@ -113,6 +113,11 @@ TEST_P(PortalCacheTest, PagesAndAssetsCarryTheirTypesAndTheBrowsersRules) {
   EXPECT_EQ(brand.body, ":root { --brand: #8a1538; }\n");
   EXPECT_EQ(http_get(host_.port(), "/portal/my/-/logo/acme").status, 404) << "acme has no logo";
   EXPECT_NE(http_get(host_.port(), "/portal/my/-/../../api/v1/bills").status, 200);
+  // A page passes the egress guard as an answer to nobody: one naming any consumer's
+  // number (here through an operator's branding) is withheld.
+  auto leaky = http_get(host_.port(), "/portal/my/leaky/");
+  EXPECT_EQ(leaky.status, 500) << leaky.body;
+  EXPECT_NE(leaky.body.find("egress_blocked"), std::string::npos) << leaky.body;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PortalCacheTest, ::testing::ValuesIn(test_backends()));

@@ -11,6 +11,8 @@ namespace {
 std::vector<std::string> settings(const TempDir& dir) {
   dir.write("brands/acme.conf", "name = Acme Mobile\ncolour = #8a1538\n");
   dir.write("brands/bolt.conf", "name = Bolt Telecom\ncolour = #1d5b3a\n");
+  // An operator's mistake: a brand that names a consumer's number.
+  dir.write("brands/leaky.conf", "name = Call 090-3333-0001\n");
   return {std::string("plugins.dir=") + MVNE_PLUGIN_DIR,
           "plugins.enabled=voice_cdr, sms, data_sessions, portal",
           "plugin.data_sessions.listen=127.0.0.1:0",
