@@ -21,6 +21,15 @@ Status Host::start() {
   auto services = platform::Services::open(settings_);
   if (!services.ok()) return services.status();
   services_ = std::move(services).value();
+  // Before any work: known to the other hosts on the database (waiting until they have seen
+  // this one), and the plugins' state cached only while this host is alone.
+  peers_ = std::make_unique<platform::HostPeers>(services_->db, "");
+  if (Status joined = peers_->join(); !joined.ok()) return joined;
+  services_->kv->set_sole_writer_check([peers = peers_.get()] { return peers->alone(); });
+  log::info("host", "this host is " + peers_->id() +
+                        (peers_->others() > 0 ? " (" + std::to_string(peers_->others()) +
+                                                    " other host(s) on the database)"
+                                              : " (alone on the database)"));
   plugins_ = std::make_unique<plugin::PluginManager>(&metrics_, services_.get());
   front_end_ = std::make_unique<http::FrontEnd>(settings_.http, plugins_.get(), &metrics_,
                                                 services_.get(), settings_.portal);
@@ -121,6 +130,7 @@ void Host::shutdown() {
   }
   front_end_->stop();
   plugins_->stop_all(stop_timeout());
+  if (peers_) peers_->leave();
   log::info("host", "stopped");
 }
 

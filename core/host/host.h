@@ -14,6 +14,7 @@
 #include "core/jobs/scheduler.h"
 #include "core/mail/consumer_notices.h"
 #include "core/metrics/metrics.h"
+#include "core/platform/host_peers.h"
 #include "core/platform/services.h"
 #include "core/plugin/plugin_manager.h"
 #include "core/relay/relay_listeners.h"
@@ -47,6 +48,7 @@ class Host {
   config::Settings settings_;
   metrics::Metrics metrics_;
   std::unique_ptr<platform::Services> services_;
+  std::unique_ptr<platform::HostPeers> peers_;  // the other hosts on the database
   // Created by start(), once storage is open; destroyed in reverse order.
   std::unique_ptr<plugin::PluginManager> plugins_;
   std::unique_ptr<http::FrontEnd> front_end_;

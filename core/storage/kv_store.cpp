@@ -17,7 +17,7 @@ StatusOr<std::optional<std::string>> KvStore::get(const std::string& plugin, int
                                                   const std::string& key) {
   if (tenant == 0) {
     std::lock_guard lock(mu_);
-    auto it = cache_.find(cache_key(plugin, key));
+    auto it = cache_usable() ? cache_.find(cache_key(plugin, key)) : cache_.end();
     if (it != cache_.end() && it->second.committed) {
       if (it->second.value.empty()) return {std::nullopt};  // deleted
       return {it->second.value};
@@ -115,6 +115,7 @@ StatusOr<KvStore::Ticket> KvStore::put_in(Connection& c, const std::string& plug
   if (tenant != 0) return ticket;
   // The rows are locked by this transaction until it ends: mark them pending now.
   std::lock_guard lock(mu_);
+  if (!cache_usable()) return ticket;
   ticket.id = ++next_ticket_;
   if (cache_.size() + last.size() > max_cached_) cache_.clear();
   for (auto& [k, v] : last) {
@@ -149,6 +150,24 @@ Status KvStore::put(const std::string& plugin, int64_t tenant, const std::string
   });
   settle(ticket, st.ok());
   return st;
+}
+
+void KvStore::set_sole_writer_check(std::function<bool()> alone) {
+  std::lock_guard lock(mu_);
+  alone_ = std::move(alone);
+}
+
+bool KvStore::cache_usable() {
+  if (alone_ && !alone_()) {
+    if (!bypassed_) cache_.clear();
+    bypassed_ = true;
+    return false;
+  }
+  if (bypassed_) {  // another writer may have changed anything meanwhile
+    cache_.clear();
+    bypassed_ = false;
+  }
+  return true;
 }
 
 size_t KvStore::cached_for_tests() {

@@ -7,8 +7,11 @@
 // readable only when that same write is settled as committed. A second writer of the key
 // cannot mark it before the first one's COMMIT released the lock, so the entry always
 // follows the commit order; a write settled as failed forgets its keys. Clearing the cache
-// is safe at any time, which is how it is kept bounded. It assumes that this process is the
-// only writer of a plugin's own rows (one host per database; mvnectl does not write them).
+// is safe at any time, which is how it is kept bounded. It holds only while this process is
+// the only writer of a plugin's own rows (mvnectl does not write them): a host that shares
+// its database with others says so through set_sole_writer_check (HostPeers::alone), and
+// while it is not alone every read goes to the database and nothing is cached; the cache
+// starts empty again when it is alone again.
 //
 // A store is one (plugin, tenant) pair; the host gives calls without a tenant stores of
 // their own under tenant ids of 0 and below (0 is the cached one). An empty value deletes
@@ -18,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -60,6 +64,10 @@ class KvStore {
   Status put(const std::string& plugin, int64_t tenant, const std::string& key,
              const std::string& value);
 
+  // `alone`, asked on every cached read and write: whether this process is the only writer
+  // now. Unset: always.
+  void set_sole_writer_check(std::function<bool()> alone);
+
   size_t cached_for_tests();
 
  private:
@@ -70,6 +78,9 @@ class KvStore {
   };
   static std::string cache_key(const std::string& plugin, const std::string& key);
   StatusOr<int64_t> count_keys(const std::string& plugin, int64_t tenant);
+  // With mu_ held: whether the cache may be used now; empties it when this process stops
+  // being alone, and again when it is alone once more.
+  bool cache_usable();
 
   struct KeyCount {
     int64_t keys = 0;
@@ -85,6 +96,8 @@ class KvStore {
   std::unordered_map<std::string, Entry> cache_;                // guarded by mu_
   uint64_t next_ticket_ = 0;                                    // guarded by mu_
   std::map<std::pair<std::string, int64_t>, KeyCount> counts_;  // guarded by mu_
+  std::function<bool()> alone_;                                 // guarded by mu_
+  bool bypassed_ = false;                                       // guarded by mu_
 };
 
 }  // namespace mvne::storage

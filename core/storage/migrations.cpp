@@ -1,6 +1,12 @@
 #include "core/storage/migrations.h"
 
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
 #include <vector>
+
+#include "core/common/time.h"
 
 namespace mvne::storage {
 namespace {
@@ -217,23 +223,57 @@ const std::vector<std::vector<const char*>> kMigrations = {
         R"(CREATE TABLE relay_secrets (
              name {key} PRIMARY KEY, secret {text} NOT NULL){table_options})",
     },
+    // 12: the hosts sharing the database, each refreshing its row (core/platform/host_peers.h).
+    {
+        R"(CREATE TABLE hosts (
+             id {key} PRIMARY KEY, started_at {i64} NOT NULL, last_seen {i64} NOT NULL){table_options})",
+    },
 };
 
 }  // namespace
 
 int schema_version() { return static_cast<int>(kMigrations.size()); }
 
+namespace {
+
+// How long a host waits for a migration another host claimed to be finished.
+constexpr auto kClaimWait = std::chrono::seconds(120);
+
+int current_version(Connection& c) {
+  auto rows = c.query("SELECT MAX(version) FROM schema_version");
+  return rows.ok() ? static_cast<int>(as_int(rows.value().at(0).at(0))) : -1;
+}
+
+// MariaDB: a table without a primary key cannot be replicated safely by Galera; databases
+// made before schema_version had one get it.
+Status keyed_schema_version(Connection& c) {
+  auto keyed = c.query(
+      "SELECT COUNT(*) FROM information_schema.table_constraints WHERE table_schema = "
+      "DATABASE() AND table_name = 'schema_version' AND constraint_type = 'PRIMARY KEY'");
+  if (!keyed.ok()) return keyed.status();
+  if (as_int(keyed.value()[0][0]) > 0) return Status::Ok();
+  return c.execute("ALTER TABLE schema_version ADD PRIMARY KEY (version)");
+}
+
+}  // namespace
+
 Status migrate(Database& db) {
   auto lease = db.acquire();
   if (!lease.ok()) return lease.status();
   Connection& c = *lease.value();
-  Status st = c.execute(
-      "CREATE TABLE IF NOT EXISTS schema_version (version {i64} NOT NULL)"
-      "{table_options}");
-  if (!st.ok()) return st;
-  auto rows = c.query("SELECT MAX(version) FROM schema_version");
-  if (!rows.ok()) return rows.status();
-  int current = static_cast<int>(as_int(rows.value().at(0).at(0)));
+  for (const char* table :
+       {"CREATE TABLE IF NOT EXISTS schema_version (version {i64} PRIMARY KEY){table_options}",
+        // A host about to apply migration `version` (MariaDB, where DDL commits at once and
+        // hosts may start together): the first to insert the row applies it, the others wait.
+        "CREATE TABLE IF NOT EXISTS schema_claims (version {i64} PRIMARY KEY, host {text} NOT "
+        "NULL, claimed_at {i64} NOT NULL){table_options}"}) {
+    if (Status st = c.execute(table); !st.ok()) return st;
+  }
+  if (db.dialect() == Dialect::kMysql) {
+    if (Status st = keyed_schema_version(c); !st.ok()) return st;
+  }
+  int current = current_version(c);
+  if (current < 0) return Status::Unavailable("storage: cannot read the schema version");
   if (current > schema_version()) {
     return Status::Precondition("storage: the database schema is version " +
                                 std::to_string(current) + ", newer than this mvne-host knows (" +
@@ -241,7 +281,29 @@ Status migrate(Database& db) {
                                 "); run a newer mvne-host or restore a matching backup");
   }
   for (int version = current + 1; version <= schema_version(); ++version) {
-    st = db.transaction([&](Connection& tx) {
+    if (db.dialect() == Dialect::kMysql) {
+      Status claimed = c.execute(
+          "INSERT INTO schema_claims (version, host, claimed_at) VALUES (?, ?, ?)",
+          {int64_t{version}, std::to_string(::getpid()), now_us()});
+      if (claimed.code() == Code::kFailedPrecondition) {
+        // A duplicate claim: another host applies it. Wait until it is recorded.
+        auto deadline = std::chrono::steady_clock::now() + kClaimWait;
+        while (current_version(c) < version) {
+          if (std::chrono::steady_clock::now() > deadline) {
+            return Status::Unavailable(
+                "storage: migration " + std::to_string(version) +
+                " was claimed by another host and is not recorded after " +
+                std::to_string(kClaimWait.count()) +
+                " s; if that host died while migrating, check the schema and delete its row "
+                "from schema_claims");
+          }
+          std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+        continue;
+      }
+      if (!claimed.ok()) return claimed;
+    }
+    Status st = db.transaction([&](Connection& tx) {
       for (const char* sql : kMigrations[version - 1]) {
         Status step = tx.execute(sql);
         if (!step.ok())
