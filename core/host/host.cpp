@@ -26,10 +26,6 @@ Status Host::start() {
   peers_ = std::make_unique<platform::HostPeers>(services_->db, "");
   if (Status joined = peers_->join(); !joined.ok()) return joined;
   services_->kv->set_sole_writer_check([peers = peers_.get()] { return peers->alone(); });
-  log::info("host", "this host is " + peers_->id() +
-                        (peers_->others() > 0 ? " (" + std::to_string(peers_->others()) +
-                                                    " other host(s) on the database)"
-                                              : " (alone on the database)"));
   plugins_ = std::make_unique<plugin::PluginManager>(&metrics_, services_.get());
   front_end_ = std::make_unique<http::FrontEnd>(settings_.http, plugins_.get(), &metrics_,
                                                 services_.get(), settings_.portal);
@@ -87,6 +83,10 @@ Status Host::start() {
                      : settings_.storage.host + ":" + std::to_string(settings_.storage.port) + "/" +
                            settings_.storage.database) +
                 ")");
+  log::info("host", "this host is " + peers_->id() +
+                        (peers_->others() > 0 ? " (" + std::to_string(peers_->others()) +
+                                                    " other host(s) on the database)"
+                                              : " (alone on the database)"));
   log::info("host", "listening on http://" + settings_.http.address + ":" +
                         std::to_string(front_end_->port()));
   return Status::Ok();
