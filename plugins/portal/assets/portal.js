@@ -220,13 +220,24 @@
       el('p', { id: 'speed-explain', class: 'hint', text: t('dashboard.speed_explain') })]);
   }
 
+  // A bill line's name in the page's language: the plan's own name, else the catalogue's
+  // name for the item ("voice_cdr cdr" -> item.voice_cdr cdr), late and corrected ones marked.
+  function itemLabel(line) {
+    if (line.kind === 'plan') return line.label;
+    for (const [prefix, key] of [['late ', 'item.late'], ['corrected ', 'item.corrected']]) {
+      if (line.label.startsWith(prefix)) return t(key, { item: itemLabel({ kind: '', label: line.label.slice(prefix.length) }) });
+    }
+    if (line.label.startsWith('data')) return t('item.data');
+    return M['item.' + line.label] === undefined ? line.label : M['item.' + line.label];
+  }
+
   // A bill line's quantity: bytes for data lines, a count otherwise.
   function quantity(line) {
     return line.kind === 'data' || line.label.startsWith('late data') ? bytes(line.quantity) : numbers.format(line.quantity);
   }
 
   function charges(bill) {
-    const rows = bill.lines.map((l) => [l.label, quantity(l), money.format(l.amount)]);
+    const rows = bill.lines.map((l) => [itemLabel(l), quantity(l), money.format(l.amount)]);
     rows.push([t('dashboard.charges_total'), '', money.format(bill.total)]);
     return section('charges-h', t('dashboard.charges'), [
       table(t('dashboard.charges') + ' (' + monthName(bill.month) + ')',
@@ -285,7 +296,7 @@
       const data = await call('GET', 'bills');
       if (data.bills.length === 0) return show([el('p', { class: 'empty', text: t('bills.none') })]);
       show(data.bills.map((b, i) => {
-        const rows = b.lines.map((l) => [l.label, quantity(l), money.format(l.amount)]);
+        const rows = b.lines.map((l) => [itemLabel(l), quantity(l), money.format(l.amount)]);
         rows.push([t('table.total'), '', money.format(b.total)]);
         return section('bill-' + i, t('bills.month', { month: monthName(b.month) }), [
           el('p', { text: t('bills.closed', { date: when(b.closed) }) }),
