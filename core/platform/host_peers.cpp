@@ -47,43 +47,47 @@ HostPeers::HostPeers(std::shared_ptr<storage::Database> db, std::string id, Timi
 
 HostPeers::~HostPeers() { worker_.stop(); }
 
+// Statements on single rows by key, each committed at once: no transaction that could hold
+// locks across rows and deadlock with another host's refresh.
 Status HostPeers::refresh() {
   const int64_t now = now_us();
-  Status st = db_->transaction([&](storage::Connection& c) -> Status {
-    Status up = c.execute("UPDATE hosts SET last_seen = ? WHERE id = ?", {now, id_});
-    if (!up.ok()) return up;
-    auto mine = c.query("SELECT COUNT(*) FROM hosts WHERE id = ?", {id_});
-    if (!mine.ok()) return mine.status();
-    if (as_int(mine.value()[0][0]) == 0) {  // removed by hand or expired: written again
-      Status in = c.execute("INSERT INTO hosts (id, started_at, last_seen) VALUES (?, ?, ?)",
-                            {id_, now, now});
-      if (!in.ok()) return in;
+  Status st = db_->execute(
+      db_->dialect() == storage::Dialect::kMysql
+          ? "INSERT INTO hosts (id, started_at, last_seen) VALUES (?, ?, ?) "
+            "ON DUPLICATE KEY UPDATE last_seen = VALUES(last_seen)"
+          : "INSERT INTO hosts (id, started_at, last_seen) VALUES (?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen",
+      {id_, now, now});
+  if (!st.ok()) return st;
+  auto rows = db_->query("SELECT id, last_seen FROM hosts WHERE id <> ?", {id_});
+  if (!rows.ok()) return rows.status();
+  int n = 0;
+  for (const auto& row : rows.value()) {
+    std::string other = storage::as_text(row[0]);
+    int64_t seen = as_int(row[1]);
+    // Rows of hosts long gone (ten leases: nobody still counts them) or of a process on this
+    // machine that no longer runs are removed.
+    if (seen < now - 10 * us(timing_.lease) || dead_here(other)) {
+      (void)db_->execute("DELETE FROM hosts WHERE id = ? AND last_seen = ?", {other, seen});
+    } else if (seen > now - us(timing_.lease)) {
+      ++n;
     }
-    auto others = c.query("SELECT id FROM hosts WHERE id <> ? AND last_seen > ?",
-                          {id_, now - us(timing_.lease)});
-    if (!others.ok()) return others.status();
-    int n = 0;
-    for (const auto& row : others.value()) {
-      std::string other = storage::as_text(row[0]);
-      if (!dead_here(other)) {
-        ++n;
-      } else if (Status gone = c.execute("DELETE FROM hosts WHERE id = ?", {other}); !gone.ok()) {
-        return gone;
-      }
-    }
-    if (n != others_.load() && others_.load() >= 0)
-      log::info("host", n == 0 ? "alone on the database now"
-                               : std::to_string(n) + " other host(s) share the database");
-    others_ = n;
-    // Rows of hosts long gone are removed (ten leases: nobody still counts them).
-    return c.execute("DELETE FROM hosts WHERE last_seen < ?", {now - 10 * us(timing_.lease)});
-  });
-  if (st.ok()) refreshed_at_us_ = now;
-  return st;
+  }
+  if (n != others_.load() && others_.load() >= 0)
+    log::info("host", n == 0 ? "alone on the database now"
+                             : std::to_string(n) + " other host(s) share the database");
+  others_ = n;
+  refreshed_at_us_ = now;
+  return Status::Ok();
 }
 
 Status HostPeers::join() {
-  if (Status st = refresh(); !st.ok()) return st;
+  Status st = refresh();
+  for (int attempt = 1; !st.ok() && st.code() == Code::kUnavailable && attempt < 10; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the database is busy
+    st = refresh();
+  }
+  if (!st.ok()) return st;
   worker_.start();
   if (others_.load() > 0) {
     log::info("host", std::to_string(others_.load()) +

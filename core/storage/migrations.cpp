@@ -257,7 +257,8 @@ Status keyed_schema_version(Connection& c) {
 
 }  // namespace
 
-Status migrate(Database& db) {
+// One pass; `claimant` names this process in schema_claims.
+Status migrate_once(Database& db, const std::string& claimant) {
   auto lease = db.acquire();
   if (!lease.ok()) return lease.status();
   Connection& c = *lease.value();
@@ -284,13 +285,20 @@ Status migrate(Database& db) {
     if (db.dialect() == Dialect::kMysql) {
       Status claimed = c.execute(
           "INSERT INTO schema_claims (version, host, claimed_at) VALUES (?, ?, ?)",
-          {int64_t{version}, std::to_string(::getpid()), now_us()});
+          {int64_t{version}, claimant, now_us()});
+      if (claimed.code() == Code::kFailedPrecondition) {
+        auto owner = c.query("SELECT host FROM schema_claims WHERE version = ?", {int64_t{version}});
+        if (!owner.ok()) return owner.status();
+        claimed = !owner->empty() && as_text(owner.value()[0][0]) == claimant
+                      ? Status::Ok()  // this process claimed it on an earlier pass
+                      : claimed;
+      }
       if (claimed.code() == Code::kFailedPrecondition) {
         // A duplicate claim: another host applies it. Wait until it is recorded.
         auto deadline = std::chrono::steady_clock::now() + kClaimWait;
         while (current_version(c) < version) {
           if (std::chrono::steady_clock::now() > deadline) {
-            return Status::Unavailable(
+            return Status::Precondition(
                 "storage: migration " + std::to_string(version) +
                 " was claimed by another host and is not recorded after " +
                 std::to_string(kClaimWait.count()) +
@@ -314,6 +322,18 @@ Status migrate(Database& db) {
     if (!st.ok()) return st;
   }
   return Status::Ok();
+}
+
+Status migrate(Database& db) {
+  // A busy server, a deadlock or (Galera) a certification conflict with a host migrating at
+  // the same moment: another pass, which finds what the first one and the others did.
+  const std::string claimant = std::to_string(::getpid()) + ":" + std::to_string(now_us());
+  Status st = migrate_once(db, claimant);
+  for (int pass = 1; st.code() == Code::kUnavailable && pass < 10; ++pass) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200 * pass));
+    st = migrate_once(db, claimant);
+  }
+  return st;
 }
 
 }  // namespace mvne::storage
