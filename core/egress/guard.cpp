@@ -37,7 +37,7 @@ Guard::Guard(std::shared_ptr<storage::Database> db, tenancy::NumberingPlan numbe
 
 Status Guard::check(const auth::Principal& principal, std::span<const std::string_view> parts,
                     const Allowance& allowance) {
-  Status refreshed = index_.refresh();
+  Status refreshed = index_.refresh(allowance.made_since);
   if (!refreshed.ok()) {
     return Status::Unavailable("the egress guard cannot read the identifier index: " +
                                refreshed.message());

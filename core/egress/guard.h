@@ -28,6 +28,8 @@ namespace mvne::egress {
 struct Allowance {
   const std::set<std::string>* read_values = nullptr;  // text values of rows read
   std::vector<std::string_view> sent;                  // what the requester sent
+  // When the output began to be made (IdentifierIndex::refresh); unset: now.
+  IdentifierIndex::Clock::time_point made_since{};
 };
 
 class Guard {

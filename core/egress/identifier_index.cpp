@@ -52,22 +52,30 @@ StatusOr<std::shared_ptr<const IdentifierSnapshot>> IdentifierIndex::load(storag
   return std::shared_ptr<const IdentifierSnapshot>(std::move(snapshot));
 }
 
-Status IdentifierIndex::refresh() {
+Status IdentifierIndex::refresh(Clock::time_point since) {
+  const bool bounded = since != Clock::time_point{};
+  if (bounded &&
+      last_good_began_.load(std::memory_order_acquire) >= since.time_since_epoch().count())
+    return Status::Ok();
   std::unique_lock lock(check_mu_);
-  if (checking_) {
-    // Another caller is reading the version now: its answer, a moment old, is ours too, so
-    // a busy host reads the version once per round instead of once per response.
+  while (checking_) {
+    // Another caller is reading the version now: its answer is ours too when it began late
+    // enough (without `since`: whenever it began, a moment old at most).
+    const bool enough = !bounded || check_began_ >= since;
     const uint64_t round = rounds_;
     checked_.wait(lock, [&] { return rounds_ != round; });
-    return last_check_;
+    if (enough) return last_check_;
   }
   checking_ = true;
+  const Clock::time_point began = Clock::now();
+  check_began_ = began;
   lock.unlock();
   Status st = check_and_load();
   lock.lock();
   checking_ = false;
   ++rounds_;
   last_check_ = st;
+  last_good_began_.store(st.ok() ? began.time_since_epoch().count() : 0, std::memory_order_release);
   checked_.notify_all();
   return st;
 }

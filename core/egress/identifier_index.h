@@ -3,6 +3,8 @@
 // when the directory changes (directory_version).
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -40,10 +42,17 @@ class IdentifierIndex {
 
   explicit IdentifierIndex(std::shared_ptr<storage::Database> db);
 
+  using Clock = std::chrono::steady_clock;
+
   // Reloads when the directory changed since the last load. Fails (storage errors) when
   // the directory cannot be read; the index in use then stays as it was. Concurrent callers
   // share one read of the directory's version (the one in flight when they arrive).
-  Status refresh();
+  //
+  // With `since` (the moment the output to check began to be made), a read of the version
+  // that began at or after it is enough, however many callers it served: a change made
+  // before the output was made is always seen, and a busy host reads the version once per
+  // round without making each caller wait for one of its own.
+  Status refresh(Clock::time_point since = {});
   // The index in use; never null (empty before the first load).
   std::shared_ptr<const IdentifierSnapshot> snapshot() const;
 
@@ -59,9 +68,13 @@ class IdentifierIndex {
   std::shared_ptr<storage::Database> db_;
   std::mutex check_mu_;
   std::condition_variable checked_;
-  bool checking_ = false;  // guarded by check_mu_: a caller is reading the version
-  uint64_t rounds_ = 0;    // guarded by check_mu_: version reads finished
-  Status last_check_;      // guarded by check_mu_
+  bool checking_ = false;          // guarded by check_mu_: a caller is reading the version
+  Clock::time_point check_began_;  // guarded by check_mu_: when the read in flight began
+  uint64_t rounds_ = 0;            // guarded by check_mu_: version reads finished
+  Status last_check_;              // guarded by check_mu_
+  // When the last successful read began (steady clock ticks; 0 after a failure): read
+  // without the lock by callers that give `since`.
+  std::atomic<Clock::rep> last_good_began_{0};
   mutable std::mutex mu_;
   std::shared_ptr<const IdentifierSnapshot> current_;  // guarded by mu_
 };

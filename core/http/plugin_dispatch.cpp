@@ -85,6 +85,7 @@ Reply dispatch_to_plugin(const plugin::RouteTable& routes, const IncomingRequest
   mvne_http_request c_request{sizeof(mvne_http_request), to_str(request.method),
                               to_str(request.path),      to_str(request.query),
                               to_str(request.body),      to_str(request.request_id)};
+  const auto plugin_called = egress::IdentifierIndex::Clock::now();
   plugin::CallScope scope{plugin::Phase::kRequest, route->plugin.get(), request.request_id};
   scope.http = &exchange;
   scope.principal = principal;
@@ -134,8 +135,9 @@ Reply dispatch_to_plugin(const plugin::RouteTable& routes, const IncomingRequest
     for (const auto& [name, value] : reply.headers) header_lines.push_back(name + ": " + value);
     std::vector<std::string_view> parts(header_lines.begin(), header_lines.end());
     parts.push_back(reply.body);
-    Status checked = services->guard->check(
-        principal, parts, sent_by_requester(request, exchange, scope.read_values));
+    egress::Allowance allowance = sent_by_requester(request, exchange, scope.read_values);
+    allowance.made_since = plugin_called;
+    Status checked = services->guard->check(principal, parts, allowance);
     if (checked.code() == Code::kFailedPrecondition) {
       violation = checked.message();
     } else if (!checked.ok()) {

@@ -8,9 +8,21 @@
 namespace mvne::toolkit {
 
 std::string json_string(std::string_view s) {
-  // nlohmann/json escapes as RFC 8259 asks; bytes that are not UTF-8 become U+FFFD.
-  return nlohmann::json(std::string(s))
-      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // Most values (times, numbers, codes) are printable ASCII with nothing to escape: quoted
+  // as they are. Anything else goes through nlohmann/json, which escapes as RFC 8259 asks
+  // and turns bytes that are not UTF-8 into U+FFFD.
+  bool plain = true;
+  for (char c : s) plain = plain && c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+  if (!plain) {
+    return nlohmann::json(std::string(s))
+        .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+  std::string out;
+  out.reserve(s.size() + 2);
+  out += '"';
+  out += s;
+  out += '"';
+  return out;
 }
 
 std::string number(double v) {

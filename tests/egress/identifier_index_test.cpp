@@ -40,6 +40,24 @@ TEST_P(IdentifierIndexTest, RefreshFollowsTheDirectory) {
   EXPECT_EQ(index_.snapshot()->owners.count("h1@acme.example"), 1u);
 }
 
+// An output is checked against a read of the directory that began after the output began:
+// a change made before the output is always seen (a read begun earlier is not reused), and
+// outputs begun before the last read share it without reading again.
+TEST_P(IdentifierIndexTest, AnOutputSeesEveryChangeMadeBeforeItBegan) {
+  using Clock = IdentifierIndex::Clock;
+  ASSERT_TRUE(index_.refresh(Clock::now()).ok());
+  assign("08020000001");
+  const auto output_began = Clock::now();
+  ASSERT_TRUE(index_.refresh(output_began).ok());
+  EXPECT_EQ(index_.snapshot()->owners.count("+818020000001"), 1u);
+
+  assign("08020000002");  // after the output began: the read it already has is enough
+  ASSERT_TRUE(index_.refresh(output_began).ok());
+  EXPECT_EQ(index_.snapshot()->owners.count("+818020000002"), 0u);
+  ASSERT_TRUE(index_.refresh(Clock::now()).ok());
+  EXPECT_EQ(index_.snapshot()->owners.count("+818020000002"), 1u);
+}
+
 // Two loads racing: the one that read the older directory finishes last and is dropped.
 TEST_P(IdentifierIndexTest, OlderLoadNeverReplacesANewerOne) {
   auto older = IdentifierIndex::load(*test_db_.db());

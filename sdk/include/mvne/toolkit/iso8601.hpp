@@ -150,15 +150,38 @@ inline std::string format_iso8601(int64_t us, int32_t offset_s = 0) {
   unsigned d = doy - (153 * mp + 2) / 5 + 1;
   unsigned m = mp < 10 ? mp + 3 : mp - 9;
   y += m <= 2;
-  char buf[128];
-  int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld",
-                        static_cast<long long>(y), m, d, static_cast<long long>(rem / 3600),
-                        static_cast<long long>(rem / 60 % 60), static_cast<long long>(rem % 60));
-  std::string out(buf, n > 0 ? static_cast<size_t>(n) : 0);
-  if (offset_s == 0) return out + "Z";
-  int32_t a = offset_s < 0 ? -offset_s : offset_s;
-  std::snprintf(buf, sizeof buf, "%c%02d:%02d", offset_s < 0 ? '-' : '+', a / 3600, a / 60 % 60);
-  return out + buf;
+  // Written digit by digit: this runs for every time in every page of records.
+  char buf[32];
+  size_t n = 0;
+  auto put = [&](int64_t v, int width) {
+    for (int i = width - 1; i >= 0; --i, v /= 10) buf[n + i] = static_cast<char>('0' + v % 10);
+    n += static_cast<size_t>(width);
+  };
+  if (y < 0 || y > 9999) {
+    n = static_cast<size_t>(std::snprintf(buf, sizeof buf, "%04lld", static_cast<long long>(y)));
+  } else {
+    put(y, 4);
+  }
+  buf[n++] = '-';
+  put(m, 2);
+  buf[n++] = '-';
+  put(d, 2);
+  buf[n++] = 'T';
+  put(rem / 3600, 2);
+  buf[n++] = ':';
+  put(rem / 60 % 60, 2);
+  buf[n++] = ':';
+  put(rem % 60, 2);
+  if (offset_s == 0) {
+    buf[n++] = 'Z';
+  } else {
+    int32_t a = offset_s < 0 ? -offset_s : offset_s;
+    buf[n++] = offset_s < 0 ? '-' : '+';
+    put(a / 3600, 2);
+    buf[n++] = ':';
+    put(a / 60 % 60, 2);
+  }
+  return std::string(buf, n);
 }
 
 }  // namespace mvne::toolkit
