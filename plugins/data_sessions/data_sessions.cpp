@@ -7,6 +7,8 @@
 #include <mvne/plugin.hpp>
 
 #include <chrono>
+#include <cstdlib>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -113,6 +115,13 @@ class DataSessionsPlugin : public mvne::Plugin {
           "26:VENDOR:TYPE");
     }
     speed_ = *speed;
+    const std::string kept = ctx.config("stop_kept_s").value_or("3600");
+    char* end = nullptr;
+    const long long seconds = std::strtoll(kept.c_str(), &end, 10);
+    if (kept.empty() || *end != '\0' || seconds < 1 || seconds > 7 * 86400)
+      return mvne::Status::Error(
+          "[plugin.data_sessions] stop_kept_s: expected 1 to 604800 seconds, got '" + kept + "'");
+    stop_kept_us_ = seconds * 1000000;
     mvne::Status st = record_kind(ctx, "event", event_fields());
     if (st.ok()) st = record_kind(ctx, "usage", usage_fields());
     if (st.ok()) {
@@ -175,6 +184,7 @@ class DataSessionsPlugin : public mvne::Plugin {
 
   // Stores one event of a session and the usage since the previous one.
   mvne::Status account(mvne::IngestContext& ic, const std::string& nas, const AccountingEvent& e) {
+    if (mvne::Status st = forget_stopped(ic); !st.ok()) return st;
     const std::string key = nas + "|" + e.session_id;
     Counters prev{0, 0, e.at_us - e.session_time_s * 1000000};  // since the session began
     // The stored state, not memory: the host answers only once a batch is stored, so a
@@ -182,6 +192,9 @@ class DataSessionsPlugin : public mvne::Plugin {
     if (e.status != Status::kStart) {
       if (auto kept = mvne::kv_get(ic, "s|" + key); kept && !kept->empty()) decode(*kept, prev);
     }
+    // The session's Stop is stored (by this host or another): a repeated Stop, or an event
+    // that arrives after it, is kept as an event and counts nothing.
+    if (prev.stopped) return store(ic, nas, e, {});
     Counters cur{e.input_octets, e.output_octets, e.at_us};
     bool backwards = false;
     std::vector<Slot> slots = split_usage(prev, cur, backwards);
@@ -190,13 +203,39 @@ class DataSessionsPlugin : public mvne::Plugin {
               ": a counter went backwards; no usage counted for this interval");
     }
     if (mvne::Status st = store(ic, nas, e, slots); !st.ok()) return st;
+    if (e.status == Status::kStop) return stopped(ic, key, cur);
     std::lock_guard lock(mu_);
-    if (e.status == Status::kStop) {
-      open_.erase(key);
-      return mvne::kv_put(ic, "s|" + key, "");
-    }
     open_[key] = {cur, e, nas};
     return mvne::kv_put(ic, "s|" + key, encode(cur));
+  }
+
+  // A session ended: its final counters are kept for stop_kept_s, so that the same Stop
+  // sent again (a retransmission, or a gateway's fail-over to another host) counts nothing.
+  mvne::Status stopped(mvne::IngestContext& ic, const std::string& key, Counters last) {
+    {
+      std::lock_guard lock(mu_);
+      open_.erase(key);
+      stopped_.emplace_back(now_us(), key);
+    }
+    last.stopped = true;
+    return mvne::kv_put(ic, "s|" + key, encode(last));
+  }
+
+  // Deletes the kept counters of sessions stopped longer ago than stop_kept_s, a few per
+  // accounting request, in that request's transaction.
+  mvne::Status forget_stopped(mvne::IngestContext& ic) {
+    const int64_t before = now_us() - stop_kept_us_;
+    for (int n = 0; n < 4; ++n) {
+      std::string key;
+      {
+        std::lock_guard lock(mu_);
+        if (stopped_.empty() || stopped_.front().first > before) return mvne::Status::Ok();
+        key = std::move(stopped_.front().second);
+        stopped_.pop_front();
+      }
+      if (mvne::Status st = mvne::kv_put(ic, "s|" + key, ""); !st.ok()) return st;
+    }
+    return mvne::Status::Ok();
   }
 
   // Accounting-On/Off: the gateway restarted or stops; its open sessions end now.
@@ -222,7 +261,7 @@ class DataSessionsPlugin : public mvne::Plugin {
       stop.at_us = reset.at_us;
       stop.terminate_cause = reset.status == Status::kAccountingOn ? "NAS-Reboot" : "NAS-Request";
       if (mvne::Status st = store(ic, nas, stop, {}); !st.ok()) return st;
-      if (mvne::Status st = mvne::kv_put(ic, "s|" + nas + "|" + s.event.session_id, ""); !st.ok())
+      if (mvne::Status st = stopped(ic, nas + "|" + s.event.session_id, s.last); !st.ok())
         return st;
     }
     return mvne::Status::Ok();
@@ -491,8 +530,10 @@ class DataSessionsPlugin : public mvne::Plugin {
 
   Clients clients_;
   SpeedRule speed_;
+  int64_t stop_kept_us_ = int64_t{3600} * 1000000;
   std::mutex mu_;
-  std::map<std::string, OpenSession> open_;  // by "nas|session id"; guarded by mu_
+  std::map<std::string, OpenSession> open_;              // by "nas|session id"; guarded by mu_
+  std::deque<std::pair<int64_t, std::string>> stopped_;  // (when, "nas|session id"); mu_
 };
 
 }  // namespace data_sessions
@@ -508,5 +549,7 @@ MVNE_PLUGIN_DESCRIBED(
              "the attribute telling high speed from low: a number or 26:VENDOR:TYPE")
         .key("high_speed_values", MVNE_CONFIG_TEXT, 0, "high",
              "values of that attribute that mean high speed")
+        .key("stop_kept_s", MVNE_CONFIG_INT, 0, "3600",
+             "seconds a stopped session's final counters are kept against a repeated Stop")
         .key("export_schedule", MVNE_CONFIG_TEXT, 0, "",
              "daily HH:MM (UTC) for the daily usage export"))

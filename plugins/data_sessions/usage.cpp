@@ -43,13 +43,17 @@ std::vector<Slot> split_usage(const Counters& prev, const Counters& cur, bool& b
 
 std::string encode(const Counters& c) {
   char buf[80];
-  std::snprintf(buf, sizeof buf, "%" PRIu64 " %" PRIu64 " %" PRId64, c.in, c.out, c.at_us);
+  std::snprintf(buf, sizeof buf, "%" PRIu64 " %" PRIu64 " %" PRId64 "%s", c.in, c.out, c.at_us,
+                c.stopped ? " stopped" : "");
   return buf;
 }
 
 bool decode(const std::string& text, Counters& out) {
-  return std::sscanf(text.c_str(), "%" SCNu64 " %" SCNu64 " %" SCNd64, &out.in, &out.out,
-                     &out.at_us) == 3;
+  char flag[8] = "";
+  int n = std::sscanf(text.c_str(), "%" SCNu64 " %" SCNu64 " %" SCNd64 " %7s", &out.in, &out.out,
+                      &out.at_us, flag);
+  out.stopped = n == 4 && std::string(flag) == "stopped";
+  return n == 3 || out.stopped;
 }
 
 }  // namespace data_sessions

@@ -12,6 +12,7 @@ namespace data_sessions {
 struct Counters {
   uint64_t in = 0, out = 0;  // cumulative octets from the subscriber (up) and to it (down)
   int64_t at_us = 0;
+  bool stopped = false;  // the session's Stop was stored: these are its final counters
 };
 
 struct Slot {
@@ -23,7 +24,7 @@ struct Slot {
 // usage and sets `backwards`. The slots' bytes add up exactly to the deltas.
 std::vector<Slot> split_usage(const Counters& prev, const Counters& cur, bool& backwards);
 
-// "in out at_us" and back, for the plugin's key-value store.
+// "in out at_us[ stopped]" and back, for the plugin's key-value store.
 std::string encode(const Counters& c);
 bool decode(const std::string& text, Counters& out);
 

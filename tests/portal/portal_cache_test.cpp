@@ -10,7 +10,7 @@
 
 #include "tests/portal/portal_world.h"
 #include "tests/support/http_client.h"
-#include "tests/support/nginx_cache.h"
+#include "tests/support/nginx_proxy.h"
 
 namespace mvne::testing {
 namespace {
@@ -43,7 +43,7 @@ class PortalCacheTest : public PortalWorld {
 };
 
 TEST_P(PortalCacheTest, ConsumersTakingTurnsBehindASharedCacheNeverGetAnothersAnswer) {
-  NginxCache nginx(host_.port());
+  NginxProxy nginx({host_.port()}, NginxProxy::kCarelessCache);
   // The control: what the host does not mark, this nginx keeps and serves again.
   http_get(nginx.port(), "/healthz?control");
   EXPECT_EQ(http_get(nginx.port(), "/healthz?control").headers["x-cache-status"], "HIT");
