@@ -3,7 +3,8 @@
 // primary key (Galera replicates rows by key); each host sees the two others; the plugins'
 // state written through one node is what a host on another reads (the cache is off while
 // the host is not alone); a node stopped and started again rejoins with what was written
-// meanwhile.
+// meanwhile. And the whole product on it: a host on each node, driven through spool files,
+// RADIUS and nginx, one host killed with kill -9 and node 3 stopped and started mid-run.
 #include <gtest/gtest.h>
 
 #include <thread>
@@ -13,6 +14,7 @@
 #include "core/storage/migrations.h"
 #include "tests/support/galera_cluster.h"
 #include "tests/support/host_process.h"
+#include "tests/support/several_hosts.h"
 
 namespace mvne::platform {
 namespace {
@@ -60,7 +62,8 @@ TEST_F(GaleraTest, ThreeHostsStartingAtOnceMigrateOnceAndEveryTableHasAKey) {
     EXPECT_EQ(as_int(rows.value()[0][1]), storage::schema_version()) << "node " << n;
   }
   auto claims = dbs[0]->query("SELECT COUNT(*) FROM schema_claims");
-  EXPECT_EQ(as_int(claims.value()[0][0]), storage::schema_version()) << "each migration claimed once";
+  EXPECT_EQ(as_int(claims.value()[0][0]), storage::schema_version())
+      << "each migration claimed once";
   auto keyless = dbs[2]->query(
       "SELECT t.table_name FROM information_schema.tables t WHERE t.table_schema = DATABASE() "
       "AND t.table_type = 'BASE TABLE' AND NOT EXISTS (SELECT 1 FROM "
@@ -105,9 +108,20 @@ TEST_F(GaleraTest, HostsOnThreeNodesSeeEachOtherAndNeverReadStaleState) {
   auto back = open(2);
   ASSERT_TRUE(back);
   storage::KvStore rejoined(back);
-  EXPECT_TRUE(testing::eventually([&] { return read(rejoined, "session") == "while node 3 was away"; }, 20));
+  EXPECT_TRUE(testing::eventually(
+      [&] { return read(rejoined, "session") == "while node 3 was away"; }, 20));
   for (auto& p : peers)
     if (p) p->leave();
+}
+
+// The several-hosts run of several_hosts_test.cpp with a host on each node, while node 3
+// (under host 3) is stopped and started again: its host waits for it and goes on.
+TEST_F(GaleraTest, AHostOnEachNodeStoresEveryRecordOnceThroughANodeRestart) {
+  testing::run_three_hosts({cluster_->node(0), cluster_->node(1), cluster_->node(2)}, [] {
+    cluster_->stop_node(2);
+    std::this_thread::sleep_for(2s);
+    cluster_->start_node(2);
+  });
 }
 
 }  // namespace
