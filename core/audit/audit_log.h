@@ -70,7 +70,8 @@ class AuditLog {
 
  private:
   struct Pending;
-  Status commit(std::vector<Pending*>& batch);
+  Status commit(std::vector<Pending*>& batch);  // runs commit_once again after a conflict
+  Status commit_once(std::vector<Pending*>& batch);
 
   std::shared_ptr<storage::Database> db_;
   std::shared_ptr<const KeyRing> keys_;

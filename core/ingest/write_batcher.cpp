@@ -82,7 +82,7 @@ bool WriteBatcher::commit(storage::WriterConnection& writer, std::vector<Item>& 
       return Status::Ok();
     });
     for (const auto& ticket : tickets) services->kv->settle(ticket, st.ok());
-    if (!records::RecordStore::is_conflict(st)) break;
+    if (!storage::is_conflict(st)) break;
   }
   if (!st.ok()) {
     log::error("ingest", "a batch of " + std::to_string(batch.size()) +

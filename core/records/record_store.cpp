@@ -13,6 +13,7 @@
 #include "core/records/record_codec.h"
 #include "core/records/record_table.h"
 #include "core/storage/statement_shapes.h"
+#include "core/storage/writer_connection.h"
 
 namespace mvne::records {
 namespace {
@@ -219,14 +220,9 @@ StatusOr<IngestCounts> RecordStore::submit(const KindDef& k,
       return counts.status();
     });
     if (!st.ok()) counts = st;
-    if (!is_conflict(st)) break;
+    if (!storage::is_conflict(st)) break;
   }
   return counts;
-}
-
-bool RecordStore::is_conflict(const Status& st) {
-  return st.message().find("Deadlock") != std::string::npos ||
-         st.message().find("Lock wait timeout") != std::string::npos;
 }
 
 StatusOr<IngestCounts> RecordStore::submit_in(storage::Connection& c, const KindDef& k,
@@ -464,8 +460,8 @@ StatusOr<QueryResult> RecordStore::query(const KindDef& k, const auth::Principal
                (spec.descending ? ")" : " OR " + sort_column + " IS NOT NULL)");
       params.push_back(cursor->second);
     } else {
-      where += " AND (" + sort_column + cmp + " OR (" + sort_column + " = ? AND r.id" + cmp +
-               ")" + (spec.descending ? " OR " + sort_column + " IS NULL)" : ")");
+      where += " AND (" + sort_column + cmp + " OR (" + sort_column + " = ? AND r.id" + cmp + ")" +
+               (spec.descending ? " OR " + sort_column + " IS NULL)" : ")");
       params.push_back(cursor->first);
       params.push_back(cursor->first);
       params.push_back(cursor->second);

@@ -103,8 +103,6 @@ class RecordStore {
   };
   StatusOr<std::vector<IngestCounts>> submit_all_in(storage::Connection& c,
                                                     const std::vector<Submission>& submissions);
-  // True for the errors after which a transaction is simply run again (deadlock, lock wait).
-  static bool is_conflict(const Status& st);
 
   // A read scoped to `principal` (a tenant or a consumer; anything else is refused).
   StatusOr<QueryResult> query(const KindDef& kind, const auth::Principal& principal,
