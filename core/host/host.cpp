@@ -29,7 +29,8 @@ Status Host::start() {
   plugins_ = std::make_unique<plugin::PluginManager>(&metrics_, services_.get());
   front_end_ = std::make_unique<http::FrontEnd>(settings_.http, plugins_.get(), &metrics_,
                                                 services_.get(), settings_.portal);
-  scheduler_ = std::make_unique<jobs::Scheduler>(plugins_.get());
+  job_claims_ = std::make_unique<jobs::JobClaims>(services_->db, peers_->id());
+  scheduler_ = std::make_unique<jobs::Scheduler>(plugins_.get(), job_claims_.get());
   spooler_ = std::make_unique<ingest::Spooler>(
       plugins_.get(), services_->db->writers(settings_.host.ingest_workers));
   Status st = plugins_->apply(settings_, stop_timeout());
@@ -67,8 +68,7 @@ Status Host::start() {
       notices_->bills_closed(run.tenant_code, run.period);
       auto tenant = services_->directory->tenant(run.tenant_code);
       if (!tenant.ok() || tenant->export_dir.empty()) return;
-      auto out =
-          exports::export_bills(*services_, settings_.base_dir, run.tenant_code, run.period);
+      auto out = exports::export_bills(*services_, settings_.base_dir, run.tenant_code, run.period);
       if (!out.ok()) log::error("billing", out.status().message());
     };
     month_closer_ = std::make_unique<billing::MonthCloser>(

@@ -52,6 +52,7 @@ class Host {
   // Created by start(), once storage is open; destroyed in reverse order.
   std::unique_ptr<plugin::PluginManager> plugins_;
   std::unique_ptr<http::FrontEnd> front_end_;
+  std::unique_ptr<jobs::JobClaims> job_claims_;  // a job runs once across the hosts
   std::unique_ptr<jobs::Scheduler> scheduler_;
   std::unique_ptr<ingest::Spooler> spooler_;
   std::unique_ptr<billing::MonthCloser> month_closer_;  // null when billing.auto_close is off

@@ -39,7 +39,12 @@ StatusOr<Schedule> Schedule::parse(const std::string& text) {
 }
 
 Clock::time_point Schedule::next_after(Clock::time_point now) const {
-  if (every_.count() > 0) return now + every_;
+  if (every_.count() > 0) {
+    // On multiples of the interval since the epoch: hosts sharing a database agree on when
+    // an occurrence is due, and so on which one they claim.
+    auto since = std::chrono::floor<std::chrono::seconds>(now.time_since_epoch());
+    return Clock::time_point((since / every_ + 1) * every_);
+  }
   auto midnight = std::chrono::floor<std::chrono::days>(now);
   auto next = midnight + daily_offset_;
   return next > now ? next : next + std::chrono::days(1);

@@ -1,4 +1,5 @@
-// Job schedules: "every 30s" / "every 5m" / "every 2h", or "daily HH:MM" (UTC).
+// Job schedules: "every 30s" / "every 5m" / "every 2h" (on multiples of the interval since
+// the epoch, UTC), or "daily HH:MM" (UTC).
 #pragma once
 
 #include <chrono>
@@ -13,7 +14,7 @@ using Clock = std::chrono::system_clock;
 class Schedule {
  public:
   static StatusOr<Schedule> parse(const std::string& text);
-  // The first run time strictly after `now`.
+  // The first run time strictly after `now`; the same on every host.
   Clock::time_point next_after(Clock::time_point now) const;
 
  private:

@@ -228,6 +228,13 @@ const std::vector<std::vector<const char*>> kMigrations = {
         R"(CREATE TABLE hosts (
              id {key} PRIMARY KEY, started_at {i64} NOT NULL, last_seen {i64} NOT NULL){table_options})",
     },
+    // 13: scheduled runs, one row per job and due time, claimed by the host that runs it
+    // (core/jobs/job_claims.h).
+    {
+        R"(CREATE TABLE job_runs (
+             job {key} NOT NULL, due_at {i64} NOT NULL, host {key} NOT NULL,
+             claimed_at {i64} NOT NULL, PRIMARY KEY (job, due_at)){table_options})",
+    },
 };
 
 }  // namespace

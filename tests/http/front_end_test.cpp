@@ -90,7 +90,7 @@ TEST(FrontEnd, MetricsPrintSumsAtFullPrecision) {
 TEST(FrontEnd, JobsRunOnSchedule) {
   config::Settings settings = fixture_settings({"fixture"});
   InProcessHost host(settings);
-  jobs::Scheduler scheduler(&host.plugins());
+  jobs::Scheduler scheduler(&host.plugins(), nullptr);
   scheduler.start();
   EXPECT_TRUE(eventually([&] {
     return http_get(host.port(), "/api/fixture/counts").body.find("jobs=0") == std::string::npos;

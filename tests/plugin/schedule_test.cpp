@@ -13,6 +13,9 @@ TEST(Schedule, ParsesAndComputesNextRun) {
   auto every = Schedule::parse("every 5m");
   ASSERT_TRUE(every.ok());
   EXPECT_EQ(every->next_after(t0), t0 + minutes(5));
+  // On multiples of the interval: every host computes the same due time.
+  EXPECT_EQ(every->next_after(t0 + seconds(61)), t0 + minutes(5));
+  EXPECT_EQ(every->next_after(t0 + minutes(5)), t0 + minutes(10));
   auto daily = Schedule::parse("daily 02:30");
   ASSERT_TRUE(daily.ok());
   EXPECT_EQ(daily->next_after(t0), sys_days{year{2026} / 11 / 28} + hours(2) + minutes(30));
