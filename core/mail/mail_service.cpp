@@ -42,8 +42,7 @@ StatusOr<int64_t> MailService::submit(const Message& m, const OutboxOrigin& orig
   if (guard_ != nullptr) {
     std::string recipients;
     for (const auto& r : envelope_recipients(m)) recipients += r + "\n";
-    std::vector<std::string_view> parts = {recipients, m.reply_to.email, m.subject, m.text,
-                                           m.html};
+    std::vector<std::string_view> parts = {recipients, m.reply_to.email, m.subject, m.text, m.html};
     for (const auto* list : {&m.to, &m.cc, &m.bcc})
       for (const auto& a : *list) parts.push_back(a.name);
     if (Status st = guard_->check(principal, parts, {}); !st.ok()) {
@@ -57,6 +56,11 @@ StatusOr<int64_t> MailService::submit(const Message& m, const OutboxOrigin& orig
   const std::string domain = settings_.domain.empty() ? domain_of(m.from.email) : settings_.domain;
   Rendered rendered = render(m, now_us(), domain);
   auto id = outbox_.add(origin, rendered, now_us());
+  if (!id.ok() && !origin.dedup_key.empty() && id.status().code() == Code::kFailedPrecondition) {
+    // Another host queued the same message between the look-up above and this insert.
+    auto earlier = outbox_.find_key(origin.dedup_key);
+    if (earlier.ok() && earlier.value() != 0) return earlier.value();
+  }
   if (!id.ok()) return id.status();
   if (audit_ != nullptr) {
     audit::Entry e;
@@ -88,8 +92,8 @@ int MailService::deliver_due() {
   auto give_back = [&](const OutboxEntry& e, const std::string& why) {
     if (e.attempts >= settings_.max_attempts) {
       ++failed_;
-      (void)outbox_.mark_failed(e.id, why + " (gave up after " + std::to_string(e.attempts) +
-                                          " attempts)", now_us());
+      (void)outbox_.mark_failed(
+          e.id, why + " (gave up after " + std::to_string(e.attempts) + " attempts)", now_us());
       log::error("mail", "mail " + std::to_string(e.id) + " failed for good: " + why);
       return;
     }
@@ -165,7 +169,8 @@ std::string check_settings(const MailSettings& s) {
   probe.from = {s.from_name, s.from};
   probe.to = {{"", "probe@example.invalid"}};
   probe.text = "x";
-  if (!s.from.empty() && !validate(probe).ok()) problems.push_back("from: '" + s.from + "' is not an address");
+  if (!s.from.empty() && !validate(probe).ok())
+    problems.push_back("from: '" + s.from + "' is not an address");
   std::string out;
   for (const auto& p : problems) out += (out.empty() ? "" : "; ") + p;
   return out;

@@ -4,6 +4,7 @@
 // at once; the egress guard withholding mail addressed to someone else's address.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <set>
 #include <thread>
 
@@ -60,8 +61,9 @@ TEST_P(MailDeliveryTest, EveryRecipientGetsItOnceAndNoBccShows) {
   auto got = sink.messages();
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].mail_from, "noreply@sakura.example");
-  EXPECT_EQ(got[0].rcpt_tos, (std::vector<std::string>{"hanako@example.jp", "support@sakura.example",
-                                                       "auditor@hidden.example"}));
+  EXPECT_EQ(got[0].rcpt_tos,
+            (std::vector<std::string>{"hanako@example.jp", "support@sakura.example",
+                                      "auditor@hidden.example"}));
   EXPECT_EQ(got[0].data.find("hidden.example"), std::string::npos) << got[0].data;
   EXPECT_EQ(got[0].data.find("Secret Auditor"), std::string::npos);
   EXPECT_NE(got[0].data.find("\r\n.\r\nA line that is only a dot"), std::string::npos)
@@ -158,6 +160,39 @@ TEST_P(MailDeliveryTest, TwoDeliverersNeverSendOneMessageTwice) {
     ids.insert(m.data.substr(at, m.data.find("\r\n", at) - at));
   }
   EXPECT_EQ(ids.size(), 40u) << "each message once";
+}
+
+// Two hosts queue the same notice (one dedup key) at the same moment: both are told it is
+// queued, with the one id, and it is in the outbox once.
+TEST_P(MailDeliveryTest, TwoHostsQueueingOneNoticeAtOnceBothGetTheOneMessage) {
+  auto a = services(1);
+  auto b = services(1);
+  constexpr int kNotices = 60;
+  std::vector<StatusOr<int64_t>> from_a(kNotices, Status::Internal("not run")),
+      from_b(kNotices, Status::Internal("not run"));
+  std::atomic<int> ready{0};
+  auto queue = [&](platform::Services& s, std::vector<StatusOr<int64_t>>& out) {
+    for (int i = 0; i < kNotices; ++i) {
+      mail::OutboxOrigin o = kOrigin;
+      o.dedup_key = "race:" + std::to_string(i);
+      // Both threads reach each notice together.
+      ready.fetch_add(1);
+      while (ready.load() < 2 * (i + 1)) std::this_thread::yield();
+      out[i] = s.mail->submit(sample(), o, {});
+    }
+  };
+  std::thread ta([&] { queue(*a, from_a); });
+  std::thread tb([&] { queue(*b, from_b); });
+  ta.join();
+  tb.join();
+  for (int i = 0; i < kNotices; ++i) {
+    ASSERT_TRUE(from_a[i].ok()) << i << ": " << from_a[i].status().message();
+    ASSERT_TRUE(from_b[i].ok()) << i << ": " << from_b[i].status().message();
+    EXPECT_EQ(from_a[i].value(), from_b[i].value()) << i;
+  }
+  auto rows = db_.db()->query("SELECT COUNT(*) FROM mail_outbox WHERE dedup_key LIKE 'race:%'");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(storage::as_int(rows.value()[0][0]), kNotices);
 }
 
 // A deliverer that dies after claiming (kill -9: nothing marked) holds the messages only for
