@@ -83,7 +83,8 @@ StatusOr<int64_t> MailService::submit(const Message& m, const OutboxOrigin& orig
 
 int MailService::deliver_due() {
   if (settings_.relay.host.empty()) return 0;
-  auto due = outbox_.claim_due(settings_.batch, now_us(), settings_.lease_s * 1000000);
+  const int64_t lease_us = settings_.lease_s * 1000000;
+  auto due = outbox_.claim_due(settings_.batch, now_us(), lease_us);
   if (!due.ok()) {
     log::warn("mail", "outbox not readable: " + due.status().message());
     return 0;
@@ -109,10 +110,21 @@ int MailService::deliver_due() {
     return 0;
   }
   int sent = 0;
-  for (const auto& e : *due) {
+  for (auto& e : *due) {
     if (!(*session)->usable()) {
       give_back(e, "connection to the relay lost");
       continue;
+    }
+    // A slow relay can outlast the batch's lease: renewed while a send still fits, and not
+    // sent here once another deliverer (another host) has taken the message over.
+    if (e.lease_until - now_us() < 2 * int64_t{settings_.relay.timeout_ms} * 1000) {
+      auto kept = outbox_.renew(e, now_us() + lease_us);
+      if (!kept.ok() || !kept.value()) {
+        log::warn("mail", "mail " + std::to_string(e.id) + " not sent here: " +
+                              (kept.ok() ? "its lease ran out and another deliverer took it"
+                                         : kept.status().message()));
+        continue;
+      }
     }
     Delivery d = (*session)->send(e.envelope_from, e.recipients, e.data);
     switch (d.outcome) {

@@ -77,6 +77,7 @@ StatusOr<std::vector<OutboxEntry>> Outbox::claim_due(int limit, int64_t now, int
       if (!up.ok()) return up;
       if (c.changes() != 1) continue;
       e.state = "sending";
+      e.lease_until = now + lease_us;
       ++e.attempts;
       claimed.push_back(std::move(e));
     }
@@ -84,6 +85,19 @@ StatusOr<std::vector<OutboxEntry>> Outbox::claim_due(int limit, int64_t now, int
   });
   if (!st.ok()) return st;
   return claimed;
+}
+
+StatusOr<bool> Outbox::renew(OutboxEntry& e, int64_t until) {
+  auto lease = db_->acquire();
+  if (!lease.ok()) return lease.status();
+  Status st = (*lease)->execute(
+      "UPDATE mail_outbox SET lease_until = ? WHERE id = ? AND state = 'sending' AND "
+      "lease_until = ?",
+      {until, e.id, e.lease_until});
+  if (!st.ok()) return st;
+  if ((*lease)->changes() != 1) return false;
+  e.lease_until = until;
+  return true;
 }
 
 Status Outbox::transition(int64_t id, const char* from_states, const std::string& to_state,
@@ -101,8 +115,7 @@ Status Outbox::transition(int64_t id, const char* from_states, const std::string
   if ((*lease)->changes() == 1) return Status::Ok();
   auto current = get(id);
   if (!current.ok()) return current.status();
-  return Status::Precondition("mail " + std::to_string(id) + " is " + current->state + ": " +
-                              what);
+  return Status::Precondition("mail " + std::to_string(id) + " is " + current->state + ": " + what);
 }
 
 Status Outbox::mark_sent(int64_t id, const std::string& reply, int64_t now) {
@@ -140,8 +153,8 @@ StatusOr<std::vector<OutboxEntry>> Outbox::list(const std::string& state, int li
 }
 
 StatusOr<OutboxEntry> Outbox::get(int64_t id) {
-  auto rows = db_->query(std::string("SELECT ") + kColumns + " FROM mail_outbox WHERE id = ?",
-                         {id});
+  auto rows =
+      db_->query(std::string("SELECT ") + kColumns + " FROM mail_outbox WHERE id = ?", {id});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return Status::NotFound("no mail " + std::to_string(id) + " in the outbox");
   return entry_of(rows->front());

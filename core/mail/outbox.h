@@ -29,7 +29,8 @@ struct OutboxEntry {
   std::string state;  // queued, sending, sent, failed, cancelled
   int64_t attempts = 0;
   int64_t next_attempt_at = 0;
-  std::string last_reply;  // the relay's last answer, or why the attempt failed
+  int64_t lease_until = 0;  // as claimed by claim_due(): that claim's lease, and its token
+  std::string last_reply;   // the relay's last answer, or why the attempt failed
   int64_t created_at = 0;
   int64_t done_at = 0;
 };
@@ -53,6 +54,9 @@ class Outbox {
   // Takes up to `limit` messages that are due (queued, or sending with a lease run out) for
   // `lease_us`; each is claimed by one caller only.
   StatusOr<std::vector<OutboxEntry>> claim_due(int limit, int64_t now, int64_t lease_us);
+  // Extends the claim of `e` (its lease_until) to `until`; false when the lease ran out and
+  // another deliverer claimed it since.
+  StatusOr<bool> renew(OutboxEntry& e, int64_t until);
   Status mark_sent(int64_t id, const std::string& reply, int64_t now);
   Status mark_failed(int64_t id, const std::string& reply, int64_t now);  // for good (5xx)
   Status retry_at(int64_t id, const std::string& reply, int64_t at);      // 4xx, no relay

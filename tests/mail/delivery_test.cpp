@@ -34,8 +34,10 @@ const mail::OutboxOrigin kOrigin{"sakura", "host", "tenant:sakura", "test"};
 
 class MailDeliveryTest : public ::testing::TestWithParam<std::string> {
  protected:
-  std::unique_ptr<platform::Services> services(uint16_t port, const std::string& starttls = "off") {
+  std::unique_ptr<platform::Services> services(uint16_t port, const std::string& starttls = "off",
+                                               int lease_s = 600) {
     config::MailConfig mc;
+    mc.lease_s = lease_s;
     mc.relay_host = "127.0.0.1";
     mc.relay_port = port;
     mc.starttls = starttls;
@@ -193,6 +195,33 @@ TEST_P(MailDeliveryTest, TwoHostsQueueingOneNoticeAtOnceBothGetTheOneMessage) {
   auto rows = db_.db()->query("SELECT COUNT(*) FROM mail_outbox WHERE dedup_key LIKE 'race:%'");
   ASSERT_TRUE(rows.ok());
   EXPECT_EQ(storage::as_int(rows.value()[0][0]), kNotices);
+}
+
+// A relay slower than the batch's lease: the deliverer keeps renewing its claim, so another
+// host looking for due mail meanwhile finds none, and each message is sent once.
+TEST_P(MailDeliveryTest, ASlowBatchOutlastingItsLeaseIsNotSentTwice) {
+  SmtpSink slow(700);
+  auto a = services(slow.port(), "off", 1);
+  auto b = services(slow.port(), "off", 1);
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(a->mail->submit(sample(), kOrigin, {}).ok());
+  std::atomic<bool> a_done{false};
+  int sent_a = 0, sent_b = 0;
+  std::thread ta([&] {
+    sent_a = a->mail->deliver_due();  // 4 x 0.7 s against a 1 s lease
+    a_done = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  while (!a_done) sent_b += b->mail->deliver_due();
+  ta.join();
+  EXPECT_EQ(sent_a + sent_b, 4);
+  auto got = slow.messages();
+  std::set<std::string> ids;
+  for (const auto& m : got) {
+    size_t at = m.data.find("Message-ID: ");
+    ids.insert(m.data.substr(at, m.data.find("\r\n", at) - at));
+  }
+  EXPECT_EQ(got.size(), 4u);
+  EXPECT_EQ(ids.size(), 4u) << "each message once";
 }
 
 // A deliverer that dies after claiming (kill -9: nothing marked) holds the messages only for
