@@ -14,7 +14,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <string>
 
 #include "core/common/time.h"
@@ -24,79 +23,14 @@
 #include "core/platform/services.h"
 #include "core/plugin/plugin_manager.h"
 #include "tools/bench/bench_support.h"
+#include "tools/bench/cdr_world.h"
 
 namespace {
 
 using mvne::bench::Clock;
 using mvne::bench::die;
 
-constexpr int kTenants = 100;
-constexpr int kLinesPerTenant = 100;
-constexpr size_t kLinesPerFile = 250000;
 const char* kTable = "rec_voice_cdr_cdr";
-
-std::string msisdn(int tenant, int line) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "090%04d%04d", 1000 + tenant, line);
-  return buf;
-}
-std::string imsi(int tenant, int line) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "44010%05d%05d", tenant, line);
-  return buf;
-}
-
-// Native voice_cdr files of `n` lines in all, in `dir`.
-int write_spool(const std::string& dir, size_t n) {
-  std::filesystem::create_directories(dir);
-  std::mt19937 rng(7);
-  const char* types[] = {"outgoing", "incoming", "forwarded", "roaming"};
-  int files = 0;
-  std::ofstream out;
-  for (size_t i = 0; i < n; ++i) {
-    if (i % kLinesPerFile == 0) {
-      out = std::ofstream(dir + "/cdr-" + std::to_string(files++) + ".csv");
-      out << "record_id,call_start,answer_time,end_time,duration,billable_seconds,calling_number,"
-             "called_number,call_type,imsi,disposition\n";
-    }
-    int t = static_cast<int>(rng() % kTenants), l = static_cast<int>(rng() % kLinesPerTenant);
-    int day = 2 + static_cast<int>(rng() % 27), billable = static_cast<int>(rng() % 600);
-    int start_s = static_cast<int>(rng() % (23 * 3600)), end_s = start_s + billable + 3;
-    const char* type = types[rng() % 4];
-    bool makes = type[0] == 'o' || type[0] == 'r';
-    auto at = [day](char* buf, size_t size, int s) {
-      std::snprintf(buf, size, "2026-11-%02dT%02d:%02d:%02d+09:00", day, s / 3600, s / 60 % 60,
-                    s % 60);
-    };
-    char start[40], answer[40], end[40];
-    at(start, sizeof start, start_s);
-    at(answer, sizeof answer, start_s + 3);
-    at(end, sizeof end, end_s);
-    std::string self = msisdn(t, l);
-    out << "r" << i << "," << start << "," << answer << "," << end << "," << billable + 3 << ","
-        << billable << "," << (makes ? self : "0311112222") << "," << (makes ? "0311112222" : self)
-        << "," << type << "," << imsi(t, l) << ",ANSWERED\n";
-  }
-  return files;
-}
-
-void seed(mvne::tenancy::Directory& dir) {
-  for (int t = 0; t < kTenants; ++t) {
-    std::string code = "t" + std::to_string(t);
-    if (auto r = dir.add_tenant({0, code, code, "Asia/Tokyo", "/tmp", {"voice_cdr"}}); !r.ok())
-      die("tenant", r.status());
-    if (auto r = dir.add_plan(
-            {0, code, "p", "p", 0, 22, t % 2 ? 60 : 1, 3, 0, "roaming=120/60,incoming=0/1"});
-        !r.ok())
-      die("plan", r.status());
-    if (auto r = dir.add_subscriber({0, code, "sub", "s", "p", "s@" + code + ".example"}); !r.ok())
-      die("subscriber", r.status());
-    std::vector<mvne::tenancy::LineAssignment> lines;
-    for (int l = 0; l < kLinesPerTenant; ++l)
-      lines.push_back({code, "sub", "", msisdn(t, l), imsi(t, l), "", 0, mvne::kForever});
-    if (auto r = dir.import_assignments(lines); !r.ok()) die("lines", r.status());
-  }
-}
 
 // In the child: seeds, starts the plugin, ingests every file; prints "seconds stored".
 [[noreturn]] void ingest_child(const mvne::storage::StorageSettings& storage,
@@ -110,7 +44,7 @@ void seed(mvne::tenancy::Directory& dir) {
   if (!settings.ok()) die("settings", settings.status());
   (void)mvne::log::init(settings->log);
   auto services = mvne::platform::Services::on(db.value(), settings->numbering);
-  seed(*services->directory);
+  mvne::bench::seed_cdr_world(*services->directory);
   mvne::metrics::Metrics metrics;
   mvne::plugin::PluginManager plugins(&metrics, services.get());
   if (auto st = plugins.apply(settings.value(), std::chrono::seconds(5)); !st.ok())
@@ -194,9 +128,9 @@ int main(int argc, char** argv) {
   }
   mvne::bench::Scratch scratch("bench-ingest");
   const std::string dir = scratch.path();
-  int files = write_spool(dir + "/master", n);
+  int files = mvne::bench::write_cdr_spool(dir + "/master", n, 250000);
   std::printf("ingest benchmark: %zu CDR lines in %d file(s), %d tenants x %d lines\n", n, files,
-              kTenants, kLinesPerTenant);
+              mvne::bench::kCdrTenants, mvne::bench::kCdrLinesPerTenant);
 
   {  // SQLite
     std::filesystem::copy(dir + "/master", dir + "/spool-sqlite");

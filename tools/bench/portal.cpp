@@ -117,7 +117,8 @@ HostRun measure_host(const Options& o, const std::string& name,
                  "pool_size = " + std::to_string(std::min(o.run.connections, 256)) +
                  "\nmax_connections = " + std::to_string(std::min(o.run.connections, 256)) +
                  "\n[audit]\nkey_file = audit.key\n[billing]\nauto_close = false\n"
-                 "[plugins]\ndir = " MVNE_PLUGIN_DIR "\nenabled = data_sessions, portal\n"
+                 "[plugins]\ndir = " MVNE_PLUGIN_DIR
+                 "\nenabled = data_sessions, portal\n"
                  "[plugin.data_sessions]\nlisten = 127.0.0.1:0\n"
                  "client_secrets = 127.0.0.1=bench-secret\n");
   pid_t host = spawn({MVNE_HOST_BINARY, "--config", config}, scratch.path() + "/host.log");
