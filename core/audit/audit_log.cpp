@@ -3,10 +3,9 @@
 #include <sodium.h>
 
 #include <algorithm>
-#include <chrono>
-#include <thread>
 
 #include "core/common/time.h"
+#include "core/storage/conflicts.h"
 #include "core/storage/statement_shapes.h"
 
 namespace mvne::audit {
@@ -130,20 +129,9 @@ Status AuditLog::append(Entry e) {
 
 Status AuditLog::commit(std::vector<Pending*>& batch) {
   // Appenders on other hosts (on Galera, through other nodes) race for the head row: the
-  // loser's transaction is rolled back whole and is run again on the new head, after a
-  // random pause that grows with each loss, so that the racers spread out (meanwhile this
-  // host's appends queue up and go in the same transaction).
-  constexpr int kAttempts = 16;
-  Status st = Status::Ok();
-  for (int attempt = 0; attempt < kAttempts; ++attempt) {
-    if (attempt > 0) {
-      const uint32_t spread_us = std::min(64000u, 500u << std::min(attempt, 8));
-      std::this_thread::sleep_for(std::chrono::microseconds(200 + randombytes_uniform(spread_us)));
-    }
-    st = commit_once(batch);
-    if (!storage::is_conflict(st)) break;
-  }
-  return st;
+  // loser's transaction is run again on the new head (meanwhile this host's appends queue
+  // up and go in the same transaction).
+  return storage::run_again_on_conflict([&] { return commit_once(batch); });
 }
 
 Status AuditLog::commit_once(std::vector<Pending*>& batch) {

@@ -7,6 +7,7 @@
 #include "core/log/log.h"
 #include "core/platform/services.h"
 #include "core/plugin/plugin_instance.h"
+#include "core/storage/conflicts.h"
 #include "core/storage/writer_connection.h"
 
 namespace mvne::ingest {
@@ -56,11 +57,11 @@ bool WriteBatcher::commit(storage::WriterConnection& writer, std::vector<Item>& 
     writes.insert(writes.end(), item.writes.kv.begin(), item.writes.kv.end());
   }
   std::map<plugin::PluginInstance*, records::IngestCounts> counts;
-  Status st;
-  for (int attempt = 0; attempt < 3; ++attempt) {
+  // A conflict with another writer (on Galera, another node) is run again whole.
+  Status st = storage::run_again_on_conflict([&] {
     counts.clear();
     std::vector<storage::KvStore::Ticket> tickets;
-    st = writer.transaction([&](storage::Connection& c) {
+    Status done = writer.transaction([&](storage::Connection& c) {
       std::vector<records::RecordStore::Submission> submissions;
       for (const auto& [key, rows] : records)
         submissions.push_back({std::get<1>(key), &rows, std::get<2>(key)});
@@ -81,9 +82,9 @@ bool WriteBatcher::commit(storage::WriterConnection& writer, std::vector<Item>& 
       }
       return Status::Ok();
     });
-    for (const auto& ticket : tickets) services->kv->settle(ticket, st.ok());
-    if (!storage::is_conflict(st)) break;
-  }
+    for (const auto& ticket : tickets) services->kv->settle(ticket, done.ok());
+    return done;
+  });
   if (!st.ok()) {
     log::error("ingest", "a batch of " + std::to_string(batch.size()) +
                              " datagram(s) was not stored (no answers sent): " + st.message());

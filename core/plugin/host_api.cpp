@@ -480,7 +480,7 @@ mvne_status kv_put(mvne_context* ctx, mvne_str key, mvne_str value) {
       return over_limit(scope, "limit_kv_keys",
                         "kv_put: " + counted.message() + " ([plugins] kv_max_keys)");
     }
-    if (!counted.ok()) return refuse(scope, MVNE_ERR_INTERNAL, "kv_put: " + counted.message());
+    if (!counted.ok()) return service_failed(scope, counted, "kv_put: ");
     if (scope.deferred != nullptr && kv_tenant(scope) == kIngestStore) {  // with the group commit
       scope.deferred->kv.emplace_back(std::string(view(key)), std::string(view(value)));
       return MVNE_OK;
@@ -581,8 +581,7 @@ mvne_status quarantine_line(mvne_context* ctx, mvne_str kind_name, mvne_str line
     if (why.empty()) why = "rejected by the plugin";
     auto added = scope.plugin->services()->records->quarantine_line(
         *kind, scope.source, line_number, std::string(view(line)), why);
-    if (!added.ok())
-      return refuse(scope, MVNE_ERR_INTERNAL, "quarantine_line: " + added.status().message());
+    if (!added.ok()) return service_failed(scope, added.status(), "quarantine_line: ");
     (added.value() ? scope.ingested.quarantined : scope.ingested.duplicates) += 1;
     scope.plugin->metrics().count_ingest_records(scope.plugin->name(),
                                                  added.value() ? "quarantined" : "duplicate", 1);
@@ -884,8 +883,7 @@ mvne_status submit_records(CallScope& scope, mvne_str kind_name, const mvne_reco
     return MVNE_OK;
   }
   auto counts = scope.plugin->services()->records->submit(*kind, rows, scope.source);
-  if (!counts.ok())
-    return refuse(scope, MVNE_ERR_INTERNAL, "submit_records: " + counts.status().message());
+  if (!counts.ok()) return service_failed(scope, counts.status(), "submit_records: ");
   int64_t before = scope.ingested.stored + scope.ingested.duplicates + scope.ingested.quarantined;
   scope.ingested.stored += counts->stored;
   scope.ingested.duplicates += counts->duplicates;

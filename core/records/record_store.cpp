@@ -12,8 +12,8 @@
 #include "core/records/rating.h"
 #include "core/records/record_codec.h"
 #include "core/records/record_table.h"
+#include "core/storage/conflicts.h"
 #include "core/storage/statement_shapes.h"
-#include "core/storage/writer_connection.h"
 
 namespace mvne::records {
 namespace {
@@ -211,17 +211,18 @@ StatusOr<KindDef> RecordStore::catalogued(const std::string& plugin, const std::
 StatusOr<IngestCounts> RecordStore::submit(const KindDef& k,
                                            const std::vector<storage::Row>& records,
                                            const std::string& source) {
-  // Concurrent ingest into one MariaDB table can deadlock on the dedup index; the server
-  // rolls one transaction back, which is then simply run again.
+  // Concurrent ingest into one MariaDB table can deadlock on the dedup index (on Galera,
+  // lose a certification conflict); the server rolls one transaction back, which is then
+  // simply run again.
   StatusOr<IngestCounts> counts = Status::Internal("not run");
-  for (int attempt = 0; attempt < 3; ++attempt) {
+  (void)storage::run_again_on_conflict([&] {
     Status st = db_->transaction([&](storage::Connection& c) {
       counts = submit_in(c, k, records, source);
       return counts.status();
     });
     if (!st.ok()) counts = st;
-    if (!storage::is_conflict(st)) break;
-  }
+    return st;
+  });
   return counts;
 }
 

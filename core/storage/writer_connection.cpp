@@ -24,9 +24,4 @@ Status WriterConnection::transaction(const std::function<Status(Connection&)>& b
   return st;
 }
 
-bool is_conflict(const Status& st) {
-  return st.message().find("Deadlock") != std::string::npos ||
-         st.message().find("Lock wait timeout") != std::string::npos;
-}
-
 }  // namespace mvne::storage

@@ -30,9 +30,4 @@ class WriterConnection {
   std::optional<Lease> lease_;  // MariaDB: autocommit off while held
 };
 
-// True for the errors after which a transaction is simply run again: a deadlock, a lock wait
-// time-out, or (Galera) a certification conflict at COMMIT, which the server reports as a
-// deadlock.
-bool is_conflict(const Status& st);
-
 }  // namespace mvne::storage

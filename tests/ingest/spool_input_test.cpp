@@ -123,6 +123,27 @@ TEST(SpoolRetry, AFileReachedWhileItsPluginStopsWaitsInTheSpool) {
   EXPECT_EQ(host.metrics().render().find("outcome=\"failed\""), std::string::npos);
 }
 
+// A file read while the database is away (a MariaDB restart; on Galera, a conflict that
+// outlasts its retries) is not the file's fault either: voice_cdr's records are refused by
+// the host as unavailable, and the file goes back to the spool, never to failed/.
+TEST(SpoolRetry, AFileReadWhileTheDatabaseIsDownWaitsInTheSpool) {
+  ThrowawayMariaDb server;
+  auto db = storage::Database::open(server.settings());
+  ASSERT_TRUE(db.ok()) << db.status().message();
+  TempDir spool;
+  InProcessHost host(fixture_settings({"voice_cdr"}, {std::string("plugins.dir=") + MVNE_PLUGIN_DIR,
+                                                      "plugin.voice_cdr.spool_dir=" + spool.path()}),
+                     db.value());
+  ASSERT_TRUE(host.apply_status().ok()) << host.apply_status().message();
+  server.stop();
+  spool.write("a.csv", std::string(kNativeCallHeader) + "\n" + native_call("c1") + "\n");
+  ingest::Spooler spooler(&host.plugins(), 1);
+  spooler.poll();
+  EXPECT_TRUE(fs::exists(spool.path() + "/a.csv")) << "back in the spool";
+  EXPECT_FALSE(fs::exists(spool.path() + "/failed/a.csv"));
+  EXPECT_NE(host.metrics().render().find("outcome=\"retry\""), std::string::npos);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, SpoolInputTest, ::testing::ValuesIn(test_backends()),
                          [](const auto& info) { return info.param; });
 
