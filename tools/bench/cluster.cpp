@@ -42,8 +42,12 @@ std::string storage_lines(const mvne::storage::StorageSettings& node, const std:
          "\nuser = " + node.user + "\npassword_file = " + password_file + "\n";
 }
 
+// A count that has waited for what the other nodes committed (Galera applies their writes
+// on this node a moment later).
 int64_t count(mvne::storage::Database& db, const std::string& sql) {
-  auto rows = db.query(sql);
+  auto lease = db.acquire();
+  if (!lease.ok() || !(*lease)->execute("SET SESSION wsrep_sync_wait = 1").ok()) return -1;
+  auto rows = (*lease)->query(sql);
   return rows.ok() && !rows->empty() ? mvne::storage::as_int(rows.value()[0][0]) : -1;
 }
 
