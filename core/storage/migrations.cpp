@@ -262,6 +262,14 @@ Status keyed_schema_version(Connection& c) {
   return c.execute("ALTER TABLE schema_version ADD PRIMARY KEY (version)");
 }
 
+// Errors of a statement whose work is already there: a table, column or index that exists,
+// a row already inserted.
+bool applied_before(const Status& st) {
+  for (const char* code : {"mysql error 1050:", "mysql error 1060:", "mysql error 1061:"})
+    if (st.message().find(code) != std::string::npos) return true;
+  return st.code() == Code::kFailedPrecondition;  // a duplicate key
+}
+
 }  // namespace
 
 // One pass; `claimant` names this process in schema_claims.
@@ -289,16 +297,17 @@ Status migrate_once(Database& db, const std::string& claimant) {
                                 "); run a newer mvne-host or restore a matching backup");
   }
   for (int version = current + 1; version <= schema_version(); ++version) {
+    bool resumed = false;
     if (db.dialect() == Dialect::kMysql) {
-      Status claimed = c.execute(
-          "INSERT INTO schema_claims (version, host, claimed_at) VALUES (?, ?, ?)",
-          {int64_t{version}, claimant, now_us()});
+      Status claimed =
+          c.execute("INSERT INTO schema_claims (version, host, claimed_at) VALUES (?, ?, ?)",
+                    {int64_t{version}, claimant, now_us()});
       if (claimed.code() == Code::kFailedPrecondition) {
-        auto owner = c.query("SELECT host FROM schema_claims WHERE version = ?", {int64_t{version}});
+        auto owner =
+            c.query("SELECT host FROM schema_claims WHERE version = ?", {int64_t{version}});
         if (!owner.ok()) return owner.status();
-        claimed = !owner->empty() && as_text(owner.value()[0][0]) == claimant
-                      ? Status::Ok()  // this process claimed it on an earlier pass
-                      : claimed;
+        resumed = !owner->empty() && as_text(owner.value()[0][0]) == claimant;
+        if (resumed) claimed = Status::Ok();  // this process claimed it on an earlier pass
       }
       if (claimed.code() == Code::kFailedPrecondition) {
         // A duplicate claim: another host applies it. Wait until it is recorded.
@@ -321,6 +330,10 @@ Status migrate_once(Database& db, const std::string& claimant) {
     Status st = db.transaction([&](Connection& tx) {
       for (const char* sql : kMigrations[version - 1]) {
         Status step = tx.execute(sql);
+        // MariaDB commits DDL at once: a pass resuming this process's own claim finds what
+        // the earlier pass applied before it failed, and that part is done.
+        if (!step.ok() && resumed && applied_before(step)) continue;
+        if (step.code() == Code::kUnavailable) return step;  // busy or a conflict: another pass
         if (!step.ok())
           return Status::Internal("migration " + std::to_string(version) + ": " + step.message());
       }

@@ -2,6 +2,8 @@
 // backends. A database whose schema is newer than this binary knows is refused.
 #pragma once
 
+#include <string>
+
 #include "core/common/status.h"
 #include "core/storage/database.h"
 
@@ -11,5 +13,9 @@ namespace mvne::storage {
 int schema_version();
 
 Status migrate(Database& db);
+
+// One pass of migrate(), which takes another pass after a busy server or a conflict;
+// `claimant` names this process in schema_claims (MariaDB).
+Status migrate_once(Database& db, const std::string& claimant);
 
 }  // namespace mvne::storage
