@@ -92,6 +92,9 @@ Reply dispatch_to_plugin(const plugin::RouteTable& routes, const IncomingRequest
   Status st = route->plugin->call(scope, [&](mvne_context* ctx, void* state) {
     return reg.handler(state, reg.route_data, ctx, &c_request);
   });
+  if (!st.ok() && scope.blocked.empty() && st.code() == Code::kNotFound) {
+    return Reply::error(404, "not_found", "no such item", request.request_id);
+  }
   if (!st.ok() && scope.blocked.empty()) {
     int status = st.code() == Code::kUnavailable ? 503 : 500;
     return Reply::error(status, status == 503 ? "unavailable" : "plugin_error",

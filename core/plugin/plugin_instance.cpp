@@ -209,6 +209,13 @@ Status PluginInstance::invoke(CallScope& scope, const RawCall& raw) {
   }
   if (reason == nullptr) return Status::Ok();
   std::string message = std::string(phase_name(scope.phase)) + " " + failure;
+  // A route handler saying what it has for this request, not that it broke: nothing there
+  // (404), or not offered now (503, to be retried).
+  if (scope.http != nullptr && reason == std::string("error_status") &&
+      (code == MVNE_ERR_NOT_FOUND || code == MVNE_ERR_UNAVAILABLE)) {
+    log::write(log::Level::kWarn, "plugin:" + name_, scope.request_id, message);
+    return code == MVNE_ERR_NOT_FOUND ? Status::NotFound(message) : Status::Unavailable(message);
+  }
   if (scope.host_busy && code != MVNE_OK) {  // the host was over capacity, not the plugin
     log::write(log::Level::kWarn, "plugin:" + name_, scope.request_id, message);
     return Status::Unavailable(message);

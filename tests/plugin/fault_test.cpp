@@ -30,6 +30,18 @@ TEST_F(FaultTest, ErrorStatusGives500AndIsCounted) {
   EXPECT_EQ(host_.metrics().plugin_errors("faulty", "error_status"), 1u);
 }
 
+// A handler answering "not found" or "unavailable" gets 404, or 503 with Retry-After: what
+// it has for the request, not a fault (no 500, no error count).
+TEST_F(FaultTest, NotFoundAndUnavailableStatusesAreNot500s) {
+  auto missing = http_get(host_.port(), "/api/faulty/not_found");
+  EXPECT_EQ(missing.status, 404);
+  auto busy = http_get(host_.port(), "/api/faulty/unavailable");
+  EXPECT_EQ(busy.status, 503);
+  EXPECT_TRUE(busy.headers.count("retry-after"));
+  EXPECT_EQ(busy.body.find("switch"), std::string::npos) << "internals must not leak";
+  EXPECT_EQ(host_.metrics().plugin_errors("faulty", "error_status"), 0u);
+}
+
 // A status code outside the ABI's set is counted as garbage.
 TEST_F(FaultTest, UndefinedStatusIsCountedAsGarbage) {
   EXPECT_EQ(http_get(host_.port(), "/api/faulty/garbage").status, 500);
