@@ -10,12 +10,17 @@ function(mvne_plugin name)
   set_target_properties(mvne_${name} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${ARG_OUTPUT_DIR})
 endfunction()
 
-# mvne_test(NAME src... [LIBS lib...]): one GoogleTest binary per component.
+# mvne_test(NAME src... [LIBS lib...] [LOCK resource]): one GoogleTest binary per component;
+# with LOCK, none of its tests runs while another test holding that resource does (ctest -j).
 function(mvne_test name)
-  cmake_parse_arguments(ARG "" "" "LIBS" ${ARGN})
+  cmake_parse_arguments(ARG "" "LOCK" "LIBS" ${ARGN})
   add_executable(${name} ${ARG_UNPARSED_ARGUMENTS})
   target_link_libraries(${name} PRIVATE mvne_core mvne_test_support GTest::gtest_main ${ARG_LIBS})
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 300)
+  set(properties TIMEOUT 300)
+  if(ARG_LOCK)
+    list(APPEND properties RESOURCE_LOCK ${ARG_LOCK})
+  endif()
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES ${properties})
 endfunction()
 
 # mvne_sdk_test(NAME src... [PLUGINS target...]): a test written as plugin authors write
