@@ -19,8 +19,8 @@ std::string joined(const std::vector<std::string>& list, const char* separator) 
 
 }  // namespace
 
-uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+uint16_t free_port(int type) {
+  int fd = ::socket(AF_INET, type, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -34,9 +34,9 @@ uint16_t free_port() {
 
 std::pair<std::string, std::string> test_certificate(const TempDir& dir) {
   const std::string cert = dir.path() + "/relay-cert.pem", key = dir.path() + "/relay-key.pem";
-  ExitResult r = run_binary("/usr/bin/openssl",
-                            {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
-                             "-out", cert, "-days", "2", "-subj", "/CN=relay.test"});
+  ExitResult r =
+      run_binary("/usr/bin/openssl", {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                                      key, "-out", cert, "-days", "2", "-subj", "/CN=relay.test"});
   if (r.exit_code != 0) throw std::runtime_error("openssl req failed: " + r.err);
   return {cert, key};
 }
@@ -58,13 +58,17 @@ namespace {
 ExitResult swaks(uint16_t port, const Submission& s, const TempDir& dir,
                  const std::vector<std::string>& login) {
   static std::atomic<int> n{0};
-  const std::string file = dir.write("submission-" + std::to_string(++n) + ".eml", submission_data(s));
+  const std::string file =
+      dir.write("submission-" + std::to_string(++n) + ".eml", submission_data(s));
   std::vector<std::string> recipients = s.to;
   recipients.insert(recipients.end(), s.cc.begin(), s.cc.end());
   recipients.insert(recipients.end(), s.bcc.begin(), s.bcc.end());
-  std::vector<std::string> args = {"--server", "127.0.0.1:" + std::to_string(port), "--from",
-                                   s.mailbox, "--to", joined(recipients, ","), "--data", file,
-                                   "--helo", "client.test", "--timeout", "30"};
+  std::vector<std::string> args = {"--server",  "127.0.0.1:" + std::to_string(port),
+                                   "--from",    s.mailbox,
+                                   "--to",      joined(recipients, ","),
+                                   "--data",    file,
+                                   "--helo",    "client.test",
+                                   "--timeout", "30"};
   args.insert(args.end(), login.begin(), login.end());
   return run_binary("/usr/bin/swaks", args, 60);
 }
@@ -72,8 +76,9 @@ ExitResult swaks(uint16_t port, const Submission& s, const TempDir& dir,
 }  // namespace
 
 ExitResult swaks_submit(uint16_t port, const Submission& s, const TempDir& dir) {
-  return swaks(port, s, dir,
-               {"--tls", "--auth", "PLAIN", "--auth-user", s.mailbox, "--auth-password", s.password});
+  return swaks(
+      port, s, dir,
+      {"--tls", "--auth", "PLAIN", "--auth-user", s.mailbox, "--auth-password", s.password});
 }
 
 ExitResult swaks_send(uint16_t port, const Submission& s, const TempDir& dir) {

@@ -2,6 +2,8 @@
 // submission through swaks (STARTTLS, AUTH PLAIN), and reading what the sink received.
 #pragma once
 
+#include <sys/socket.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -12,7 +14,7 @@
 namespace mvne::testing {
 
 // A port on 127.0.0.1 that nothing listens on at the moment of the call.
-uint16_t free_port();
+uint16_t free_port(int type = SOCK_STREAM);  // SOCK_DGRAM: a free UDP port
 
 // Writes a self-signed certificate and key for "relay.test" (openssl) into `dir`; returns
 // {cert path, key path}.

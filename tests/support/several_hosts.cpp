@@ -1,9 +1,7 @@
 #include "tests/support/several_hosts.h"
 
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -16,6 +14,7 @@
 #include "tests/support/cdr_scenario.h"
 #include "tests/support/host_process.h"
 #include "tests/support/http_client.h"
+#include "tests/support/mail_submit.h"
 #include "tests/support/nginx_proxy.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_database.h"
@@ -25,18 +24,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
-
-uint16_t free_udp_port() {
-  int fd = socket(AF_INET, SOCK_DGRAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
 
 // One data session on a scenario line, its events sent to different hosts.
 struct Session {
@@ -48,7 +35,7 @@ class Trio {
  public:
   explicit Trio(const std::vector<storage::StorageSettings>& databases) {
     for (size_t i = 0; i < databases.size(); ++i) {
-      radius_.push_back(free_udp_port());
+      radius_.push_back(free_port(SOCK_DGRAM));
       configs_.push_back(dir_.write(
           "host" + std::to_string(i) + ".conf",
           "[host]\nshutdown_timeout_ms = 5000\n[http]\nlisten = 127.0.0.1:0\n" +
@@ -263,8 +250,8 @@ void run_three_hosts(const std::vector<storage::StorageSettings>& database_of_ho
     ASSERT_TRUE(services->keys->revoke(key_ids["alpha"]).ok());
     std::this_thread::sleep_for(auth::ApiKeys::kCacheFor + std::chrono::milliseconds(200));
     for (uint16_t port : trio.http_ports()) {
-      HttpResult r = http_get(port, "/api/v1/voice/summary",
-                              {{"Authorization", "Bearer " + tokens["alpha"]}});
+      HttpResult r =
+          http_get(port, "/api/v1/voice/summary", {{"Authorization", "Bearer " + tokens["alpha"]}});
       EXPECT_EQ(r.status, 401) << "host on port " << port << " still takes the revoked key";
     }
   }
