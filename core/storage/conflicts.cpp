@@ -3,7 +3,6 @@
 #include <sodium.h>
 
 #include <algorithm>
-#include <chrono>
 #include <string>
 #include <thread>
 
@@ -15,15 +14,12 @@ bool is_conflict(const Status& st) {
 }
 
 Status run_again_on_conflict(const std::function<Status()>& attempt) {
-  constexpr int kAttempts = 16;
-  Status st = Status::Ok();
-  for (int n = 0; n < kAttempts; ++n) {
-    if (n > 0) {
-      const uint32_t spread_us = std::min(64000u, 500u << std::min(n, 8));
-      std::this_thread::sleep_for(std::chrono::microseconds(200 + randombytes_uniform(spread_us)));
-    }
+  const auto give_up = std::chrono::steady_clock::now() + kConflictBudget;
+  Status st = attempt();
+  for (int lost = 1; is_conflict(st) && std::chrono::steady_clock::now() < give_up; ++lost) {
+    const uint32_t spread_us = std::min(64000u, 500u << std::min(lost, 7));
+    std::this_thread::sleep_for(std::chrono::microseconds(200 + randombytes_uniform(spread_us)));
     st = attempt();
-    if (!is_conflict(st)) break;
   }
   return st;
 }
