@@ -29,7 +29,8 @@ Status Host::start() {
   plugins_ = std::make_unique<plugin::PluginManager>(&metrics_, services_.get());
   front_end_ = std::make_unique<http::FrontEnd>(settings_.http, plugins_.get(), &metrics_,
                                                 services_.get(), settings_.portal);
-  job_claims_ = std::make_unique<jobs::JobClaims>(services_->db, peers_->id());
+  job_claims_ =
+      std::make_unique<jobs::JobClaims>(services_->db, peers_->id(), peers_->timing().lease);
   scheduler_ = std::make_unique<jobs::Scheduler>(plugins_.get(), job_claims_.get());
   spooler_ = std::make_unique<ingest::Spooler>(
       plugins_.get(), services_->db->writers(settings_.host.ingest_workers));
@@ -73,7 +74,7 @@ Status Host::start() {
     };
     month_closer_ = std::make_unique<billing::MonthCloser>(
         services_->bills.get(), services_->directory.get(), services_->audit.get(),
-        settings_.billing.close_after_hours, export_month);
+        settings_.billing.close_after_hours, export_month, job_claims_.get());
     month_closer_->start();
   }
   log::info("host",

@@ -2,7 +2,8 @@
 // still running when its next time comes is not started twice; a disabled plugin's jobs
 // stop. A scheduled export writes the previous local day of every tenant that enabled it.
 // With claims (hosts sharing a database), each occurrence runs on the one host that claimed
-// it; an occurrence that could not be claimed (database away) is tried again a tick later.
+// it; an occurrence that could not be claimed (database away) is tried again a tick later,
+// and one whose host died before finishing it is taken over and run here (job_claims.h).
 #pragma once
 
 #include <functional>
@@ -26,17 +27,32 @@ class Scheduler {
   void start() { worker_.start(); }
   void stop() { worker_.stop(); }  // waits for a running job to return
 
+  // How often the hosts' unfinished occurrences are looked at for orphans.
+  static constexpr std::chrono::seconds kOrphanLook{5};
+
  private:
   using Key = std::pair<const void*, std::string>;  // (plugin instance, "job:NAME")
+  // Runs one occurrence; the argument is the time it runs for (now, or an orphan's due time).
+  using Run = std::function<void(int64_t at_us)>;
+  struct Due {
+    Key key;
+    std::string job;  // "plugin:job:NAME", the name claims know it by
+    std::string schedule;
+    Run run;
+  };
+
   void tick(Clock::time_point now);
-  // Calls `run` when the schedule of `key` has come due; notes `key` as live.
-  void when_due(const Key& key, const std::string& plugin, const std::string& schedule,
-                Clock::time_point now, std::set<Key>& live, const std::function<void()>& run);
+  std::vector<Due> registered();
+  // Runs `due` when its schedule has come due (and this host claimed it).
+  void when_due(const Due& due, Clock::time_point now);
+  // Takes over and runs the orphaned occurrences of jobs registered here.
+  void adopt_orphans(const std::vector<Due>& jobs);
 
   plugin::PluginManager* plugins_;
   JobClaims* claims_;
-  // Next run per key; only touched by the scheduler thread.
+  // Only touched by the scheduler thread: next run per key, and the last look for orphans.
   std::map<Key, Clock::time_point> next_run_;
+  Clock::time_point orphans_looked_{};
   PeriodicWorker worker_{std::chrono::milliseconds(250), [this] { tick(Clock::now()); }};
 };
 

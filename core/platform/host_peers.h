@@ -44,6 +44,7 @@ class HostPeers {
   // Whether this host was the only one at its last refresh, and that refresh is recent.
   bool alone() const;
   const std::string& id() const { return id_; }
+  const Timing& timing() const { return timing_; }
   int others() const { return others_.load(); }  // at the last refresh
 
  private:
@@ -52,8 +53,8 @@ class HostPeers {
   std::shared_ptr<storage::Database> db_;
   std::string id_;
   Timing timing_;
-  std::atomic<int> others_{-1};               // -1: not known
-  std::atomic<int64_t> refreshed_at_us_{0};   // the last successful refresh
+  std::atomic<int> others_{-1};              // -1: not known
+  std::atomic<int64_t> refreshed_at_us_{0};  // the last successful refresh
   PeriodicWorker worker_;
 };
 

@@ -235,6 +235,13 @@ const std::vector<std::vector<const char*>> kMigrations = {
              job {key} NOT NULL, due_at {i64} NOT NULL, host {key} NOT NULL,
              claimed_at {i64} NOT NULL, PRIMARY KEY (job, due_at)){table_options})",
     },
+    // 14: an occurrence is marked finished, so one whose host died mid-run is taken over
+    // (core/jobs/job_claims.h); occurrences claimed before are taken as finished.
+    {
+        "ALTER TABLE job_runs ADD COLUMN finished_at {i64} NOT NULL DEFAULT 0",
+        "UPDATE job_runs SET finished_at = claimed_at",
+        "CREATE INDEX job_runs_open ON job_runs (finished_at)",
+    },
 };
 
 }  // namespace

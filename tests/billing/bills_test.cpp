@@ -9,7 +9,9 @@
 
 #include <gtest/gtest.h>
 
+#include "core/common/local_time.h"
 #include "core/common/time.h"
+#include "core/jobs/job_claims.h"
 #include "core/records/record_store.h"
 #include "core/tenancy/directory.h"
 #include "tests/support/test_database.h"
@@ -186,6 +188,33 @@ TEST_P(BillsTest, JobClosesEachMonthOnceWhenDue) {
   EXPECT_EQ(exported, (std::vector<std::string>{"acme 2026-09", "acme 2026-10"}));
 }
 
+// With several hosts: a host claimed October, closed it and was killed before its notices and
+// export went out. Another host finds the occurrence unfinished and its host gone, and
+// publishes the month (once, though it was already closed); a third host closes nothing twice.
+TEST_P(BillsTest, AMonthClosedByAHostKilledBeforePublishingIsPublishedByAnother) {
+  audit::AuditLog audit(test_db_.db(), audit::KeyRing::ephemeral());
+  const int64_t now = at("2026-11-02T00:31:00+09:00");
+  jobs::JobClaims killed(test_db_.db(), "host-killed");
+  auto october = local_period("Asia/Tokyo", "2026-10");
+  ASSERT_TRUE(october.ok());
+  ASSERT_TRUE(killed.claim(MonthCloser::job_name("acme"), october->first).value());
+  ASSERT_TRUE(bills_.close_month("acme", "2026-10", now).ok());
+
+  std::vector<std::string> published;
+  auto publish = [&](const RunSummary& run) {
+    published.push_back(run.tenant_code + " " + run.period);
+  };
+  jobs::JobClaims claims_b(test_db_.db(), "host-b"), claims_c(test_db_.db(), "host-c");
+  MonthCloser b(&bills_, &dir_, &audit, 24, publish, &claims_b);
+  MonthCloser c(&bills_, &dir_, &audit, 24, publish, &claims_c);
+  EXPECT_EQ(b.tick(now), 1);
+  EXPECT_EQ(published, std::vector<std::string>{"acme 2026-10"});
+  EXPECT_EQ(c.tick(now + 60'000'000), 0);
+  EXPECT_EQ(b.tick(now + 120'000'000), 0);
+  EXPECT_EQ(published.size(), 1u) << "published once";
+  EXPECT_EQ(bills_.of_tenant("acme", "2026-10")->size(), 2u);
+}
+
 // Data: u3's plan includes 3 MB a month and charges 10 per started MB beyond it and what was
 // carried over. Unused quota carries into the next month (used first, one month only):
 // September's 1 MB came out of the 3 MB carried from August, so its own 3 MB carry into
@@ -209,8 +238,8 @@ TEST_P(BillsTest, DataPastQuotaAndCarryOverIsChargedAndLateDataAdjusts) {
   ASSERT_TRUE(records::validate(usage).ok());
   ASSERT_TRUE(store_.ensure(usage).ok());
   auto use = [&](const std::string& id, const char* when, int64_t high) {
-    auto counts = store_.submit(usage, {{id, at(when), std::string("09011110003"), high,
-                                         int64_t{999}}}, "t");
+    auto counts =
+        store_.submit(usage, {{id, at(when), std::string("09011110003"), high, int64_t{999}}}, "t");
     ASSERT_TRUE(counts.ok()) << counts.status().message();
     ASSERT_EQ(counts->stored, 1) << id;
   };
@@ -218,8 +247,13 @@ TEST_P(BillsTest, DataPastQuotaAndCarryOverIsChargedAndLateDataAdjusts) {
   use("oct", "2026-10-15T12:00:00+09:00", 4500000);
   use("nov", "2026-11-15T12:00:00+09:00", 5000000);
   auto u3 = dir_.subscribers("acme")->at(2);
-  auth::Principal consumer{auth::Principal::Kind::kConsumer, dir_.tenant("acme")->id, "acme",
-                           "Asia/Tokyo", u3.id, "u3", ""};
+  auth::Principal consumer{auth::Principal::Kind::kConsumer,
+                           dir_.tenant("acme")->id,
+                           "acme",
+                           "Asia/Tokyo",
+                           u3.id,
+                           "u3",
+                           ""};
   DataAllowance allowance(test_db_.db());
   auto september = allowance.balance(consumer, "2026-09", now_);
   ASSERT_TRUE(september.ok()) << september.status().message();
