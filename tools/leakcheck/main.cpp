@@ -1,0 +1,179 @@
+// leakcheck: builds a world of MVNOs and consumers whose every identifier is a canary, runs
+// the host on it (every plugin, through its real protocols: spool files, RADIUS, the tenant
+// API, consumer logins and the app API, exports), moves numbers between MVNOs during the
+// run, reads past the host's capacity, and scans every output for canaries its recipient
+// must not see. Prints outputs checked per channel, leaks (must be 0), 503s and the time;
+// exits 1 when anything leaked or failed.
+//
+// Usage: leakcheck [--tenants N] [--subscribers N] [--seconds N] [--clients N] [mysql://...]
+//        (defaults: 100 tenants x 100 subscribers, 600 s, 32 clients, SQLite; with a
+//        mysql:// URL, or MVNE_TEST_MYSQL, on MariaDB too)
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <thread>
+
+#include "core/common/local_time.h"
+#include "core/common/time.h"
+#include "core/config/settings.h"
+#include "core/platform/services.h"
+#include "tools/bench/bench_support.h"
+#include "tools/bench/http_bench.h"
+#include "tools/leakcheck/readers.h"
+#include "tools/leakcheck/traffic.h"
+#include "tools/leakcheck/world.h"
+
+namespace {
+
+using namespace mvne::leakcheck;
+using mvne::bench::die;
+
+struct Args {
+  Options options;
+  std::string mysql_url;
+};
+
+Args parse(int argc, char** argv) {
+  Args a;
+  if (const char* url = std::getenv("MVNE_TEST_MYSQL")) a.mysql_url = url;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto number = [&](int& out, int low, int high) {
+      if (i + 1 >= argc) die("usage", arg + " needs a number");
+      out = std::atoi(argv[++i]);
+      if (out < low || out > high)
+        die("usage", arg + " must be " + std::to_string(low) + " to " + std::to_string(high));
+    };
+    if (arg == "--tenants") {
+      number(a.options.tenants, 1, kMaxTenants - 1);
+    } else if (arg == "--subscribers") {
+      number(a.options.subscribers, 1, kMaxSubscribers - 1);
+    } else if (arg == "--seconds") {
+      number(a.options.seconds, 5, 7200);
+    } else if (arg == "--clients") {
+      number(a.options.clients, 1, 512);
+    } else if (arg.rfind("mysql://", 0) == 0) {
+      a.mysql_url = arg;
+    } else {
+      die("usage",
+          "leakcheck [--tenants N] [--subscribers N] [--seconds N] [--clients N] [mysql://...]");
+    }
+  }
+  return a;
+}
+
+// Waits until every spool file was taken in (or `seconds` passed); the files left.
+size_t drain(const World& world, double seconds) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  size_t left = 0;
+  do {
+    left = 0;
+    for (const char* plugin : {"voice_cdr", "sms"}) {
+      for (const auto& e : std::filesystem::directory_iterator(world.spool(plugin)))
+        left += e.is_regular_file() ? 1 : 0;
+      for (const auto& e :
+           std::filesystem::directory_iterator(world.spool(plugin) + "/.processing"))
+        left += e.is_regular_file() ? 1 : 0;
+    }
+    if (left == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  } while (std::chrono::steady_clock::now() < deadline);
+  return left;
+}
+
+// Waits until the sink holds at least `expected` messages (or `seconds` passed); how many
+// are missing.
+size_t wait_for_mail(const World& world, long expected, double seconds) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  long have = 0;
+  do {
+    have = 0;
+    for (const auto& e : std::filesystem::directory_iterator(world.mail_dir()))
+      have += e.path().extension() == ".json" ? 1 : 0;
+    if (have >= expected) return 0;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  } while (std::chrono::steady_clock::now() < deadline);
+  return static_cast<size_t>(expected - have);
+}
+
+// One run on one backend; true when nothing leaked and nothing failed.
+bool run(const Args& args, const std::string& backend, std::shared_ptr<mvne::storage::Database> db,
+         const std::string& storage_lines) {
+  const Options& o = args.options;
+  mvne::bench::Scratch scratch("leakcheck-" + backend);
+  const auto started = std::chrono::steady_clock::now();
+  std::printf("leakcheck on %s: %d tenants x %d subscribers, %d s of traffic, %d readers\n",
+              backend.c_str(), o.tenants, o.subscribers, o.seconds, o.clients);
+  std::fflush(stdout);
+  World world = build_world(o, scratch.path(), db, storage_lines);
+  std::printf("  world built in %.1f s (%s)\n", mvne::bench::seconds_since(started),
+              scratch.path().c_str());
+  pid_t host = mvne::bench::spawn({MVNE_HOST_BINARY, "--config", world.config()}, world.log());
+  mvne::bench::wait_until(
+      "mvne-host", 60, [&] { return mvne::bench::get(world.http_port, "/readyz").first == 200; });
+  auto services = mvne::platform::Services::on(db, mvne::config::NumberingConfig{});
+  Ownership ownership;
+  Tally tally;
+  Traffic traffic(world, services.get(), &ownership);
+  traffic.start();
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> readers;
+  for (int c = 0; c < o.clients; ++c)
+    readers.emplace_back([&, c] { read_http(world, ownership, tally, stop, 1000u + c); });
+  const auto run_start = std::chrono::steady_clock::now();
+  for (int s = 0; s < o.seconds; ++s) {
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    if ((s + 1) % 10 == 0 || s + 1 == o.seconds) {
+      std::printf("  %4d s: %ld outputs checked, %ld leaks, %ld errors\n", s + 1, tally.outputs(),
+                  tally.leaks(), tally.errors());
+      std::fflush(stdout);
+    }
+  }
+  stop = true;
+  for (auto& r : readers) r.join();
+  traffic.stop();
+  const double read_seconds = mvne::bench::seconds_since(run_start);
+  const size_t left = drain(world, 120);
+  const std::string today = mvne::local_date("Asia/Tokyo", mvne::now_us()).value();
+  export_and_scan(world, ownership, tally, {"2026-11-10", "2026-11-20", today});
+  const size_t unsent = wait_for_mail(world, traffic.counts().resets, 60);
+  mvne::bench::stop(host);
+  mvne::bench::stop(world.mail_sink);
+  scan_log(world, tally);
+  scan_mail(world, ownership, tally);
+
+  const auto& t = traffic.counts();
+  std::printf("leakcheck on %s: %.0f s in all, %.0f s of traffic and reads\n", backend.c_str(),
+              mvne::bench::seconds_since(started), read_seconds);
+  std::printf(
+      "  sent: %ld calls, %ld messages (spool files), %ld RADIUS requests (%ld "
+      "answered), %ld numbers moved to another MVNO (%ld refused), %ld password resets "
+      "mailed (%ld refused)\n",
+      t.calls.load(), t.messages.load(), t.radius_sent.load(), t.radius_answered.load(),
+      t.moves.load(), t.moves_refused.load(), t.resets.load(), t.resets_failed.load());
+  if (left > 0) std::printf("  spool files not taken in after 120 s: %zu\n", left);
+  if (unsent > 0) std::printf("  reset mails not at the sink after 60 s: %zu\n", unsent);
+  tally.print();
+  std::printf("  %ld outputs checked, %ld leaks, %ld errors\n", tally.outputs(), tally.leaks(),
+              tally.errors());
+  std::fflush(stdout);
+  return tally.leaks() == 0 && tally.errors() == 0 && left == 0 && unsent == 0 &&
+         t.resets_failed == 0 && t.moves_refused == 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args args = parse(argc, argv);
+  signal(SIGPIPE, SIG_IGN);  // as a load generator must
+  bool clean = true;
+  mvne::bench::on_each_backend(
+      "leakcheck", args.mysql_url,
+      [&](const std::string& backend, auto db, const std::string& storage_lines) {
+        clean = run(args, backend, db, storage_lines) && clean;
+      });
+  std::printf(clean ? "leakcheck: no leak\n" : "leakcheck: FAILED\n");
+  return clean ? 0 : 1;
+}
