@@ -4,6 +4,7 @@
 
 #include "core/common/time.h"
 #include "core/http/consumer_session.h"
+#include "core/http/request_credentials.h"
 
 namespace mvne::http {
 namespace {
@@ -41,12 +42,9 @@ StatusOr<auth::Principal> authenticate(const IncomingRequest& request, int32_t a
 
 StatusOr<auth::Principal> authenticate_tenant(const IncomingRequest& request,
                                               platform::Services* services) {
-  const std::string bearer = "Bearer ";
-  std::string authorization = request.header("authorization");
-  if (authorization.rfind(bearer, 0) != 0) {
-    return Status::Invalid("missing 'Authorization: Bearer <api key>'");
-  }
-  auto principal = services->keys->authenticate(authorization.substr(bearer.size()), now_us());
+  std::string key = bearer_token(request.header("authorization"));
+  if (key.empty()) return Status::Invalid("missing 'Authorization: Bearer <api key>'");
+  auto principal = services->keys->authenticate(key, now_us());
   if (!principal.ok() && principal.status().code() != Code::kInternal &&
       principal.status().code() != Code::kUnavailable) {
     return Status::Invalid(principal.status().message());

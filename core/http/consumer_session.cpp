@@ -1,29 +1,9 @@
 #include "core/http/consumer_session.h"
 
 #include "core/auth/tokens.h"
+#include "core/http/request_credentials.h"
 
 namespace mvne::http {
-namespace {
-
-// The value of cookie `name` in a Cookie header ("a=1; b=2"), or "".
-std::string cookie_value(const std::string& cookies, const std::string& name) {
-  size_t pos = 0;
-  while (pos < cookies.size()) {
-    size_t end = cookies.find(';', pos);
-    if (end == std::string::npos) end = cookies.size();
-    std::string item = cookies.substr(pos, end - pos);
-    size_t first = item.find_first_not_of(' ');
-    if (first != std::string::npos) item = item.substr(first);
-    if (item.size() > name.size() && item.compare(0, name.size(), name) == 0 &&
-        item[name.size()] == '=') {
-      return item.substr(name.size() + 1);
-    }
-    pos = end + 1;
-  }
-  return "";
-}
-
-}  // namespace
 
 std::string session_cookie_name(bool secure) {
   return secure ? "__Host-mvne_session" : "mvne_session";
@@ -32,9 +12,8 @@ std::string session_cookie_name(bool secure) {
 bool is_safe_method(const std::string& method) { return method == "GET" || method == "HEAD"; }
 
 PresentedSession presented_session(const IncomingRequest& request) {
-  const std::string bearer = "Bearer ";
-  std::string authorization = request.header("authorization");
-  if (authorization.rfind(bearer, 0) == 0) return {authorization.substr(bearer.size()), false};
+  std::string bearer = bearer_token(request.header("authorization"));
+  if (!bearer.empty()) return {bearer, false};
   // On a secure request only the __Host- cookie counts: a plain one could have been set by a
   // sibling host or over plain HTTP.
   std::string token = cookie_value(request.header("cookie"), session_cookie_name(request.secure));

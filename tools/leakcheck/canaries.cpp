@@ -92,9 +92,12 @@ std::vector<Found> scan(std::string_view text) {
       long t = 0;
       end = i + 5 + read_number(text, i + 5, t);
       out.push_back({{static_cast<int>(t), -1}, false, std::string(text.substr(i, end - i))});
-    } else if ((digit(c) || c == '+') && (i == 0 || !digit(text[i - 1]))) {
+    } else if ((digit(c) || c == '+') &&
+               (i == 0 || !std::isalnum(static_cast<unsigned char>(text[i - 1])))) {
+      // A number stands alone: not inside a word or a hex token ("a09072785664f").
       size_t from = c == '+' ? i + 1 : i;
-      if (read_identifier(text, from, owner, end)) {
+      if (read_identifier(text, from, owner, end) &&
+          (end == text.size() || !std::isalnum(static_cast<unsigned char>(text[end])))) {
         out.push_back({owner, true, std::string(text.substr(i, end - i))});
       } else if (end <= i) {
         end = i + 1;

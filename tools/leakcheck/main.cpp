@@ -5,14 +5,21 @@
 // must not see. Prints outputs checked per channel, leaks (must be 0), 503s and the time;
 // exits 1 when anything leaked or failed.
 //
-// Usage: leakcheck [--tenants N] [--subscribers N] [--seconds N] [--clients N] [mysql://...]
-//        (defaults: 100 tenants x 100 subscribers, 600 s, 32 clients, SQLite; with a
-//        mysql:// URL, or MVNE_TEST_MYSQL, on MariaDB too)
+// Usage: leakcheck [--tenants N] [--subscribers N] [--seconds N] [--clients N] [--kills N]
+//                  [mysql://...]
+//        (defaults: 100 tenants x 100 subscribers, 1500 s, 32 clients, no kills, SQLite; with
+//        a mysql:// URL, or MVNE_TEST_MYSQL, on MariaDB too). --kills N: the host is killed
+//        with SIGKILL N times at random moments and started again; everything sent must still
+//        be stored once, for its holder (the ledger).
+#include <sys/wait.h>
 #include <chrono>
+
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <random>
 #include <thread>
 
 #include "core/common/local_time.h"
@@ -21,6 +28,7 @@
 #include "core/platform/services.h"
 #include "tools/bench/bench_support.h"
 #include "tools/bench/http_bench.h"
+#include "tools/leakcheck/ledger.h"
 #include "tools/leakcheck/readers.h"
 #include "tools/leakcheck/traffic.h"
 #include "tools/leakcheck/world.h"
@@ -52,16 +60,31 @@ Args parse(int argc, char** argv) {
       number(a.options.subscribers, 1, kMaxSubscribers - 1);
     } else if (arg == "--seconds") {
       number(a.options.seconds, 5, 7200);
+    } else if (arg == "--kills") {
+      number(a.options.kills, 0, 100);
     } else if (arg == "--clients") {
       number(a.options.clients, 1, 512);
     } else if (arg.rfind("mysql://", 0) == 0) {
       a.mysql_url = arg;
     } else {
       die("usage",
-          "leakcheck [--tenants N] [--subscribers N] [--seconds N] [--clients N] [mysql://...]");
+          "leakcheck [--tenants N] [--subscribers N] [--seconds N] [--clients N] [--kills N] "
+          "[mysql://...]");
     }
   }
   return a;
+}
+
+// Files the host refused (moved to failed/): none of the run's is bad.
+size_t failed_files(const World& world) {
+  size_t n = 0;
+  for (const char* plugin : {"voice_cdr", "sms"}) {
+    const std::string failed = world.spool(plugin) + "/failed";
+    if (!std::filesystem::exists(failed)) continue;
+    for (const auto& e : std::filesystem::directory_iterator(failed))
+      n += e.path().extension() == ".csv" ? 1 : 0;
+  }
+  return n;
 }
 
 // Waits until every spool file was taken in (or `seconds` passed); the files left.
@@ -98,30 +121,68 @@ size_t wait_for_mail(const World& world, long expected, double seconds) {
   return static_cast<size_t>(expected - have);
 }
 
+// Starts mvne-host (its `run`th start) and waits until it is ready; its pid.
+pid_t start_host(const World& world, int run) {
+  pid_t pid = mvne::bench::spawn({MVNE_HOST_BINARY, "--config", world.config()}, world.log(run));
+  mvne::bench::wait_until("mvne-host (" + world.log(run) + ")", 60, [&] {
+    return mvne::bench::get(world.http_port, "/readyz").first == 200;
+  });
+  return pid;
+}
+
+// Kills the host with SIGKILL `kills` times at random moments of the run and starts it again
+// at once; `outages` is odd while it is down.
+void kill_at_random(const World& world, std::atomic<pid_t>& host, std::atomic<long>& outages,
+                    const std::atomic<bool>& stop) {
+  const Options& o = world.options;
+  std::mt19937 rng(37);
+  std::vector<double> at;
+  for (int k = 0; k < o.kills; ++k)
+    at.push_back(o.seconds * (0.05 + 0.85 * static_cast<double>(rng() % 1000) / 1000.0));
+  std::sort(at.begin(), at.end());
+  const auto start = std::chrono::steady_clock::now();
+  int run = 0;
+  for (double when : at) {
+    while (!stop && mvne::bench::seconds_since(start) < when)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (stop) return;
+    ++outages;
+    ::kill(host.load(), SIGKILL);
+    int status = 0;
+    waitpid(host.load(), &status, 0);
+    host = start_host(world, ++run);
+    ++outages;
+    std::printf("  killed the host (kill -9) at %.1f s and started it again\n", when);
+    std::fflush(stdout);
+  }
+}
+
 // One run on one backend; true when nothing leaked and nothing failed.
 bool run(const Args& args, const std::string& backend, std::shared_ptr<mvne::storage::Database> db,
          const std::string& storage_lines) {
   const Options& o = args.options;
   mvne::bench::Scratch scratch("leakcheck-" + backend);
   const auto started = std::chrono::steady_clock::now();
-  std::printf("leakcheck on %s: %d tenants x %d subscribers, %d s of traffic, %d readers\n",
-              backend.c_str(), o.tenants, o.subscribers, o.seconds, o.clients);
+  std::printf(
+      "leakcheck on %s: %d tenants x %d subscribers, %d s of traffic, %d readers, "
+      "%d kill(s)\n",
+      backend.c_str(), o.tenants, o.subscribers, o.seconds, o.clients, o.kills);
   std::fflush(stdout);
   World world = build_world(o, scratch.path(), db, storage_lines);
   std::printf("  world built in %.1f s (%s)\n", mvne::bench::seconds_since(started),
               scratch.path().c_str());
-  pid_t host = mvne::bench::spawn({MVNE_HOST_BINARY, "--config", world.config()}, world.log());
-  mvne::bench::wait_until(
-      "mvne-host", 60, [&] { return mvne::bench::get(world.http_port, "/readyz").first == 200; });
+  std::atomic<pid_t> host = start_host(world, 0);
   auto services = mvne::platform::Services::on(db, mvne::config::NumberingConfig{});
   Ownership ownership;
   Tally tally;
   Traffic traffic(world, services.get(), &ownership);
   traffic.start();
   std::atomic<bool> stop{false};
+  std::atomic<long> outages{0};
   std::vector<std::thread> readers;
   for (int c = 0; c < o.clients; ++c)
-    readers.emplace_back([&, c] { read_http(world, ownership, tally, stop, 1000u + c); });
+    readers.emplace_back([&, c] { read_http(world, ownership, tally, stop, outages, 1000u + c); });
+  std::thread killer([&] { kill_at_random(world, host, outages, stop); });
   const auto run_start = std::chrono::steady_clock::now();
   for (int s = 0; s < o.seconds; ++s) {
     std::this_thread::sleep_for(std::chrono::seconds(1));
@@ -132,6 +193,7 @@ bool run(const Args& args, const std::string& backend, std::shared_ptr<mvne::sto
     }
   }
   stop = true;
+  killer.join();
   for (auto& r : readers) r.join();
   traffic.stop();
   const double read_seconds = mvne::bench::seconds_since(run_start);
@@ -139,7 +201,7 @@ bool run(const Args& args, const std::string& backend, std::shared_ptr<mvne::sto
   const std::string today = mvne::local_date("Asia/Tokyo", mvne::now_us()).value();
   export_and_scan(world, ownership, tally, {"2026-11-10", "2026-11-20", today});
   const size_t unsent = wait_for_mail(world, traffic.counts().resets, 60);
-  mvne::bench::stop(host);
+  mvne::bench::stop(host.load());
   mvne::bench::stop(world.mail_sink);
   scan_log(world, tally);
   scan_mail(world, ownership, tally);
@@ -154,13 +216,16 @@ bool run(const Args& args, const std::string& backend, std::shared_ptr<mvne::sto
       t.calls.load(), t.messages.load(), t.radius_sent.load(), t.radius_answered.load(),
       t.moves.load(), t.moves_refused.load(), t.resets.load(), t.resets_failed.load());
   if (left > 0) std::printf("  spool files not taken in after 120 s: %zu\n", left);
+  const size_t refused = failed_files(world);
+  if (refused > 0) std::printf("  spool files refused (in failed/): %zu\n", refused);
   if (unsent > 0) std::printf("  reset mails not at the sink after 60 s: %zu\n", unsent);
   tally.print();
+  const bool ledger = check_ledger(*db, t);
   std::printf("  %ld outputs checked, %ld leaks, %ld errors\n", tally.outputs(), tally.leaks(),
               tally.errors());
   std::fflush(stdout);
-  return tally.leaks() == 0 && tally.errors() == 0 && left == 0 && unsent == 0 &&
-         t.resets_failed == 0 && t.moves_refused == 0;
+  return tally.leaks() == 0 && tally.errors() == 0 && left == 0 && refused == 0 && unsent == 0 &&
+         t.resets_failed == 0 && t.moves_refused == 0 && ledger;
 }
 
 }  // namespace

@@ -75,14 +75,18 @@ std::string who(const Owner& o) {
   return tenant_code(o.tenant) + (o.subscriber >= 0 ? "/" + account(o.tenant, o.subscriber) : "");
 }
 
-// Checks one answer for `recipient`; `echo`: a foreign identifier the request itself named.
+// Checks one answer for `recipient`; `echo`: a foreign identifier the request itself named;
+// `in_outage`: the host was killed while the request was under way.
 void check(Tally& tally, Channel& c, const Ownership& ownership, const Owner& recipient,
-           const std::string& target, const Answer& a, const std::string& echo = "") {
+           const std::string& target, const Answer& a, const std::string& echo = "",
+           bool in_outage = false) {
   ++c.outputs;
   if (a.status == 503 && a.retry_after) {
     ++c.shed;
   } else if (a.status == 429) {
     ++c.throttled;
+  } else if (a.status == 0 && in_outage) {
+    ++c.outage;
   } else if (a.status == 0 || a.status >= 500) {
     tally.error(c, who(recipient) + " " + target + ": " + std::to_string(a.status) + " " +
                        a.body.substr(0, 200));
@@ -151,7 +155,7 @@ void Tally::print() const {
 }
 
 void read_http(const World& world, const Ownership& ownership, Tally& tally,
-               const std::atomic<bool>& stop, unsigned seed) {
+               const std::atomic<bool>& stop, const std::atomic<long>& outages, unsigned seed) {
   const Options& o = world.options;
   Channel& tenants = tally.channel("tenant API");
   Channel& consumers = tally.channel("app API");
@@ -162,6 +166,8 @@ void read_http(const World& world, const Ownership& ownership, Tally& tally,
   session.setKeepAlive(true);
   std::map<Owner, std::string> tokens;  // consumers logged in through this connection
   while (!stop) {
+    const long before = outages.load();
+    auto in_outage = [&] { return before % 2 == 1 || outages.load() != before; };
     const Owner tenant{static_cast<int>(rng() % o.tenants), -1};
     const Owner other{static_cast<int>(rng() % o.tenants), static_cast<int>(rng() % o.subscribers)};
     const bool deliberate = rng() % 8 == 0;  // asks for another's number
@@ -171,7 +177,7 @@ void read_http(const World& world, const Ownership& ownership, Tally& tally,
       if (deliberate)
         target += (target.find('?') == std::string::npos ? "?msisdn=" : "&msisdn=") + echo;
       Answer a = send(session, "GET", target, world.keys[static_cast<size_t>(tenant.tenant)], "");
-      check(tally, tenants, ownership, tenant, target, a, echo);
+      check(tally, tenants, ownership, tenant, target, a, echo, in_outage());
       continue;
     }
     const Owner consumer{tenant.tenant, static_cast<int>(rng() % o.subscribers)};
@@ -181,7 +187,7 @@ void read_http(const World& world, const Ownership& ownership, Tally& tally,
                              {"account", account(consumer.tenant, consumer.subscriber)},
                              {"password", world.password(consumer.tenant, consumer.subscriber)}};
       Answer a = send(session, "POST", "/portal/api/v1/login", "", body.dump());
-      check(tally, logins, ownership, consumer, "login", a);
+      check(tally, logins, ownership, consumer, "login", a, "", in_outage());
       if (a.status != 200) continue;
       auto j = nlohmann::json::parse(a.body, nullptr, false);
       if (j.is_discarded() || !j.contains("token")) {
@@ -194,7 +200,7 @@ void read_http(const World& world, const Ownership& ownership, Tally& tally,
     if (deliberate && target.find("/data/") != std::string::npos) target += "?msisdn=" + echo;
     Answer a = send(session, "GET", target, token->second, "");
     check(tally, consumers, ownership, consumer, target, a,
-          target.find("msisdn=") != std::string::npos ? echo : "");
+          target.find("msisdn=") != std::string::npos ? echo : "", in_outage());
   }
 }
 
@@ -204,11 +210,11 @@ void export_and_scan(const World& world, const Ownership& ownership, Tally& tall
   for (int t = 0; t < world.options.tenants; ++t) {
     for (const char* plugin : {"voice_cdr", "sms", "data_sessions"}) {
       for (const std::string& date : dates) {
-        int code = run_mvnectl(world, {"export", "run", "--plugin", plugin, "--tenant",
-                                       tenant_code(t), "--date", date});
-        if (code != 0)
+        CtlResult r = run_mvnectl(world, {"export", "run", "--plugin", plugin, "--tenant",
+                                          tenant_code(t), "--date", date});
+        if (r.code != 0)
           tally.error(files, tenant_code(t) + " " + plugin + " " + date + ": mvnectl exit " +
-                                 std::to_string(code));
+                                 std::to_string(r.code) + ": " + r.last_line);
       }
     }
     for (const auto& entry : std::filesystem::recursive_directory_iterator(world.exports(t))) {
@@ -221,7 +227,9 @@ void export_and_scan(const World& world, const Ownership& ownership, Tally& tall
 
 void scan_log(const World& world, Tally& tally) {
   Channel& lines = tally.channel("log lines");
-  for (const std::string& log : {world.log(), world.ctl_log()}) {
+  std::vector<std::string> logs = {world.ctl_log()};
+  for (int run = 0; std::filesystem::exists(world.log(run)); ++run) logs.push_back(world.log(run));
+  for (const std::string& log : logs) {
     std::ifstream in(log);
     for (std::string line; std::getline(in, line);) {
       ++lines.outputs;

@@ -20,7 +20,8 @@ namespace mvne::leakcheck {
 
 struct Channel {
   // with_data: outputs holding at least one canary of their recipient (the check saw data).
-  std::atomic<long> outputs{0}, with_data{0}, leaks{0}, shed{0}, throttled{0}, errors{0};
+  // outage: unanswered while the host was being killed and restarted (not an error).
+  std::atomic<long> outputs{0}, with_data{0}, leaks{0}, shed{0}, throttled{0}, outage{0}, errors{0};
 };
 
 class Tally {
@@ -40,9 +41,10 @@ class Tally {
   std::vector<std::string> examples_;
 };
 
-// Reader threads until `stop` is set; `seed` varies the order between threads.
+// Reader threads until `stop` is set; `seed` varies the order between threads. `outages`
+// is odd while the host is down, and counts up at each kill and each restart.
 void read_http(const World& world, const Ownership& ownership, Tally& tally,
-               const std::atomic<bool>& stop, unsigned seed);
+               const std::atomic<bool>& stop, const std::atomic<long>& outages, unsigned seed);
 
 // Writes every tenant's exports of `dates` through mvnectl and scans every file in the
 // tenants' export directories.

@@ -96,7 +96,8 @@ void Traffic::spool_files() {
   const std::string cdr_header =
       "record_id,call_start,answer_time,end_time,duration,billable_seconds,calling_number,"
       "called_number,call_type,imsi,disposition\n";
-  const std::string sms_header = "record_id,time,direction,sender,recipient,imsi,smsc,status\n";
+  const std::string sms_header =
+      "record_id,time,direction,sender,recipient,imsi,smsc,status,segments\n";
   for (long file = 0; !stopping(); ++file) {
     std::string cdrs = cdr_header, sms = sms_header;
     for (int i = 0; i < 100; ++i) {
@@ -123,7 +124,7 @@ void Traffic::spool_files() {
           ++counts_.calls;
         } else {
           sms += record_id('m', owner.tenant, owner.subscriber, n) + "," + when + ",MO," + number +
-                 ",0312345678," + sim + ",smsc1,DELIVERED\n";
+                 ",0312345678," + sim + ",smsc1,DELIVERED,1\n";
           ++counts_.messages;
         }
       }
@@ -172,6 +173,7 @@ void Traffic::radius() {
                                                                        {46, u32(k * 60)}},
                                                                       "testing123");
       bool answered = false;
+      ++counts_.radius_events;
       for (int attempt = 0; attempt < 5 && !answered && !stopping(); ++attempt) {
         sendto(fd, request.data(), request.size(), 0, reinterpret_cast<sockaddr*>(&host),
                sizeof host);
@@ -221,10 +223,15 @@ void Traffic::resets() {
   while (!stopping()) {
     const Move* move = nullptr;
     Owner who = pick(rng, &move);
-    int code =
+    CtlResult r =
         run_mvnectl(world_, {"subscriber", "password", "reset", "--tenant", tenant_code(who.tenant),
                              "--account", account(who.tenant, who.subscriber)});
-    ++(code == 0 ? counts_.resets : counts_.resets_failed);
+    if (r.code == 0) {
+      ++counts_.resets;
+    } else if (counts_.resets_failed++ < 5) {
+      std::printf("  password reset refused (mvnectl exit %d): %s\n", r.code, r.last_line.c_str());
+      std::fflush(stdout);
+    }
     for (int i = 0; i < 40 && !stopping(); ++i) std::this_thread::sleep_for(50ms);
   }
 }

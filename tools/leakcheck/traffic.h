@@ -21,8 +21,9 @@
 namespace mvne::leakcheck {
 
 struct TrafficCounts {
-  std::atomic<long> calls{0}, messages{0}, radius_sent{0}, radius_answered{0}, moves{0},
-      moves_refused{0}, resets{0}, resets_failed{0};
+  // radius_events: events sent (each once or more); radius_answered: of them, answered.
+  std::atomic<long> calls{0}, messages{0}, radius_sent{0}, radius_events{0}, radius_answered{0},
+      moves{0}, moves_refused{0}, resets{0}, resets_failed{0};
 };
 
 class Traffic {

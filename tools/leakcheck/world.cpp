@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -22,13 +23,15 @@ using bench::die;
 std::string World::password(int t, int s) const { return "pw " + account(t, s); }
 std::string World::exports(int t) const { return dir + "/exports/" + tenant_code(t); }
 
-int run_mvnectl(const World& world, const std::vector<std::string>& args) {
+CtlResult run_mvnectl(const World& world, const std::vector<std::string>& args) {
+  static std::atomic<long> calls{0};
+  const std::string out = world.dir + "/mvnectl-" + std::to_string(++calls) + ".out";
   std::vector<std::string> argv = {MVNE_CTL_BINARY, "--config", world.config()};
   argv.insert(argv.end(), args.begin(), args.end());
   pid_t pid = fork();
   if (pid < 0) die("fork", "failed");
   if (pid == 0) {
-    int fd = open(world.ctl_log().c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    int fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     dup2(fd, 1);
     dup2(fd, 2);
     std::vector<char*> c;
@@ -39,7 +42,17 @@ int run_mvnectl(const World& world, const std::vector<std::string>& args) {
   }
   int status = 0;
   waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+  CtlResult r{WIFEXITED(status) ? WEXITSTATUS(status) : 128, ""};
+  {
+    std::ifstream in(out);
+    std::ofstream log(world.ctl_log(), std::ios::app);
+    for (std::string line; std::getline(in, line);) {
+      log << line << "\n";
+      if (!line.empty()) r.last_line = line;
+    }
+  }
+  std::filesystem::remove(out);
+  return r;
 }
 
 namespace {

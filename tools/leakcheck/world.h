@@ -18,9 +18,10 @@ namespace mvne::leakcheck {
 struct Options {
   int tenants = 100;
   int subscribers = 100;  // per tenant
-  int seconds = 600;      // of traffic and reads
+  int seconds = 1500;     // of traffic and reads
   int clients = 32;       // HTTP reader threads (past the host's capacity, see host_config)
   double moved = 0.02;    // share of numbers recycled to another MVNO's consumer in the run
+  int kills = 0;          // times the host is killed (kill -9) at random moments and restarted
 };
 
 struct World {
@@ -33,14 +34,19 @@ struct World {
   std::string spool(const std::string& plugin) const { return dir + "/spool/" + plugin; }
   std::string exports(int t) const;
   std::string config() const { return dir + "/mvne.conf"; }
-  std::string log() const { return dir + "/host.log"; }
+  // The log of the host's `run`th start (restarted after each kill -9).
+  std::string log(int run = 0) const { return dir + "/host-" + std::to_string(run) + ".log"; }
   std::string ctl_log() const { return dir + "/mvnectl.log"; }
   std::string mail_dir() const { return dir + "/mail"; }
 };
 
-// Runs mvnectl on the world's config with `args` (its output appended to ctl_log()); the
-// exit code.
-int run_mvnectl(const World& world, const std::vector<std::string>& args);
+// Runs mvnectl on the world's config with `args` (its output appended to ctl_log()): its
+// exit code and the last line it wrote (the reason, when it refused).
+struct CtlResult {
+  int code = 0;
+  std::string last_line;
+};
+CtlResult run_mvnectl(const World& world, const std::vector<std::string>& args);
 
 // Seeds `db`, starts the SMTP sink and writes the host's config (`storage_lines`: its
 // [storage] section).
