@@ -3,6 +3,7 @@
 #include <optional>
 #include <unordered_set>
 
+#include "core/common/isolation_layers.h"
 #include "core/log/log.h"
 
 namespace mvne::egress {
@@ -37,6 +38,7 @@ Guard::Guard(std::shared_ptr<storage::Database> db, tenancy::NumberingPlan numbe
 
 Status Guard::check(const auth::Principal& principal, std::span<const std::string_view> parts,
                     const Allowance& allowance) {
+  if (layer_off(Layer::kEgressGuard)) return Status::Ok();
   Status refreshed = index_.refresh(allowance.made_since);
   if (!refreshed.ok()) {
     return Status::Unavailable("the egress guard cannot read the identifier index: " +

@@ -7,6 +7,7 @@
 #include "core/common/local_time.h"
 #include "core/common/time.h"
 #include "core/http/bill_reply.h"
+#include "core/http/cache_headers.h"
 #include "core/http/consumer_session.h"
 #include "core/http/host_delivery.h"
 #include "core/log/log.h"
@@ -66,8 +67,7 @@ Reply private_json(int status, const json& body) {
   Reply reply;
   reply.status = status;
   reply.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  reply.headers.emplace_back("Cache-Control", "private, no-store");
-  reply.headers.emplace_back("Vary", "Authorization, Cookie");
+  mark_personal(reply);
   return reply;
 }
 

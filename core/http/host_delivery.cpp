@@ -1,5 +1,6 @@
 #include "core/http/host_delivery.h"
 
+#include "core/http/cache_headers.h"
 #include "core/log/log.h"
 
 namespace mvne::http {
@@ -34,8 +35,7 @@ Reply deliver(const IncomingRequest& request, platform::Services* services,
     return Reply::error(503, "unavailable", "the response could not be audited",
                         request.request_id);
   }
-  reply.headers.emplace_back("Cache-Control", "private, no-store");
-  reply.headers.emplace_back("Vary", "Authorization, Cookie");
+  mark_personal(reply);
   return reply;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/http/authenticate.h"
+#include "core/http/cache_headers.h"
 #include "core/log/log.h"
 #include "core/platform/services.h"
 #include "core/plugin/call_scope.h"
@@ -178,8 +179,7 @@ Reply dispatch_to_plugin(const plugin::RouteTable& routes, const IncomingRequest
     // host again before reusing it.
     reply.headers.emplace_back("Cache-Control", "no-cache");
   } else {
-    reply.headers.emplace_back("Cache-Control", "private, no-store");
-    reply.headers.emplace_back("Vary", "Authorization, Cookie");
+    mark_personal(reply);
     // Every delivery to a principal is audited (invariant 8); no audit, no delivery. Responses
     // arriving together share one audit commit; each waits for its own row.
     Status audited = services->audit->append(

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <ctime>
 
+#include "core/common/isolation_layers.h"
+
 namespace mvne::mail {
 namespace {
 
@@ -148,6 +150,9 @@ Rendered render(const Message& m, int64_t now_us, const std::string& domain) {
   if (!m.reply_to.email.empty()) d += "Reply-To: " + mailbox(m.reply_to) + kCrlf;
   if (!m.to.empty()) d += "To: " + mailbox_list(m.to) + kCrlf;
   if (!m.cc.empty()) d += "Cc: " + mailbox_list(m.cc) + kCrlf;
+  // The defect of seed case 2, only ever in a test build with the layer switched off.
+  if (layer_off(Layer::kBccFreeRendering) && !m.bcc.empty())
+    d += "Bcc: " + mailbox_list(m.bcc) + kCrlf;
   // Only Bcc: the header stays out of the message; to and cc both empty get an empty group.
   if (m.to.empty() && m.cc.empty()) d += std::string("To: undisclosed-recipients:;") + kCrlf;
   d += "Subject: " + encode_header_text(m.subject) + kCrlf;

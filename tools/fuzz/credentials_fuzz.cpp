@@ -3,8 +3,8 @@
 // which: a bearer token is the value after "Bearer " exactly; a cookie's value is what
 // follows its own name and '=' in one ';'-separated item, so it never holds a ';', and a
 // cookie whose name only ends like the wanted one ("x__Host-mvne_session") is never taken.
-#include <cstddef>
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 

@@ -20,8 +20,10 @@ namespace mvne::leakcheck {
 
 struct Channel {
   // with_data: outputs holding at least one canary of their recipient (the check saw data).
-  // outage: unanswered while the host was being killed and restarted (not an error).
-  std::atomic<long> outputs{0}, with_data{0}, leaks{0}, shed{0}, throttled{0}, outage{0}, errors{0};
+  // outage: unanswered while the host was being killed and restarted (not an error);
+  // resent: mail delivered again after such a kill (SMTP's at-least-once across a crash).
+  std::atomic<long> outputs{0}, with_data{0}, leaks{0}, shed{0}, throttled{0}, outage{0}, resent{0},
+      errors{0};
 };
 
 class Tally {
