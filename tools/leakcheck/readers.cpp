@@ -123,22 +123,10 @@ void Tally::error(Channel& c, const std::string& what) {
   if (examples_.size() < 20) examples_.push_back("ERROR " + what);
 }
 
-long Tally::leaks() const {
+long Tally::sum(std::atomic<long> Channel::*counter) const {
   std::lock_guard lock(mu_);
   long n = 0;
-  for (const auto& [name, c] : channels_) n += c.leaks;
-  return n;
-}
-long Tally::errors() const {
-  std::lock_guard lock(mu_);
-  long n = 0;
-  for (const auto& [name, c] : channels_) n += c.errors;
-  return n;
-}
-long Tally::outputs() const {
-  std::lock_guard lock(mu_);
-  long n = 0;
-  for (const auto& [name, c] : channels_) n += c.outputs;
+  for (const auto& [name, c] : channels_) n += (c.*counter).load();
   return n;
 }
 

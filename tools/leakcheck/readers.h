@@ -33,11 +33,13 @@ class Tally {
   void leak(Channel& c, const std::string& what);
   void error(Channel& c, const std::string& what);
   void print() const;
-  long leaks() const;
-  long errors() const;
-  long outputs() const;
+  long leaks() const { return sum(&Channel::leaks); }
+  long errors() const { return sum(&Channel::errors); }
+  long outputs() const { return sum(&Channel::outputs); }
 
  private:
+  long sum(std::atomic<long> Channel::*counter) const;  // over every channel
+
   mutable std::mutex mu_;
   std::map<std::string, Channel> channels_;
   std::vector<std::string> examples_;

@@ -1,6 +1,5 @@
 #include "tools/leakcheck/world.h"
 
-#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -28,18 +27,7 @@ CtlResult run_mvnectl(const World& world, const std::vector<std::string>& args) 
   const std::string out = world.dir + "/mvnectl-" + std::to_string(++calls) + ".out";
   std::vector<std::string> argv = {MVNE_CTL_BINARY, "--config", world.config()};
   argv.insert(argv.end(), args.begin(), args.end());
-  pid_t pid = fork();
-  if (pid < 0) die("fork", "failed");
-  if (pid == 0) {
-    int fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(fd, 1);
-    dup2(fd, 2);
-    std::vector<char*> c;
-    for (auto& a : argv) c.push_back(a.data());
-    c.push_back(nullptr);
-    execv(c[0], c.data());
-    _exit(127);
-  }
+  const pid_t pid = bench::spawn(argv, out);
   int status = 0;
   waitpid(pid, &status, 0);
   CtlResult r{WIFEXITED(status) ? WEXITSTATUS(status) : 128, ""};
