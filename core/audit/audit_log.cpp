@@ -85,8 +85,9 @@ std::string unkeyed_chain_hash(const std::string& previous, const Entry& e) {
 struct AuditLog::Pending {
   Entry entry;
   Status status;
-  bool done = false;             // guarded by mu_
-  std::condition_variable wake;  // this caller's turn: its row is stored, or it is to commit
+  bool done = false;                    // guarded by mu_
+  std::condition_variable wake;         // a waiting caller's: its row is committed (or not)
+  std::function<void(Status)> on_done;  // an append_async caller's, instead of waiting
 };
 
 AuditLog::AuditLog(std::shared_ptr<storage::Database> db, std::shared_ptr<const KeyRing> keys)
@@ -98,33 +99,55 @@ AuditLog::~AuditLog() = default;
 
 Status AuditLog::append(Entry e) {
   if (e.at == 0) e.at = now_us();
-  Pending mine{std::move(e), Status::Ok(), false, {}};
+  Pending mine{std::move(e), Status::Ok(), false, {}, {}};
   std::unique_lock lock(mu_);
   queue_.push_back(&mine);
-  while (!mine.done) {
-    if (committing_) {
-      mine.wake.wait(lock);  // woken alone: never all waiters for every commit
-      continue;
-    }
-    // No commit is running: this caller stores everything queued so far, its own row and
-    // those of the callers that queued while the previous commit ran.
-    committing_ = true;
+  if (!committing_) drain(lock);
+  mine.wake.wait(lock, [&] { return mine.done; });  // woken alone: never every waiter
+  return mine.status;
+}
+
+void AuditLog::append_async(Entry e, std::function<void(Status)> done) {
+  if (e.at == 0) e.at = now_us();
+  auto* mine = new Pending{std::move(e), Status::Ok(), false, {}, std::move(done)};
+  std::unique_lock lock(mu_);
+  queue_.push_back(mine);
+  if (!committing_) drain(lock);
+}
+
+void AuditLog::drain(std::unique_lock<std::mutex>& lock) {
+  // No commit is running: this caller stores everything queued, in batches, until nothing
+  // is left; rows that queue while a batch commits go into the next one (a group commit).
+  committing_ = true;
+  while (!queue_.empty()) {
     size_t n = std::min(queue_.size(), storage::kMaxRowsPerStatement);
     std::vector<Pending*> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
     queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
     lock.unlock();
     Status st = commit(batch);
+    std::vector<Pending*> called;
     lock.lock();
     for (Pending* p : batch) {
+      if (p->on_done) {
+        called.push_back(p);
+        continue;
+      }
       p->status = st;
       p->done = true;
-      if (p != &mine) p->wake.notify_one();
+      p->wake.notify_one();
     }
-    committing_ = false;
-    // The oldest caller still queued commits next, with whatever queued meanwhile.
-    if (!queue_.empty()) queue_.front()->wake.notify_one();
+    lock.unlock();
+    for (Pending* p : called) {
+      std::unique_ptr<Pending> owned(p);
+      try {
+        owned->on_done(st);
+      } catch (...) {
+        // A caller's callback failing must not stop the commits of the others.
+      }
+    }
+    lock.lock();
   }
-  return mine.status;
+  committing_ = false;
 }
 
 Status AuditLog::commit(std::vector<Pending*>& batch) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -56,6 +57,10 @@ class AuditLog {
   // commit), so a caller waits for its own row while many share one transaction. A failed
   // commit fails every entry in it; none of them is stored.
   Status append(Entry entry);
+  // The same without waiting: `done` is called with the outcome once the commit that holds
+  // `entry` is over, on the thread that ran it (this one or another appender's), and must
+  // not block. Appends that queue while a commit runs go into the next one.
+  void append_async(Entry entry, std::function<void(Status)> done);
   StatusOr<VerifyReport> verify();
   // Rows written before the chain was keyed have no key id: this re-signs them with the
   // current key after checking their unkeyed chain, so that verify() can vouch for them.
@@ -70,6 +75,9 @@ class AuditLog {
 
  private:
   struct Pending;
+  // Commits what is queued, batch after batch, until nothing is; with mu_ held on entry and
+  // exit.
+  void drain(std::unique_lock<std::mutex>& lock);
   Status commit(std::vector<Pending*>& batch);  // runs commit_once again after a conflict
   Status commit_once(std::vector<Pending*>& batch);
 

@@ -278,6 +278,9 @@ const std::vector<Key>& schema() {
          return parse_listen(v, s.http.address, s.http.port);
        },
        [](const Settings& s) { return s.http.address + ":" + std::to_string(s.http.port); }},
+      int_key("http", "io_threads", &Settings::http, &HttpSettings::io_threads, 0, 64),
+      int_key("http", "max_connections", &Settings::http, &HttpSettings::max_connections, 1,
+              1000000),
       int_key("http", "min_threads", &Settings::http, &HttpSettings::min_threads, 1, 4096),
       int_key("http", "max_threads", &Settings::http, &HttpSettings::max_threads, 1, 16384),
       int_key("http", "max_queued", &Settings::http, &HttpSettings::max_queued, 1, 65536),

@@ -28,9 +28,11 @@ struct LogSettings {
 struct HttpSettings {
   std::string address = "127.0.0.1";
   uint16_t port = 8080;
-  int min_threads = 4;
-  int max_threads = 1024;  // one thread per open connection, idle keep-alive ones included
-  int max_queued = 1024;
+  int io_threads = 0;           // threads reading and writing sockets; 0: one per core, up to 4
+  int max_connections = 10000;  // open connections; past it a new one is answered 503
+  int min_threads = 4;          // threads answering requests, started at once
+  int max_threads = 64;         // threads answering requests at most (idle connections take none)
+  int max_queued = 1024;        // requests waiting for one of them; past it, 503
   int keep_alive_timeout_s = 15;
   int max_keep_alive_requests = 1000;
   int max_body_bytes = 1 << 20;            // request body limit of a route without its own
@@ -56,15 +58,15 @@ struct MailConfig {
   std::string from = "mvne@localhost";
   std::string from_name = "MVNE";
   int max_attempts = 12;
-  int lease_s = 600;  // a claimed message waits this long for a deliverer that died
+  int lease_s = 600;      // a claimed message waits this long for a deliverer that died
   std::string templates;  // directory of per-tenant notice templates; empty: built-in wording
 };
 
 // The hold-and-notify relay (docs/relay.md). Neither listener runs unless configured.
 struct RelayConfig {
-  std::string listen;         // submission (AUTH over STARTTLS), host:port; empty: off
-  std::string filter_listen;  // behind Postfix as a content filter, host:port; empty: off
-  std::string tls_cert, tls_key;  // PEM files; without them STARTTLS (and so AUTH) is off
+  std::string listen;                  // submission (AUTH over STARTTLS), host:port; empty: off
+  std::string filter_listen;           // behind Postfix as a content filter, host:port; empty: off
+  std::string tls_cert, tls_key;       // PEM files; without them STARTTLS (and so AUTH) is off
   std::string hostname = "localhost";  // in the greeting and in Message-IDs it adds
   int max_message_kib = 10240;
   int max_recipients = 100;
@@ -101,7 +103,7 @@ struct ReadGrant {
 };
 
 struct PluginSettings {
-  std::vector<std::string> dirs;  // searched in order for mvne_NAME.so
+  std::vector<std::string> dirs;     // searched in order for mvne_NAME.so
   std::vector<std::string> enabled;  // in start order
   std::vector<std::string> required;
   // What one plugin callback may hold, and keys per (plugin, tenant) key-value store.

@@ -55,10 +55,10 @@ Reply metrics_text(const metrics::Metrics& metrics, const FrontEndState& state) 
       "# HELP mvne_http_requests_in_flight Requests being served, this one included.\n"
       "# TYPE mvne_http_requests_in_flight gauge\nmvne_http_requests_in_flight " +
       std::to_string(state.in_flight) + "\n" +
-      "# HELP mvne_http_shed_connections_total Connections answered 503 at accept time, past "
-      "http.max_queued.\n# TYPE mvne_http_shed_connections_total counter\n"
-      "mvne_http_shed_connections_total " +
-      std::to_string(state.shed_connections) + "\n";
+      "# HELP mvne_http_shed_total Requests and connections answered 503 for want of room "
+      "(past http.max_queued waiting requests or http.max_connections).\n"
+      "# TYPE mvne_http_shed_total counter\nmvne_http_shed_total " +
+      std::to_string(state.shed) + "\n";
   if (state.mail != nullptr) reply.body += state.mail->render_metrics();
   if (state.relay != nullptr) reply.body += state.relay->render_metrics();
   return reply;

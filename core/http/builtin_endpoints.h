@@ -20,7 +20,7 @@ namespace mvne::http {
 struct FrontEndState {
   bool draining = false;
   int in_flight = 0;                    // requests being served, this one included
-  uint64_t shed_connections = 0;        // answered 503 at accept time, past http.max_queued
+  uint64_t shed = 0;                    // answered 503 for want of room (connections, queue)
   ReadinessProbe* readiness = nullptr;  // null: no storage to check
   const mail::MailService* mail = nullptr;  // its counters, when there is storage
   relay::HoldService* relay = nullptr;      // held mail by outcome, when there is storage

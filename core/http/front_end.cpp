@@ -1,25 +1,18 @@
 #include "core/http/front_end.h"
 
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/NetException.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/TCPServer.h>
+#include <Poco/Exception.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
-
-#include <ostream>
 #include <thread>
+
+#include "core/audit/audit_log.h"
 
 #include "core/http/builtin_endpoints.h"
 #include "core/http/consumer_endpoints.h"
-#include "core/http/relay_links.h"
 #include "core/http/plugin_dispatch.h"
+#include "core/http/relay_links.h"
 #include "core/http/request_body.h"
 #include "core/http/request_id.h"
 #include "core/http/tenant_endpoints.h"
@@ -28,8 +21,6 @@
 namespace mvne::http {
 namespace {
 
-constexpr auto kReadTimeout = std::chrono::seconds(30);
-
 // The methods plugin routes can serve; anything else (OPTIONS, TRACE, ...) gets 405.
 constexpr const char* kRouteMethods[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"};
 
@@ -37,18 +28,6 @@ std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
-
-// Counts a request in flight for exactly as long as its handler runs, however it leaves.
-class InFlight {
- public:
-  explicit InFlight(std::atomic<int>& gauge) : gauge_(gauge) { gauge_.fetch_add(1); }
-  ~InFlight() { gauge_.fetch_sub(1); }
-  InFlight(const InFlight&) = delete;
-  InFlight& operator=(const InFlight&) = delete;
-
- private:
-  std::atomic<int>& gauge_;
-};
 
 bool valid_utf8(std::string_view s) {
   static constexpr uint32_t kSmallest[] = {0, 0x80, 0x800, 0x10000};  // no overlong forms
@@ -108,232 +87,205 @@ bool lists_method(std::string_view methods, std::string_view method) {
   return false;
 }
 
-class RequestHandler : public Poco::Net::HTTPRequestHandler {
+// One request from its headers to its reply. Lives on the worker that runs it, and after
+// that (when its reply waits for an audit commit) in the commit's callback.
+class Request {
  public:
-  explicit RequestHandler(FrontEnd* front_end) : front_end_(front_end) {}
+  Request(FrontEnd* front_end, std::shared_ptr<Exchange> exchange)
+      : front_end_(front_end),
+        exchange_(std::move(exchange)),
+        started_(std::chrono::steady_clock::now()) {
+    front_end_->in_flight().fetch_add(1);
+    in_.request_id = next_request_id();
+    in_.method = exchange_->method();
+  }
 
-  void handleRequest(Poco::Net::HTTPServerRequest& request,
-                     Poco::Net::HTTPServerResponse& response) override {
-    InFlight counted(front_end_->in_flight());
-    auto started = std::chrono::steady_clock::now();
-    IncomingRequest in;
-    in.request_id = next_request_id();
-    in.method = request.getMethod();
-    std::string route_label = "invalid";
-    bool body_read = false;
+  // Runs the request and sends its reply, now or once its audit row is committed.
+  static void run(FrontEnd* front_end, std::shared_ptr<Exchange> exchange) {
+    auto request = std::make_shared<Request>(front_end, std::move(exchange));
     Reply reply;
     try {
-      reply = serve(request, in, route_label, body_read);
+      reply = request->serve();
     } catch (const std::exception& e) {
-      reply = failed(in, e.what());
+      reply = request->failed(e.what());
     } catch (...) {
-      reply = failed(in, "unknown exception");
+      reply = request->failed("unknown exception");
     }
-    ensure_retry_after(reply);
-    reply.headers.emplace_back("X-Request-Id", in.request_id);
-    const bool unread_body = !body_read && may_have_unread_body(request);
-    try {
-      // Waiting connections get a thread sooner when this one does not stay open idle.
-      if (front_end_->draining() || unread_body || front_end_->connections_waiting()) {
-        response.setKeepAlive(false);
+    std::shared_ptr<const audit::Entry> audit = std::move(reply.audit);
+    if (!audit) return request->finish(std::move(reply));
+    // Every delivery to a principal is audited (invariant 8): no audit, no delivery.
+    auto delivered = std::make_shared<Reply>(std::move(reply));
+    front_end->services()->audit->append_async(*audit, [request, delivered](Status audited) {
+      if (!audited.ok()) {
+        request->log_failure("response withheld: audit failed: " + audited.message());
+        *delivered = Reply::error(503, "unavailable", "the response could not be audited",
+                                  request->in_.request_id);
       }
-      response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
-      response.setContentType(reply.content_type);
-      for (const auto& [name, value] : reply.headers) response.add(name, value);
-      response.setContentLength64(static_cast<Poco::Int64>(reply.body.size()));
-      if (!unread_body) {
-        response.sendBuffer(reply.body.data(), reply.body.size());  // flushed by POCO later
-      } else {
-        // Flushed here: the connection is shut right after, before POCO would flush.
-        std::ostream& out = response.send();
-        if (in.method != "HEAD") out.write(reply.body.data(), std::ssize(reply.body));
-        out.flush();
-        linger_after_reply(request);
-      }
-    } catch (const std::exception& e) {
-      log::write(log::Level::kWarn, "http", in.request_id,
-                 std::string("client went away before the response was sent: ") + e.what());
-    }
-    double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    try {
-      front_end_->metrics().observe_request(route_label, reply.status, seconds);
-      log::write(reply.status >= 500 ? log::Level::kWarn : log::Level::kDebug, "http",
-                 in.request_id, in.method + " " + in.path + " -> " + std::to_string(reply.status));
-    } catch (...) {
-      // Accounting must not take the connection down with it.
-    }
+      request->finish(std::move(*delivered));
+    });
   }
 
  private:
-  static Reply failed(const IncomingRequest& in, const std::string& what) {
+  void finish(Reply reply) {
+    ensure_retry_after(reply);
+    reply.headers.emplace_back("X-Request-Id", in_.request_id);
     try {
-      log::write(log::Level::kError, "http", in.request_id, "request failed: " + what);
+      exchange_->respond(reply, !front_end_->draining());
+    } catch (const std::exception& e) {
+      log::write(log::Level::kWarn, "http", in_.request_id,
+                 std::string("the reply could not be sent: ") + e.what());
+    }
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    try {
+      front_end_->metrics().observe_request(route_label_, reply.status, seconds);
+      log::write(reply.status >= 500 ? log::Level::kWarn : log::Level::kDebug, "http",
+                 in_.request_id,
+                 in_.method + " " + in_.path + " -> " + std::to_string(reply.status));
+    } catch (...) {
+      // Accounting must not take the connection down with it.
+    }
+    front_end_->in_flight().fetch_sub(1);  // last: the front end may be stopped after this
+  }
+
+  void log_failure(const std::string& what) {
+    try {
+      log::write(log::Level::kError, "http", in_.request_id, what);
     } catch (...) {
     }
-    return Reply::error(500, "internal", "the host failed to answer this request", in.request_id);
+  }
+
+  Reply failed(const std::string& what) {
+    log_failure("request failed: " + what);
+    return Reply::error(500, "internal", "the host failed to answer this request", in_.request_id);
+  }
+
+  // The value of the first header named `lower_name` (any case), or "".
+  std::string field(std::string_view lower_name) const {
+    for (const auto& [name, value] : exchange_->fields()) {
+      if (Poco::icompare(name, std::string(lower_name)) == 0) return value;
+    }
+    return "";
   }
 
   // The client's address, and whether it reached us over TLS: the peer's, unless the peer is
   // a trusted proxy, whose X-Forwarded-For (last hop) and X-Forwarded-Proto are believed.
-  void identify_client(const Poco::Net::HTTPServerRequest& request, IncomingRequest& in) {
-    in.client_address = request.clientAddress().host().toString();
+  void identify_client() {
+    in_.client_address = exchange_->peer_address();
     const auto& trusted = front_end_->settings().trusted_proxies;
-    if (std::find(trusted.begin(), trusted.end(), in.client_address) == trusted.end()) return;
-    std::string forwarded = request.get("X-Forwarded-For", "");
+    if (std::find(trusted.begin(), trusted.end(), in_.client_address) == trusted.end()) return;
+    std::string forwarded = field("x-forwarded-for");
     size_t comma = forwarded.rfind(',');
     std::string last = comma == std::string::npos ? forwarded : forwarded.substr(comma + 1);
     Poco::trimInPlace(last);
-    if (!last.empty()) in.client_address = last;
-    in.secure = Poco::icompare(request.get("X-Forwarded-Proto", ""), "https") == 0;
+    if (!last.empty()) in_.client_address = last;
+    in_.secure = Poco::icompare(field("x-forwarded-proto"), "https") == 0;
   }
 
   // The body of a request to one of the host's own endpoints, within `limit` bytes; a
-  // refusal (413, 408) when it does not come as it should.
-  std::optional<Reply> read_host_body(Poco::Net::HTTPServerRequest& request, IncomingRequest& in,
-                                      int limit, bool& body_read) {
+  // refusal (413, 408, ...) when it does not come as it should.
+  std::optional<Reply> read_host_body(int limit) {
     BodyPolicy policy{static_cast<size_t>(limit),
-                      std::chrono::milliseconds(front_end_->settings().body_timeout_ms),
-                      kReadTimeout};
-    if (auto refused = read_body(request, policy, in.request_id, in.body)) return refused;
-    body_read = true;
-    return std::nullopt;
+                      std::chrono::milliseconds(front_end_->settings().body_timeout_ms)};
+    return exchange_->read_body(policy, in_.request_id, in_.body);
   }
 
-  Reply serve(Poco::Net::HTTPServerRequest& request, IncomingRequest& in, std::string& route_label,
-              bool& body_read) {
+  Reply serve() {
     try {
-      Poco::URI uri(request.getURI());
-      in.path = uri.getPath();
-      in.query = uri.getRawQuery();
+      Poco::URI uri(exchange_->target());
+      in_.path = uri.getPath();
+      in_.query = uri.getRawQuery();
     } catch (const Poco::Exception&) {
-      return Reply::error(400, "bad_request", "malformed request URI", in.request_id);
+      return Reply::error(400, "bad_request", "malformed request URI", in_.request_id);
     }
-    if (!valid_utf8(in.path)) {
-      in.path = "(not UTF-8)";
-      return Reply::error(400, "bad_request", "the request path is not valid UTF-8", in.request_id);
+    if (!valid_utf8(in_.path)) {
+      in_.path = "(not UTF-8)";
+      return Reply::error(400, "bad_request", "the request path is not valid UTF-8",
+                          in_.request_id);
     }
     if (front_end_->draining()) {
-      route_label = "draining";
-      return Reply::error(503, "unavailable", "the host is shutting down", in.request_id);
+      route_label_ = "draining";
+      return Reply::error(503, "unavailable", "the host is shutting down", in_.request_id);
     }
     size_t authorizations = 0;
-    for (const auto& [name, value] : request) {
+    for (const auto& [name, value] : exchange_->fields()) {
       authorizations += Poco::icompare(name, "authorization") == 0;
     }
     if (authorizations > 1) {
-      return Reply::error(400, "bad_request", "more than one Authorization header", in.request_id);
+      return Reply::error(400, "bad_request", "more than one Authorization header", in_.request_id);
     }
-    if (is_builtin_path(in.path)) {
-      route_label = in.path;
-      if (in.method != "GET" && in.method != "HEAD") return method_not_allowed(in, "GET, HEAD");
-      return *builtin_endpoint(in.path, front_end_->plugins(), front_end_->metrics(),
-                               {front_end_->draining(), front_end_->in_flight().load(),
-                                front_end_->shed_connections(), front_end_->readiness(),
-                                front_end_->services() != nullptr
-                                    ? front_end_->services()->mail.get()
-                                    : nullptr,
-                                front_end_->services() != nullptr
-                                    ? front_end_->services()->relay.get()
-                                    : nullptr});
+    if (is_builtin_path(in_.path)) {
+      route_label_ = in_.path;
+      if (in_.method != "GET" && in_.method != "HEAD") return method_not_allowed(in_, "GET, HEAD");
+      platform::Services* services = front_end_->services();
+      return *builtin_endpoint(
+          in_.path, front_end_->plugins(), front_end_->metrics(),
+          {front_end_->draining(), front_end_->in_flight().load(), front_end_->shed_total(),
+           front_end_->readiness(), services != nullptr ? services->mail.get() : nullptr,
+           services != nullptr ? services->relay.get() : nullptr});
     }
-    identify_client(request, in);
-    for (const auto& [name, value] : request) in.headers.emplace(lower(name), value);
-    if (const char* method = tenant_endpoint_method(in.path)) {
-      route_label = in.path;
-      if (in.method != method) return method_not_allowed(in, method);
+    identify_client();
+    for (const auto& [name, value] : exchange_->fields()) in_.headers.emplace(lower(name), value);
+    if (const char* method = tenant_endpoint_method(in_.path)) {
+      route_label_ = in_.path;
+      if (in_.method != method) return method_not_allowed(in_, method);
       if (front_end_->services() == nullptr) {
-        return Reply::error(404, "not_found", "no route for " + in.path, in.request_id);
+        return Reply::error(404, "not_found", "no route for " + in_.path, in_.request_id);
       }
-      return tenant_endpoint(in, front_end_->services());
+      return tenant_endpoint(in_, front_end_->services());
     }
-    if (const char* methods = consumer_endpoint_method(in.path)) {
-      route_label = in.path;
-      if (!lists_method(methods, in.method)) return method_not_allowed(in, methods);
+    if (const char* methods = consumer_endpoint_method(in_.path)) {
+      route_label_ = in_.path;
+      if (!lists_method(methods, in_.method)) return method_not_allowed(in_, methods);
       if (front_end_->services() == nullptr) {
-        return Reply::error(404, "not_found", "no consumer accounts on this host", in.request_id);
+        return Reply::error(404, "not_found", "no consumer accounts on this host", in_.request_id);
       }
-      if (auto refused = read_host_body(request, in, kConsumerBodyLimit, body_read)) return *refused;
+      if (auto refused = read_host_body(kConsumerBodyLimit)) return *refused;
       return consumer_endpoint(
-          in, {front_end_->services(), &front_end_->metrics(), &front_end_->portal()});
+          in_, {front_end_->services(), &front_end_->metrics(), &front_end_->portal()});
     }
-    if (is_relay_link_path(in.path)) {
-      route_label = "/relay/v1/held";
-      if (in.method != "GET" && in.method != "POST") return method_not_allowed(in, "GET, POST");
+    if (is_relay_link_path(in_.path)) {
+      route_label_ = "/relay/v1/held";
+      if (in_.method != "GET" && in_.method != "POST") return method_not_allowed(in_, "GET, POST");
       if (front_end_->services() == nullptr) {
-        return Reply::error(404, "not_found", "no relay on this host", in.request_id);
+        return Reply::error(404, "not_found", "no relay on this host", in_.request_id);
       }
-      if (auto refused = read_host_body(request, in, kRelayLinkBodyLimit, body_read)) return *refused;
-      return relay_link(in, front_end_->services()->relay.get());
+      if (auto refused = read_host_body(kRelayLinkBodyLimit)) return *refused;
+      return relay_link(in_, front_end_->services()->relay.get());
     }
-    route_label = "unmatched";
-    if (in.path.rfind("/api/", 0) != 0 && in.path.rfind("/portal/", 0) != 0) {
-      return Reply::error(404, "not_found", "no route for " + in.path, in.request_id);
+    route_label_ = "unmatched";
+    if (in_.path.rfind("/api/", 0) != 0 && in_.path.rfind("/portal/", 0) != 0) {
+      return Reply::error(404, "not_found", "no route for " + in_.path, in_.request_id);
     }
     auto routes = front_end_->plugins().routes();
     bool routable = false;
-    for (const char* method : kRouteMethods) routable = routable || in.method == method;
-    if (!routable || routes->match(in.method, in.path) == nullptr) {
-      std::string allow = allowed_methods(*routes, in.path);
+    for (const char* method : kRouteMethods) routable = routable || in_.method == method;
+    if (!routable || routes->match(in_.method, in_.path) == nullptr) {
+      std::string allow = allowed_methods(*routes, in_.path);
       if (allow.empty()) {
-        return Reply::error(404, "not_found", "no route for " + in.method + " " + in.path,
-                            in.request_id);
+        return Reply::error(404, "not_found", "no route for " + in_.method + " " + in_.path,
+                            in_.request_id);
       }
-      return method_not_allowed(in, allow);
+      return method_not_allowed(in_, allow);
     }
-    if (method_has_body(in.method) && !request.hasContentLength() &&
-        !request.getChunkedTransferEncoding()) {
+    if (method_has_body(in_.method) && !exchange_->content_length() && !exchange_->chunked()) {
       return Reply::error(411, "length_required",
-                          "a " + in.method + " needs Content-Length or Transfer-Encoding: chunked",
-                          in.request_id);
+                          "a " + in_.method + " needs Content-Length or Transfer-Encoding: chunked",
+                          in_.request_id);
     }
     // The body is read only here: after the route matched and the caller was authenticated.
     auto read = [&](const plugin::Route& route) -> std::optional<Reply> {
       BodyPolicy policy = body_policy(front_end_->settings(), route.registration.prefix);
-      policy.read_timeout = kReadTimeout;
-      auto refused = read_body(request, policy, in.request_id, in.body);
-      body_read = !refused.has_value();
-      return refused;
+      return exchange_->read_body(policy, in_.request_id, in_.body);
     };
-    return dispatch_to_plugin(*routes, in, front_end_->services(), route_label, read);
+    return dispatch_to_plugin(*routes, in_, front_end_->services(), route_label_, read);
   }
 
   FrontEnd* front_end_;
-};
-
-class HandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
- public:
-  explicit HandlerFactory(FrontEnd* front_end) : front_end_(front_end) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(
-      const Poco::Net::HTTPServerRequest&) override {
-    return new RequestHandler(front_end_);
-  }
-
- private:
-  FrontEnd* front_end_;
-};
-
-// Runs on the accepting thread: a connection that would find the queue full is answered
-// 503 by the shedder instead of being closed unanswered by POCO.
-class ShedWhenQueueFull : public Poco::Net::TCPServerConnectionFilter {
- public:
-  ShedWhenQueueFull(FrontEnd* front_end, ConnectionShedder* shedder, int max_queued)
-      : front_end_(front_end), shedder_(shedder), max_queued_(max_queued) {}
-  bool accept(const Poco::Net::StreamSocket& socket) override {
-    // Connections also queue for a moment while a thread starts: only when every thread is
-    // taken does the queue count against max_queued (POCO's own bound is set above it).
-    int queued = front_end_->queued_connections();
-    if (queued < max_queued_ || (!front_end_->all_threads_started() && queued < max_queued_ * 2)) {
-      return true;
-    }
-    shedder_->shed(socket);
-    return false;
-  }
-
- private:
-  FrontEnd* front_end_;
-  ConnectionShedder* shedder_;
-  int max_queued_;
+  std::shared_ptr<Exchange> exchange_;
+  std::chrono::steady_clock::time_point started_;
+  IncomingRequest in_;
+  std::string route_label_ = "invalid";
 };
 
 }  // namespace
@@ -350,39 +302,24 @@ FrontEnd::FrontEnd(const config::HttpSettings& settings, plugin::PluginManager* 
 
 FrontEnd::~FrontEnd() { stop(); }
 
-int FrontEnd::queued_connections() const { return server_ ? server_->queuedConnections() : 0; }
-
-bool FrontEnd::all_threads_started() const {
-  return server_ && server_->currentThreads() >= settings_.max_threads;
-}
-
-bool FrontEnd::connections_waiting() const {
-  return all_threads_started() && server_->queuedConnections() > 0;
-}
-
 Status FrontEnd::start() {
-  std::string where = settings_.address + ":" + std::to_string(settings_.port);
-  Poco::Net::ServerSocket socket;
-  try {
-    socket.bind(Poco::Net::SocketAddress(settings_.address, settings_.port),
-                /*reuseAddress=*/true, /*reusePort=*/false);
-    socket.listen(1024);
-  } catch (const Poco::Exception& e) {
-    return Status::Unavailable("http.listen: cannot listen on " + where + ": " + e.displayText());
+  ServerLimits limits;
+  int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  limits.io_threads = settings_.io_threads > 0 ? settings_.io_threads : std::min(cores, 4);
+  limits.max_connections = settings_.max_connections;
+  limits.min_threads = settings_.min_threads;
+  limits.max_threads = settings_.max_threads;
+  limits.max_queued = settings_.max_queued;
+  limits.keep_alive_timeout = std::chrono::seconds(settings_.keep_alive_timeout_s);
+  limits.max_keep_alive_requests = settings_.max_keep_alive_requests;
+  server_ = std::make_unique<HttpServer>(limits, [this](std::shared_ptr<Exchange> exchange) {
+    Request::run(this, std::move(exchange));
+  });
+  if (Status st = server_->listen(settings_.address, settings_.port); !st.ok()) {
+    server_.reset();
+    return st;
   }
-  port_ = socket.address().port();
-  auto* params = new Poco::Net::HTTPServerParams();
-  params->setMaxThreads(settings_.max_threads);
-  params->setMaxQueued(settings_.max_queued * 2);  // the real bound is ShedWhenQueueFull
-  params->setKeepAlive(true);
-  params->setKeepAliveTimeout(Poco::Timespan(settings_.keep_alive_timeout_s, 0));
-  params->setMaxKeepAliveRequests(settings_.max_keep_alive_requests);
-  params->setTimeout(Poco::Timespan(kReadTimeout.count(), 0));
-  pool_ = std::make_unique<Poco::ThreadPool>("http", settings_.min_threads, settings_.max_threads);
-  shedder_ = std::make_unique<ConnectionShedder>();
-  server_ =
-      std::make_unique<Poco::Net::HTTPServer>(new HandlerFactory(this), *pool_, socket, params);
-  server_->setConnectionFilter(new ShedWhenQueueFull(this, shedder_.get(), settings_.max_queued));
+  port_ = server_->port();
   server_->start();
   return Status::Ok();
 }
@@ -399,12 +336,8 @@ bool FrontEnd::wait_idle(std::chrono::milliseconds timeout) {
 }
 
 void FrontEnd::stop() {
-  // The server outlives the pool's threads: their handlers ask it for the queue length.
-  if (server_) server_->stopAll(true);
-  if (pool_) pool_->joinAll();
+  if (server_) server_->stop();
   server_.reset();
-  pool_.reset();
-  shedder_.reset();
 }
 
 }  // namespace mvne::http

@@ -1,20 +1,15 @@
-// The HTTP front end (POCO HTTPServer): built-in endpoints (/healthz, /readyz, /metrics)
-// and the /api/ and /portal/ routes of the running plugins.
-//
-// POCO serves each connection on one pool thread for as long as it stays open, idle
-// keep-alive connections included, so the pool is sized from [http] max_threads (default
-// 1024) rather than POCO's 16: with 16, the 17th keep-alive client waits for a free thread.
-// Past max_threads, up to max_queued connections wait; beyond that a connection is answered
-// 503 with Retry-After (ConnectionShedder), never closed unanswered. While connections wait,
-// replies close theirs, so waiting ones get a thread instead of idle keep-alive ones.
+// The HTTP front end: built-in endpoints (/healthz, /readyz, /metrics) and the /api/ and
+// /portal/ routes of the running plugins, served by the event-driven server of
+// http_server.h (idle connections take no thread; requests wait for one of [http]
+// max_threads workers, at most max_queued of them; past either bound, or past
+// max_connections, the answer is 503 with Retry-After, never a closed connection).
 //
 // A request is routed and its caller authenticated on the headers alone; its body is read
 // only then, within the route's limit (request_body.h). Whatever a handler throws becomes a
-// 500 and the in-flight count is always decremented.
+// 500, and the in-flight count covers each request until its reply is handed to the socket.
+// A reply that carries an audit row (reply.h) is sent once that row is committed; the worker
+// goes on to the next request meanwhile.
 #pragma once
-
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/ThreadPool.h>
 
 #include <atomic>
 #include <chrono>
@@ -22,7 +17,7 @@
 
 #include "core/common/status.h"
 #include "core/config/settings.h"
-#include "core/http/connection_shedder.h"
+#include "core/http/http_server.h"
 #include "core/http/readiness_probe.h"
 #include "core/metrics/metrics.h"
 #include "core/platform/services.h"
@@ -48,7 +43,7 @@ class FrontEnd {
   void begin_drain();
   // Waits until no request is in flight, at most `timeout`; false on time-out.
   bool wait_idle(std::chrono::milliseconds timeout);
-  // Closes every connection and joins the pool.
+  // Closes every connection and joins the threads.
   void stop();
 
   bool draining() const { return draining_.load(); }
@@ -61,13 +56,11 @@ class FrontEnd {
   const config::HttpSettings& settings() const { return settings_; }
   const config::PortalSettings& portal() const { return portal_; }
   ReadinessProbe* readiness() { return readiness_.get(); }
-  uint64_t shed_connections() const { return shedder_ ? shedder_->shed_total() : 0; }
-  // Connections accepted and not yet picked up by a thread.
-  int queued_connections() const;
-  // Whether max_threads threads serve connections (busy or about to take a queued one).
-  bool all_threads_started() const;
-  // Whether connections wait because every thread is taken.
-  bool connections_waiting() const;
+  // Requests and connections answered 503 because the host had no room for them.
+  uint64_t shed_total() const { return server_ ? server_->shed_total() : 0; }
+  // Requests waiting for a worker.
+  int queued_requests() const { return server_ ? server_->queued_requests() : 0; }
+  int open_connections() const { return server_ ? server_->open_connections() : 0; }
 
  private:
   config::HttpSettings settings_;
@@ -76,12 +69,10 @@ class FrontEnd {
   metrics::Metrics* metrics_;
   platform::Services* services_;
   std::unique_ptr<ReadinessProbe> readiness_;
-  std::unique_ptr<ConnectionShedder> shedder_;
-  std::unique_ptr<Poco::ThreadPool> pool_;
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
   uint16_t port_ = 0;
   std::atomic<bool> draining_{false};
   std::atomic<int> in_flight_{0};
+  std::unique_ptr<HttpServer> server_;  // last: its threads use the members above
 };
 
 }  // namespace mvne::http

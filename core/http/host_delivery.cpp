@@ -26,15 +26,10 @@ Reply deliver(const IncomingRequest& request, platform::Services* services,
                              : "the response could not be checked; retry later",
                         request.request_id);
   }
-  Status audited =
-      services->audit->append({0, 0, principal.describe(), "", "http_response", "", rows,
-                               request.request_id, request.method + " " + request.path});
-  if (!audited.ok()) {
-    log::write(log::Level::kError, "http", request.request_id,
-               "response withheld: audit failed: " + audited.message());
-    return Reply::error(503, "unavailable", "the response could not be audited",
-                        request.request_id);
-  }
+  // Sent by the front end once this row is committed (invariant 8), 503 instead when not.
+  reply.audit = std::make_shared<const audit::Entry>(
+      audit::Entry{0, 0, principal.describe(), "", "http_response", "", rows, request.request_id,
+                   request.method + " " + request.path});
   mark_personal(reply);
   return reply;
 }

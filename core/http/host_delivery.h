@@ -12,9 +12,9 @@
 
 namespace mvne::http {
 
-// `reply` checked and audited for `principal` (action "http_response", `rows` delivered),
-// or the reply that withholds it: 500 egress_blocked, or 503 when it could not be checked or
-// audited.
+// `reply` checked for `principal`, carrying its audit row (action "http_response", `rows`
+// delivered; the front end sends it once the row is committed), or the reply that withholds
+// it: 500 egress_blocked, or 503 when it could not be checked.
 Reply deliver(const IncomingRequest& request, platform::Services* services,
               const auth::Principal& principal, Reply reply, int64_t rows = 1);
 

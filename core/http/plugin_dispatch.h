@@ -16,6 +16,8 @@ struct Services;
 
 namespace mvne::http {
 
+// A principal-scoped reply carries its audit row (reply.audit): the caller sends it only once
+// that row is committed.
 // `route_label` receives the bounded label for metrics (the route prefix or "unmatched").
 // `services` may be null (no storage): then no principal can be authenticated.
 // `before_plugin`, when set, runs once the route is matched and the caller authenticated,

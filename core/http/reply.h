@@ -1,9 +1,14 @@
 // What the front end sends back for one request, before it is written to the socket.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
+
+namespace mvne::audit {
+struct Entry;
+}
 
 namespace mvne::http {
 
@@ -15,6 +20,10 @@ struct Reply {
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // The audit row of this delivery (invariant 8): when set, the front end sends the reply only
+  // once the row is committed, and 503 instead when the commit fails. The worker that built
+  // the reply does not wait for the commit: many replies share one.
+  std::shared_ptr<const audit::Entry> audit;
 
   // {"error":{"code":...,"message":...,"request_id":...}}; bytes of `message` that are not
   // UTF-8 (a client's path, say) are replaced, never thrown over. A 503 carries Retry-After.

@@ -12,13 +12,15 @@ StatusOr<Settings> parse(const std::string& text, std::vector<std::string> overr
   return parse_settings(text, "t.conf", "/etc/mvne", overrides);
 }
 
-// Defaults hold when the file is empty; POCO's 16 threads are not the default.
+// Defaults hold when the file is empty: loopback, and room for many idle clients.
 TEST(Settings, DefaultsAreSafe) {
   auto s = parse("");
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->http.address, "127.0.0.1");
   EXPECT_EQ(s->http.port, 8080);
-  EXPECT_GE(s->http.max_threads, 512);
+  EXPECT_GE(s->http.max_connections, 1000);
+  EXPECT_GE(s->http.max_threads, s->http.min_threads);
+  EXPECT_GE(s->http.max_queued, 1);
   EXPECT_EQ(s->log.format, "text");
 }
 
@@ -95,8 +97,7 @@ TEST(Settings, RenderHidesSecrets) {
 TEST(Settings, PluginDirsAreSearchedInOrder) {
   auto s = parse("[plugins]\ndir = site, /usr/lib/mvne/plugins\n");
   ASSERT_TRUE(s.ok()) << s.status().message();
-  EXPECT_EQ(s->plugins.dirs,
-            (std::vector<std::string>{"/etc/mvne/site", "/usr/lib/mvne/plugins"}));
+  EXPECT_EQ(s->plugins.dirs, (std::vector<std::string>{"/etc/mvne/site", "/usr/lib/mvne/plugins"}));
 }
 
 // nested_routes maps enabled plugins to route prefixes; a malformed or unknown entry is

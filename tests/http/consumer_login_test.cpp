@@ -231,11 +231,13 @@ TEST_P(ConsumerLoginTest, MeShowsOnlyTheConsumersOwnLines) {
 TEST_P(ConsumerLoginTest, MeGivesABrowserItsCsrfTokenAndTheZone) {
   auto browser = login("acme", "u1", kPassword, "/portal/login");
   ASSERT_EQ(browser.status, 200) << browser.body;
-  std::string jar = browser.headers["set-cookie"].substr(0, browser.headers["set-cookie"].find(';'));
+  std::string jar =
+      browser.headers["set-cookie"].substr(0, browser.headers["set-cookie"].find(';'));
   json me = json::parse(http_get(host_.port(), "/portal/api/v1/me", {{"Cookie", jar}}).body);
   EXPECT_EQ(me["csrf_token"], json::parse(browser.body)["csrf_token"]);
   EXPECT_EQ(me["time_zone"], "Asia/Tokyo");
-  json app = json::parse(http_get(host_.port(), "/portal/api/v1/me", bearer(token_of("acme", "u1"))).body);
+  json app =
+      json::parse(http_get(host_.port(), "/portal/api/v1/me", bearer(token_of("acme", "u1"))).body);
   EXPECT_FALSE(app.contains("csrf_token"));
 }
 
@@ -256,7 +258,8 @@ TEST_P(ConsumerLoginTest, ChargesSoFarAndBillsAsCsvAreTheConsumersOwn) {
   auto csv = http_get(host_.port(), "/portal/api/v1/bills?month=2026-10&format=csv", u1);
   ASSERT_EQ(csv.status, 200) << csv.body;
   EXPECT_EQ(csv.headers["content-type"].rfind("text/csv", 0), 0u);
-  EXPECT_EQ(csv.body.rfind("account,month,kind,label,quantity,amount\nu1,2026-10,plan,Basic,", 0), 0u)
+  EXPECT_EQ(csv.body.rfind("account,month,kind,label,quantity,amount\nu1,2026-10,plan,Basic,", 0),
+            0u)
       << csv.body;
   EXPECT_EQ(csv.body.find("u2"), std::string::npos);
   auto none = http_get(host_.port(), "/portal/api/v1/bills?month=2026-09", u1);

@@ -53,8 +53,8 @@ void expect_only_served_or_shed(const std::map<std::string, int>& seen, int clie
   EXPECT_EQ(total, clients);
 }
 
-// With every thread busy and the queue full, a new connection is answered 503 with
-// Retry-After at once instead of being closed unanswered.
+// With every worker busy and the queue full, a new request is answered 503 with Retry-After
+// at once instead of being closed unanswered or left waiting.
 TEST(Shedding, FullQueueIsAnswered503WithRetryAfter) {
   InProcessHost host(fixture_settings(
       {"fixture"}, {"http.min_threads=1", "http.max_threads=2", "http.max_queued=1"}));
@@ -63,18 +63,20 @@ TEST(Shedding, FullQueueIsAnswered503WithRetryAfter) {
     busy.push_back(std::async(
         std::launch::async, [&] { return outcome(host.port(), "/api/fixture/slow?ms=3000", ""); }));
   }
-  ASSERT_TRUE(eventually([&] { return host.front_end().in_flight().load() == 2; }));
+  ASSERT_TRUE(eventually([&] { return host.front_end().in_flight().load() == 2; }))
+      << host.front_end().in_flight() << " in flight, " << host.front_end().queued_requests()
+      << " queued";
   auto queued =
       std::async(std::launch::async, [&] { return outcome(host.port(), "/healthz", ""); });
-  ASSERT_TRUE(eventually([&] { return host.front_end().queued_connections() == 1; }))
-      << host.front_end().queued_connections() << " queued, " << host.front_end().in_flight()
+  ASSERT_TRUE(eventually([&] { return host.front_end().queued_requests() == 1; }))
+      << host.front_end().queued_requests() << " queued, " << host.front_end().in_flight()
       << " in flight";
   auto seen = storm(host.port(), "/healthz", "", 16);
   expect_only_served_or_shed(seen, 16);
   EXPECT_GE(seen["503+Retry-After"], 1);
   for (auto& b : busy) EXPECT_EQ(b.get(), "200");
   EXPECT_EQ(queued.get(), "200");
-  EXPECT_GE(host.front_end().shed_connections(), 1u);
+  EXPECT_GE(host.front_end().shed_total(), 1u);
 }
 
 class SheddingTest : public ::testing::TestWithParam<std::string> {
