@@ -14,6 +14,14 @@ const char* layer_name(Layer layer) {
       return "cache_headers";
     case Layer::kBccFreeRendering:
       return "bcc_free_rendering";
+    case Layer::kTimeAttribution:
+      return "time_attribution";
+    case Layer::kReadWindow:
+      return "read_window";
+    case Layer::kCheckedMerges:
+      return "checked_merges";
+    case Layer::kRequestContext:
+      return "request_context";
   }
   return "?";
 }
@@ -27,7 +35,7 @@ unsigned read_switches() {
   if (env == nullptr || *env == '\0') return 0;
   const std::string names = std::string(",") + env + ",";
   unsigned off = 0;
-  for (Layer l : {Layer::kEgressGuard, Layer::kCacheHeaders, Layer::kBccFreeRendering}) {
+  for (Layer l : kAllLayers) {
     if (names.find(std::string(",") + layer_name(l) + ",") != std::string::npos)
       off |= 1u << static_cast<unsigned>(l);
   }

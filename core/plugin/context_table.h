@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/common/isolation_layers.h"
 #include "core/plugin/call_scope.h"
 
 namespace mvne::plugin {
@@ -67,6 +68,9 @@ class ContextTable {
       return fn(*slot->scope);
     }
     std::lock_guard lock(slot->mu);
+    // Without the layer (a test build showing what it stops) a handle names whatever callback
+    // holds its slot now, on any thread: the bug of a context kept across requests.
+    if (slot->scope != nullptr && layer_off(Layer::kRequestContext)) return fn(*slot->scope);
     if (slot->scope == nullptr || slot->generation.load() != generation_of(handle)) {
       return stale();
     }

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "core/common/isolation_layers.h"
 #include "core/common/time.h"
 #include "core/storage/statement_shapes.h"
 
@@ -129,7 +130,9 @@ StatusOr<Attribution> attribute(const std::vector<std::pair<tenancy::IdKind, std
       return result;
     }
     std::string what = std::string(tenancy::id_kind_name(kind)) + " " + normalized.value();
-    auto rows = lookup(kind, normalized.value(), event_time);
+    // With the layer off (a test build showing what it stops), the current holder's.
+    auto rows = lookup(kind, normalized.value(),
+                       layer_off(Layer::kTimeAttribution) ? now_us() : event_time);
     if (!rows.ok()) return rows.status();
     if (rows->empty()) {
       result.reason = what + " has no assignment at " + format_time_us(event_time);

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/common/isolation_layers.h"
 #include "core/common/time.h"
 #include "core/records/aggregate.h"
 #include "core/records/attribution.h"
@@ -404,17 +405,25 @@ StatusOr<QueryResult> RecordStore::query(const KindDef& k, const auth::Principal
     return Status::Precondition("reads need a tenant or consumer principal");
   }
   if (principal.tenant_id <= 0) return Status::Precondition("the principal has no tenant");
-  // Scope: the principal's rows, inside the assignment window they were attributed under.
-  std::string where = " FROM " + k.table +
-                      " r JOIN assignments a ON a.id = r.assignment_id"
-                      " WHERE r.tenant_id = ? AND a.tenant_id = ? AND r.event_time >= a.valid_from"
-                      " AND r.event_time < a.valid_to AND r.event_time >= ? AND r.event_time < ?";
-  storage::Params params = {principal.tenant_id, principal.tenant_id, spec.from, spec.to};
+  // Scope: the principal's rows, inside the assignment window they were attributed under
+  // (without the window only in a test build showing what it stops).
+  const bool window = !layer_off(Layer::kReadWindow);
+  std::string where = " FROM " + k.table + " r JOIN assignments a ON a.id = r.assignment_id" +
+                      " WHERE r.tenant_id = ?" +
+                      (window ? " AND a.tenant_id = ? AND r.event_time >= a.valid_from"
+                                " AND r.event_time < a.valid_to"
+                              : "") +
+                      " AND r.event_time >= ? AND r.event_time < ?";
+  storage::Params params = {principal.tenant_id};
+  if (window) params.push_back(principal.tenant_id);
+  params.push_back(spec.from);
+  params.push_back(spec.to);
   if (principal.kind == Kind::kConsumer) {
     if (principal.subscriber_id <= 0) return Status::Precondition("the consumer has no subscriber");
-    where += " AND r.subscriber_id = ? AND a.subscriber_id = ?";
+    where +=
+        window ? " AND r.subscriber_id = ? AND a.subscriber_id = ?" : " AND r.subscriber_id = ?";
     params.push_back(principal.subscriber_id);
-    params.push_back(principal.subscriber_id);
+    if (window) params.push_back(principal.subscriber_id);
   }
   for (const auto& f : spec.filters) {
     int index = k.field_index(f.field);

@@ -133,6 +133,31 @@ TEST_P(RecordStoreTest, AttributesByIdentifierAndEventTime) {
   EXPECT_EQ(read_all(consumer("acme", "u2")), (std::vector<std::string>{"c3"}));
 }
 
+// A row stored under the wrong holder (a botched correction, a faulty writer) stays outside
+// that holder's reads: they keep to the window of the assignment the row names. Here the
+// previous holder's January call is moved by hand to the number's February holder.
+TEST_P(RecordStoreTest, AWronglyStoredRowStaysOutsideItsHoldersWindow) {
+  auto counts = store_.submit(kind_,
+                              {cdr("c1", "2026-01-15T10:00:00Z", "09011110000", 60),
+                               cdr("c2", "2026-02-15T10:00:00Z", "09011110000", 30)},
+                              "test");
+  ASSERT_TRUE(counts.ok()) << counts.status().message();
+  auto lease = test_db_.db()->acquire();
+  ASSERT_TRUE(lease.ok());
+  auto c2 = (*lease)->query("SELECT tenant_id, subscriber_id, assignment_id FROM " + kind_.table +
+                            " WHERE f_record_id = 'c2'");
+  ASSERT_TRUE(c2.ok() && c2->size() == 1);
+  const Row& holder = c2.value()[0];
+  ASSERT_TRUE((*lease)
+                  ->execute("UPDATE " + kind_.table +
+                                " SET tenant_id = ?, subscriber_id = ?, assignment_id = ? "
+                                "WHERE f_record_id = 'c1'",
+                            {holder[0], holder[1], holder[2]})
+                  .ok());
+  EXPECT_EQ(read_all(tenant("bolt")), (std::vector<std::string>{"c2"}));
+  EXPECT_EQ(read_all(consumer("bolt", "u1")), (std::vector<std::string>{"c2"}));
+}
+
 // No assignment, conflicting identifiers and malformed records go to quarantine with the
 // reason; nothing is attributed to a default tenant.
 TEST_P(RecordStoreTest, QuarantinesWhatItCannotAttribute) {

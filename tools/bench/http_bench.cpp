@@ -243,4 +243,12 @@ void print_row(const char* what, const WrkFigures& f, const WrkFigures* referenc
   std::printf("\n");
 }
 
+std::string http_lines_from_env() {
+  const char* env = std::getenv("MVNE_BENCH_HTTP");
+  if (env == nullptr) return "";
+  std::string lines;
+  for (char c : std::string(env)) lines += c == ',' ? '\n' : c;
+  return lines.empty() ? "" : lines + "\n";
+}
+
 }  // namespace mvne::bench

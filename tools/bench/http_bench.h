@@ -68,6 +68,10 @@ WrkFigures run_wrk(const WrkRun& run, const std::string& url, const std::string&
 // a script sending a bearer header nginx ignores, so that both parse the same request).
 WrkFigures measure_nginx(const WrkRun& run, const std::string& page);
 
+// Extra [http] lines for the host under test from MVNE_BENCH_HTTP ("max_threads=8,io_threads=1"),
+// to try the front end's sizes without editing the benchmark; "" when unset.
+std::string http_lines_from_env();
+
 // One row: requests/s, p50, p99, non-2xx, and the ratio to `reference` when given.
 void print_row(const char* what, const WrkFigures& f, const WrkFigures* reference);
 void print_header();

@@ -98,7 +98,7 @@ HostRun measure_host(const Options& o, const std::string& name,
   write_file(config,
              "[host]\nshutdown_timeout_ms = 5000\n[log]\nlevel = warn\n[http]\nlisten = "
              "127.0.0.1:" +
-                 std::to_string(port) + "\n" + storage_lines +
+                 std::to_string(port) + "\n" + http_lines_from_env() + storage_lines +
                  "pool_size = " + std::to_string(std::min(o.connections, 256)) + "\n" +
                  "max_connections = " + std::to_string(std::min(o.connections, 256)) + "\n" +
                  "[audit]\nkey_file = audit.key\n[plugins]\ndir = " MVNE_PLUGIN_DIR
