@@ -1,8 +1,6 @@
 #include "core/http/front_end.h"
 
-#include <Poco/Exception.h>
 #include <Poco/String.h>
-#include <Poco/URI.h>
 
 #include <algorithm>
 #include <thread>
@@ -14,6 +12,7 @@
 #include "core/http/plugin_dispatch.h"
 #include "core/http/relay_links.h"
 #include "core/http/request_body.h"
+#include "core/http/request_head.h"
 #include "core/http/request_id.h"
 #include "core/http/tenant_endpoints.h"
 #include "core/log/log.h"
@@ -27,36 +26,6 @@ constexpr const char* kRouteMethods[] = {"GET", "HEAD", "POST", "PUT", "PATCH", 
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
-}
-
-bool valid_utf8(std::string_view s) {
-  static constexpr uint32_t kSmallest[] = {0, 0x80, 0x800, 0x10000};  // no overlong forms
-  size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    size_t extra = 0;
-    uint32_t cp = c;
-    if (c >= 0x80) {
-      if ((c >> 5) == 0x6) {
-        extra = 1, cp = c & 0x1f;
-      } else if ((c >> 4) == 0xe) {
-        extra = 2, cp = c & 0x0f;
-      } else if ((c >> 3) == 0x1e) {
-        extra = 3, cp = c & 0x07;
-      } else {
-        return false;
-      }
-      if (i + extra >= s.size()) return false;
-      for (size_t k = 1; k <= extra; ++k) {
-        auto cc = static_cast<unsigned char>(s[i + k]);
-        if ((cc >> 6) != 0x2) return false;
-        cp = (cp << 6) | (cc & 0x3f);
-      }
-      if (cp < kSmallest[extra] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
-    }
-    i += extra + 1;
-  }
-  return true;
 }
 
 // The methods some route serves at `path`, as an Allow header value ("" when none).
@@ -191,17 +160,11 @@ class Request {
   }
 
   Reply serve() {
-    try {
-      Poco::URI uri(exchange_->target());
-      in_.path = uri.getPath();
-      in_.query = uri.getRawQuery();
-    } catch (const Poco::Exception&) {
-      return Reply::error(400, "bad_request", "malformed request URI", in_.request_id);
-    }
-    if (!valid_utf8(in_.path)) {
-      in_.path = "(not UTF-8)";
-      return Reply::error(400, "bad_request", "the request path is not valid UTF-8",
-                          in_.request_id);
+    RequestTarget target = split_target(exchange_->target());
+    in_.path = std::move(target.path);
+    in_.query = std::move(target.query);
+    if (!target.error.empty()) {
+      return Reply::error(400, "bad_request", target.error, in_.request_id);
     }
     if (front_end_->draining()) {
       route_label_ = "draining";

@@ -14,6 +14,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "core/http/request_head.h"
 #include "core/http/request_id.h"
 #include "core/http/worker_pool.h"
 
@@ -25,7 +26,6 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 
-constexpr uint32_t kHeaderLimit = 16 * 1024;
 constexpr auto kLingerTime = std::chrono::seconds(2);
 constexpr size_t kLingerBytes = size_t{1} << 20;
 constexpr auto kStopWait = std::chrono::seconds(10);
