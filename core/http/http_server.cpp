@@ -34,9 +34,15 @@ bool has_line_break(std::string_view s) {
   return s.find_first_of("\r\n") != std::string_view::npos;
 }
 
-// The status line, the headers and (unless `head`) the body of `reply`, as sent. A header
-// with a line break in its name or value is left out: it could forge further headers.
-std::string serialize(const Reply& reply, bool head, bool keep_alive) {
+Reply over_capacity(const char* what) {
+  return Reply::error(503, "unavailable",
+                      std::string("the host is over capacity (") + what + "); retry later",
+                      next_request_id());
+}
+
+}  // namespace
+
+std::string wire_bytes(const Reply& reply, bool head, bool keep_alive) {
   std::string out;
   out.reserve(192 + reply.headers.size() * 48 + (head ? 0 : reply.body.size()));
   out += "HTTP/1.1 ";
@@ -62,14 +68,6 @@ std::string serialize(const Reply& reply, bool head, bool keep_alive) {
   if (!head) out += reply.body;
   return out;
 }
-
-Reply over_capacity(const char* what) {
-  return Reply::error(503, "unavailable",
-                      std::string("the host is over capacity (") + what + "); retry later",
-                      next_request_id());
-}
-
-}  // namespace
 
 class Connection;
 
@@ -165,7 +163,7 @@ class Connection : public Exchange, public std::enable_shared_from_this<Connecti
   // Answers 503 without reading anything, then closes: past max_connections.
   void shed() {
     server_->count_shed();
-    write(serialize(over_capacity("connections"), false, false), false);
+    write(wire_bytes(over_capacity("connections"), false, false), false);
   }
 
   // close_now() on the connection's strand.
@@ -194,7 +192,7 @@ class Connection : public Exchange, public std::enable_shared_from_this<Connecti
   void respond(const Reply& reply, bool keep_alive) override {
     bool keep = keep_alive && wants_keep_alive_ && !(body_expected_ && !body_read_) &&
                 ++served_ < server_->limits().max_keep_alive_requests && !server_->stopping();
-    auto bytes = std::make_shared<std::string>(serialize(reply, method_ == "HEAD", keep));
+    auto bytes = std::make_shared<std::string>(wire_bytes(reply, method_ == "HEAD", keep));
     asio::post(stream_.get_executor(),
                [self = shared_from_this(), bytes, keep] { self->write(std::move(*bytes), keep); });
   }
@@ -244,7 +242,7 @@ class Connection : public Exchange, public std::enable_shared_from_this<Connecti
 
   // Answers a request that could not be read, then closes.
   void refuse(int status, const std::string& code, const std::string& message) {
-    write(serialize(Reply::error(status, code, message, next_request_id()), false, false), false);
+    write(wire_bytes(Reply::error(status, code, message, next_request_id()), false, false), false);
   }
 
   void write(std::string bytes, bool keep_alive) {

@@ -57,6 +57,10 @@ class Exchange {
 
 class Connection;
 
+// The status line, the headers and (unless `head`) the body of `reply` as sent. A header
+// whose name or value holds CR or LF is left out: it could forge further headers.
+std::string wire_bytes(const Reply& reply, bool head, bool keep_alive);
+
 struct ServerLimits {
   int io_threads = 2;
   int max_connections = 10000;
@@ -65,7 +69,7 @@ struct ServerLimits {
   int max_queued = 1024;
   std::chrono::seconds keep_alive_timeout{15};
   int max_keep_alive_requests = 1000;
-  std::chrono::seconds read_timeout{30};  // for a request's headers once they have begun
+  std::chrono::seconds read_timeout{30};  // for a reply to be written to a client
 };
 
 class HttpServer {

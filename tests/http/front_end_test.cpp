@@ -141,5 +141,24 @@ TEST(FrontEnd, ControlWithoutDrainTimeThePluginStopsUnderTheCall) {
   EXPECT_NE(log.find("stopping with 1 slow call(s) in flight"), std::string::npos) << log;
 }
 
+// A header with a line break cannot forge further headers: it is left out of what is sent,
+// the others stay, and HEAD gets the length without the body.
+TEST(WireBytes, AHeaderWithALineBreakIsLeftOut) {
+  http::Reply reply;
+  reply.body = "{}";
+  reply.headers = {{"X-Ok", "1"},
+                   {"X-Bad", "a\r\nSet-Cookie: stolen=1"},
+                   {"X-Bad\nName", "b"},
+                   {"X-Also-Ok", "2"}};
+  std::string wire = http::wire_bytes(reply, false, true);
+  EXPECT_EQ(wire,
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Ok: 1\r\nX-Also-Ok: 2\r\n"
+            "Content-Length: 2\r\n\r\n{}");
+  EXPECT_EQ(wire.find("stolen"), std::string::npos);
+  std::string head = http::wire_bytes(reply, true, false);
+  EXPECT_NE(head.find("Content-Length: 2\r\nConnection: Close\r\n\r\n"), std::string::npos);
+  EXPECT_EQ(head.substr(head.size() - 4), "\r\n\r\n");
+}
+
 }  // namespace
 }  // namespace mvne::testing
