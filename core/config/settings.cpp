@@ -273,6 +273,7 @@ const std::vector<Key>& schema() {
          return std::string();
        },
        [](const Settings& s) { return s.log.file; }},
+      int_key("log", "burst", &Settings::log, &LogSettings::burst, 0, 1000000),
       {"http", "listen",
        [](Settings& s, const std::string& v, const std::string&) {
          return parse_listen(v, s.http.address, s.http.port);

@@ -23,6 +23,7 @@ struct LogSettings {
   std::string level = "info";   // trace, debug, info, warn, error
   std::string format = "text";  // text or json
   std::string file;             // empty: standard error
+  int burst = 100;  // warning and error lines per component in 10 s at most; 0: no limit
 };
 
 struct HttpSettings {

@@ -107,7 +107,9 @@ void Host::reload() {
     log::warn("host", "http.listen changes take effect after a restart");
   }
   log::set_level(settings->log.level);
+  log::set_burst(settings->log.burst);
   settings_.log.level = settings->log.level;
+  settings_.log.burst = settings->log.burst;
   settings_.host = settings->host;
   settings_.plugins = settings->plugins;
   settings_.plugin_sections = settings->plugin_sections;

@@ -9,9 +9,9 @@
 
 #include "core/common/time.h"
 #include "core/http/request_id.h"
-#include "core/ingest/log_sampler.h"
 #include "core/ingest/write_batcher.h"
 #include "core/log/log.h"
+#include "core/log/log_sampler.h"
 #include "core/plugin/plugin_instance.h"
 
 namespace mvne::ingest {
@@ -179,7 +179,7 @@ class DatagramHub::Listener : public std::enable_shared_from_this<DatagramHub::L
   void* data_;
   std::array<char, 65536> buffer_{};  // only touched by the one pending receive
   udp::endpoint peer_;
-  LogSampler drop_log_{10 * 1000000LL};  // a line per drop reason per 10 s at most
+  log::LogSampler drop_log_{10 * 1000000LL};  // a line per drop reason per 10 s at most
   std::mutex busy_mu_;
   std::condition_variable idle_;
   int busy_ = 0;         // guarded by busy_mu_

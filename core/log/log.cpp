@@ -6,11 +6,18 @@
 #include <atomic>
 
 #include "core/log/file_sink.h"
+#include "core/log/log_sampler.h"
 
 namespace mvne::log {
 namespace {
 
 std::atomic<bool> json_format{false};
+
+// log.burst: warning and error lines per component in 10 s.
+LogSampler& limit() {
+  static LogSampler instance(10 * 1000000LL, config::LogSettings{}.burst);
+  return instance;
+}
 
 spdlog::level::level_enum to_spdlog(const std::string& level) {
   if (level == "trace") return spdlog::level::trace;
@@ -53,6 +60,7 @@ Status init(const config::LogSettings& settings) {
     return Status::Invalid("log.file: cannot open '" + settings.file + "': " + e.what());
   }
   json_format = settings.format == "json";
+  limit().set_burst(settings.burst);
   logger->set_pattern(json_format ? R"({"ts":"%Y-%m-%dT%H:%M:%S.%f%z","level":"%l",%v})"
                                   : "%Y-%m-%dT%H:%M:%S.%e%z [%l] %v");
   logger->set_level(to_spdlog(settings.level));
@@ -63,6 +71,8 @@ Status init(const config::LogSettings& settings) {
 
 void set_level(const std::string& level) { spdlog::default_logger()->set_level(to_spdlog(level)); }
 
+void set_burst(int burst) { limit().set_burst(burst); }
+
 Status reopen() {
   for (const auto& sink : spdlog::default_logger()->sinks()) {
     if (auto file = std::dynamic_pointer_cast<FileSink>(sink)) return file->reopen();
@@ -72,11 +82,10 @@ Status reopen() {
 
 bool enabled(Level level) { return spdlog::default_logger_raw()->should_log(to_spdlog(level)); }
 
-void write(Level level, std::string_view component, std::string_view request_id,
-           std::string_view message) {
-  auto logger = spdlog::default_logger_raw();
-  auto lvl = to_spdlog(level);
-  if (!logger->should_log(lvl)) return;
+namespace {
+
+void emit(spdlog::logger* logger, spdlog::level::level_enum lvl, std::string_view component,
+          std::string_view request_id, std::string_view message) {
   std::string masked = mask_identifiers(message);
   if (json_format) {
     std::string line = "\"component\":\"" + json_escape(component) + "\"";
@@ -89,6 +98,29 @@ void write(Level level, std::string_view component, std::string_view request_id,
     logger->log(lvl, "[{}] [req={}] {}", printable(component), printable(request_id),
                 printable(masked));
   }
+}
+
+}  // namespace
+
+void write(Level level, std::string_view component, std::string_view request_id,
+           std::string_view message) {
+  auto logger = spdlog::default_logger_raw();
+  auto lvl = to_spdlog(level);
+  if (!logger->should_log(lvl)) return;
+  if (level >= Level::kWarn) {
+    const auto left_out =
+        limit().admit(component, std::chrono::duration_cast<std::chrono::microseconds>(
+                                     std::chrono::steady_clock::now().time_since_epoch())
+                                     .count());
+    if (!left_out) return;
+    if (*left_out > 0) {
+      emit(logger, spdlog::level::warn, component, {},
+           std::to_string(*left_out) +
+               " warning and error lines of this component were left out (log.burst: at most " +
+               std::to_string(limit().burst()) + " in 10 s)");
+    }
+  }
+  emit(logger, lvl, component, request_id, message);
 }
 
 }  // namespace mvne::log

@@ -30,6 +30,9 @@ bool enabled(Level level);
 // Changes the level at run time (on reload).
 void set_level(const std::string& level);
 
+// Changes log.burst at run time (on reload): warning and error lines per component in 10 s.
+void set_burst(int burst);
+
 void write(Level level, std::string_view component, std::string_view request_id,
            std::string_view message);
 

@@ -131,6 +131,14 @@ StatusOr<int64_t> Connection::insert(std::string_view sql, const Params& params)
 }
 
 StatusOr<std::vector<Row>> Database::query(std::string_view sql, const Params& params) {
+  {
+    auto lease = acquire();
+    if (!lease.ok()) return lease.status();
+    auto rows = (*lease)->query(sql, params);
+    if (rows.ok() || !(*lease)->lost()) return rows;
+  }  // given back, and the idle connections with it
+  // The pooled connection had died with the server (restarted since): a read is asked
+  // again, once, on a new one.
   auto lease = acquire();
   if (!lease.ok()) return lease.status();
   return (*lease)->query(sql, params);
@@ -214,6 +222,13 @@ void Database::give_back(std::unique_ptr<Connection> connection) {
       idle_.push_back({std::move(connection), now});
     } else {
       --open_;
+    }
+    // The server went away under this one: the idle ones were opened before it did, so
+    // none of them is handed out to fail its next caller.
+    if (connection && connection->lost()) {
+      for (auto& idle : idle_) closing.push_back(std::move(idle.connection));
+      open_ -= static_cast<int>(idle_.size());
+      idle_.clear();
     }
     while (static_cast<int>(idle_.size()) > settings_.pool_size &&
            now - idle_.front().since > kSurplusIdle) {

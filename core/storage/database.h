@@ -35,6 +35,9 @@ class Connection {
   // True once an error or time-out left the connection in an unknown state; the pool
   // discards it instead of handing it to the next request (invariant 6).
   virtual bool broken() const = 0;
+  // True once the server went away under it (stopped, restarted, or it killed the
+  // connection): the pool then closes its idle connections too, all opened before.
+  virtual bool lost() const { return false; }
 
  protected:
   // Runs portable SQL (expanded for the dialect) with bound `params`; collects the result

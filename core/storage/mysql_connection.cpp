@@ -33,6 +33,22 @@ bool server_busy_or_gone(int code) {
   }
 }
 
+// Errors that say the connection itself is gone (the server stopped or restarted, or killed
+// it): every connection opened before it is likely gone too.
+bool connection_lost(int code) {
+  switch (code) {
+    case 1053:  // ER_SERVER_SHUTDOWN
+    case 1927:  // ER_CONNECTION_KILLED
+    case 2006:  // CR_SERVER_GONE_ERROR
+    case 2013:  // CR_SERVER_LOST
+    case 2055:  // CR_SERVER_LOST_EXTENDED
+    case 4031:  // ER_CLIENT_INTERACTION_TIMEOUT
+      return true;
+    default:
+      return false;
+  }
+}
+
 sql::mysql::MySQL_Driver* driver() {
   // The first call is not thread-safe in Connector/C++; a function-local static is.
   static sql::mysql::MySQL_Driver* instance = sql::mysql::get_mysql_driver_instance();
@@ -47,6 +63,7 @@ class MysqlConnection : public Connection {
   int64_t changes() override { return changes_; }
   Dialect dialect() const override { return Dialect::kMysql; }
   bool broken() const override { return broken_; }
+  bool lost() const override { return lost_; }
 
  protected:
   StatusOr<int64_t> last_insert_id() override {
@@ -120,6 +137,7 @@ class MysqlConnection : public Connection {
         return Status::Precondition(std::string("mysql: ") + e.what());
       }
       broken_ = true;  // a connection that saw an error is not reused
+      lost_ = connection_lost(e.getErrorCode());
       cache_.clear();
       return Status(
           server_busy_or_gone(e.getErrorCode()) ? Code::kUnavailable : Code::kInternal,
@@ -139,6 +157,7 @@ class MysqlConnection : public Connection {
   std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>> cache_;
   int64_t changes_ = 0;
   bool broken_ = false;
+  bool lost_ = false;
 };
 
 }  // namespace

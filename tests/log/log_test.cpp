@@ -68,6 +68,31 @@ TEST(Log, TextLinesEscapeControlCharacters) {
   for (unsigned char c : line) EXPECT_TRUE(c >= 0x20 && c != 0x7f) << line;
 }
 
+// A storm of warnings (every request refused while the database is away) is bounded per
+// component by log.burst; info lines and other components are not held back by it.
+TEST(Log, WarningsPerComponentAreBoundedByTheBurst) {
+  testing::TempDir dir;
+  config::LogSettings settings;
+  settings.file = dir.path() + "/host.log";
+  settings.burst = 5;
+  ASSERT_TRUE(init(settings).ok());
+  for (int i = 0; i < 1000; ++i) write(Level::kWarn, "storm", "r-" + std::to_string(i), "refused");
+  for (int i = 0; i < 3; ++i) write(Level::kError, "calm", {}, "one of three");
+  for (int i = 0; i < 20; ++i) write(Level::kInfo, "storm", {}, "info is not bounded");
+  config::LogSettings back;
+  ASSERT_TRUE(init(back).ok());
+  std::ifstream in(settings.file);
+  int storm = 0, calm = 0, info = 0;
+  for (std::string line; std::getline(in, line);) {
+    storm += line.find("[storm] [req=") != std::string::npos;
+    calm += line.find("one of three") != std::string::npos;
+    info += line.find("info is not bounded") != std::string::npos;
+  }
+  EXPECT_EQ(storm, 5);
+  EXPECT_EQ(calm, 3);
+  EXPECT_EQ(info, 20);
+}
+
 // JSON lines are valid JSON whatever the message holds (invalid UTF-8 included).
 TEST(Log, JsonLinesStayValidWithInvalidUtf8) {
   testing::TempDir dir;

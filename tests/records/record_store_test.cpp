@@ -512,6 +512,40 @@ TEST_P(RecordStoreTest, StoringAQuarantinedRecordResolvesItsItem) {
   EXPECT_NE(all[0].released_at, 0);
 }
 
+// A consumer's reads name one holder and go through an index on (tenant, holder, time), so
+// they do not scan every record of the tenant; a table made before that index gets it.
+TEST_P(RecordStoreTest, ATableGetsTheHoldersIndexEvenWhenMadeBeforeIt) {
+  auto lease = test_db_.db()->acquire();
+  ASSERT_TRUE(lease.ok());
+  storage::Connection& c = **lease;
+  const std::string table = kind_.table, index = kind_.table + "_holder";
+  const bool sqlite = c.dialect() == storage::Dialect::kSqlite;
+  auto indexed = [&] {
+    auto rows = c.query(sqlite ? "SELECT COUNT(*) FROM sqlite_master WHERE name = ?"
+                               : "SELECT COUNT(*) FROM information_schema.statistics WHERE "
+                                 "table_schema = DATABASE() AND table_name = ? AND index_name = ?",
+                        sqlite ? storage::Params{index} : storage::Params{table, index});
+    return rows.ok() && storage::as_int(rows.value()[0][0]) > 0;
+  };
+  EXPECT_TRUE(indexed()) << "a new table has it";
+  ASSERT_TRUE(
+      c.execute(sqlite ? "DROP INDEX " + index : "DROP INDEX " + index + " ON " + table).ok());
+  ASSERT_FALSE(indexed());
+  ASSERT_TRUE(store_.ensure(kind_).ok());
+  EXPECT_TRUE(indexed()) << "an older table gets it at the next start";
+  ASSERT_TRUE(store_.ensure(kind_).ok()) << "and the start after that finds it";
+  if (sqlite) {
+    auto plan = c.query("EXPLAIN QUERY PLAN SELECT r.id FROM " + table +
+                            " r WHERE r.tenant_id = ? AND r.event_time >= ? AND r.event_time < ? "
+                            "AND r.subscriber_id = ?",
+                        {int64_t{1}, int64_t{0}, int64_t{1}, int64_t{1}});
+    ASSERT_TRUE(plan.ok());
+    std::string detail;
+    for (const auto& row : plan.value()) detail += storage::as_text(row.back()) + "\n";
+    EXPECT_NE(detail.find(index), std::string::npos) << detail;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, RecordStoreTest, ::testing::ValuesIn(testing::test_backends()),
                          [](const auto& info) { return info.param; });
 

@@ -129,6 +129,40 @@ TEST_P(DatabaseTest, BrokenConnectionIsDiscarded) {
 INSTANTIATE_TEST_SUITE_P(Backends, DatabaseTest, ::testing::ValuesIn(testing::test_backends()),
                          [](const auto& info) { return info.param; });
 
+// A server restarted under the pool leaves its idle connections dead. The first one found
+// dead makes the pool close the other idle ones (opened before, so dead too), and a read
+// through the pool is asked again on a new connection instead of failing its caller.
+// (MariaDB: SQLite has no server to lose.)
+TEST(Database, ConnectionsLostWithTheServerAreNotHandedOutAgain) {
+  testing::TestDatabase test_db("mysql");
+  Database& db = *test_db.db();
+  std::vector<int64_t> ids;
+  {
+    std::vector<Lease> leases;
+    for (int i = 0; i < 3; ++i) {
+      auto lease = db.acquire();
+      ASSERT_TRUE(lease.ok());
+      auto id = (*lease)->query("SELECT CONNECTION_ID()");
+      ASSERT_TRUE(id.ok());
+      ids.push_back(as_int(id.value()[0][0]));
+      leases.push_back(std::move(lease).value());
+    }
+  }
+  ASSERT_GE(db.idle_connections(), 3u);
+  // What a restart does to them, from outside the pool.
+  auto killer = Database::open(test_db.settings());
+  ASSERT_TRUE(killer.ok());
+  for (int64_t id : ids)
+    ASSERT_TRUE((*killer)->execute("KILL CONNECTION " + std::to_string(id)).ok());
+  auto rows = db.query("SELECT 1");
+  ASSERT_TRUE(rows.ok()) << rows.status().message();
+  EXPECT_EQ(as_int(rows.value()[0][0]), 1);
+  EXPECT_EQ(db.idle_connections(), 1u) << "only the new connection is left idle";
+  auto next = db.acquire();
+  ASSERT_TRUE(next.ok());
+  EXPECT_TRUE((*next)->query("SELECT 1").ok()) << "no dead connection is handed out";
+}
+
 // Unreachable servers and bad URLs are clear errors without the password.
 TEST(Database, UnreachableServerIsAClearError) {
   StorageSettings s;

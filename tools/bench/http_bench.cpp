@@ -82,7 +82,11 @@ void on_each_backend(const std::string& bench, const std::string& mysql_url,
     if (!db.ok()) die("sqlite", db.status());
     measure("sqlite", db.value(), "[storage]\nbackend = sqlite\npath = " + s.path + "\n");
   }
-  if (mysql_url.empty()) return;
+  if (!mysql_url.empty()) on_mariadb(bench, mysql_url, measure);
+}
+
+void on_mariadb(const std::string& bench, const std::string& mysql_url,
+                const MeasureHost& measure) {
   ScratchMysql mysql(mysql_url);
   const auto& s = mysql.settings();
   auto db = storage::Database::open(s);

@@ -32,6 +32,8 @@ using MeasureHost =
                        const std::string& storage_lines)>;
 void on_each_backend(const std::string& bench, const std::string& mysql_url,
                      const MeasureHost& measure);
+// The MariaDB half of on_each_backend alone.
+void on_mariadb(const std::string& bench, const std::string& mysql_url, const MeasureHost& measure);
 
 struct WrkFigures {
   double rps = 0;

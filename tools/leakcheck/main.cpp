@@ -6,11 +6,13 @@
 // exits 1 when anything leaked or failed.
 //
 // Usage: leakcheck [--tenants N] [--subscribers N] [--seconds N] [--clients N] [--kills N]
-//                  [mysql://...]
+//                  [--db-restarts N] [mysql://...]
 //        (defaults: 100 tenants x 100 subscribers, 1500 s, 32 clients, no kills, SQLite; with
 //        a mysql:// URL, or MVNE_TEST_MYSQL, on MariaDB too). --kills N: the host is killed
 //        with SIGKILL N times at random moments and started again; everything sent must still
-//        be stored once, for its holder (the ledger).
+//        be stored once, for its holder (the ledger). --db-restarts N: on a MariaDB server of
+//        its own (tools/testdb), which is stopped N times at random moments and started again
+//        5 s later; the host must answer 503 meanwhile and recover by itself.
 #include <sys/wait.h>
 #include <chrono>
 
@@ -62,6 +64,8 @@ Args parse(int argc, char** argv) {
       number(a.options.seconds, 5, 7200);
     } else if (arg == "--kills") {
       number(a.options.kills, 0, 100);
+    } else if (arg == "--db-restarts") {
+      number(a.options.db_restarts, 0, 20);
     } else if (arg == "--clients") {
       number(a.options.clients, 1, 512);
     } else if (arg.rfind("mysql://", 0) == 0) {
@@ -69,7 +73,7 @@ Args parse(int argc, char** argv) {
     } else {
       die("usage",
           "leakcheck [--tenants N] [--subscribers N] [--seconds N] [--clients N] [--kills N] "
-          "[mysql://...]");
+          "[--db-restarts N] [mysql://...]");
     }
   }
   return a;
@@ -121,6 +125,24 @@ size_t wait_for_mail(const World& world, long expected, double seconds) {
   return static_cast<size_t>(expected - have);
 }
 
+// Random moments of the run, `count` of them, sorted (the same for every run).
+std::vector<double> moments(const Options& o, int count, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::vector<double> at;
+  for (int k = 0; k < count; ++k)
+    at.push_back(o.seconds * (0.05 + 0.85 * static_cast<double>(rng() % 1000) / 1000.0));
+  std::sort(at.begin(), at.end());
+  return at;
+}
+
+// Sleeps until `when` seconds after `start`; false when stopped first.
+bool wait_for_moment(std::chrono::steady_clock::time_point start, double when,
+                     const std::atomic<bool>& stop) {
+  while (!stop && mvne::bench::seconds_since(start) < when)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  return !stop;
+}
+
 // Starts mvne-host (its `run`th start) and waits until it is ready; its pid.
 pid_t start_host(const World& world, int run) {
   pid_t pid = mvne::bench::spawn({MVNE_HOST_BINARY, "--config", world.config()}, world.log(run));
@@ -134,18 +156,10 @@ pid_t start_host(const World& world, int run) {
 // at once; `outages` is odd while it is down.
 void kill_at_random(const World& world, std::atomic<pid_t>& host, std::atomic<long>& outages,
                     const std::atomic<bool>& stop) {
-  const Options& o = world.options;
-  std::mt19937 rng(37);
-  std::vector<double> at;
-  for (int k = 0; k < o.kills; ++k)
-    at.push_back(o.seconds * (0.05 + 0.85 * static_cast<double>(rng() % 1000) / 1000.0));
-  std::sort(at.begin(), at.end());
   const auto start = std::chrono::steady_clock::now();
   int run = 0;
-  for (double when : at) {
-    while (!stop && mvne::bench::seconds_since(start) < when)
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    if (stop) return;
+  for (double when : moments(world.options, world.options.kills, 37)) {
+    if (!wait_for_moment(start, when, stop)) return;
     ++outages;
     ::kill(host.load(), SIGKILL);
     int status = 0;
@@ -157,16 +171,53 @@ void kill_at_random(const World& world, std::atomic<pid_t>& host, std::atomic<lo
   }
 }
 
+// Runs tools/testdb with `verb` on the database server of `dir`; its first line of output.
+std::string testdb(const std::string& verb, const std::string& dir) {
+  const std::string command = std::string(MVNE_TESTDB) + " " + verb + " " + dir;
+  FILE* out = popen(command.c_str(), "r");
+  if (out == nullptr) die("testdb", command);
+  char line[512] = "";
+  if (std::fgets(line, sizeof line, out) == nullptr) line[0] = 0;
+  while (std::fgetc(out) != EOF) {
+  }
+  if (pclose(out) != 0) die("testdb", command + " failed");
+  std::string text = line;
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  return text;
+}
+
+// Stops the database server of `dir` `restarts` times at random moments of the run and
+// starts it again 5 s later; prints how long the host took to be ready again (it must
+// recover by itself, without a restart).
+void restart_database(const World& world, const std::string& dir, const std::atomic<bool>& stop) {
+  const auto start = std::chrono::steady_clock::now();
+  for (double when : moments(world.options, world.options.db_restarts, 41)) {
+    if (!wait_for_moment(start, when, stop)) return;
+    testdb("halt", dir);
+    std::this_thread::sleep_for(std::chrono::seconds(5));
+    testdb("resume", dir);
+    const auto back = std::chrono::steady_clock::now();
+    mvne::bench::wait_until("mvne-host ready after the database came back", 60, [&] {
+      return mvne::bench::get(world.http_port, "/readyz").first == 200;
+    });
+    std::printf(
+        "  stopped the database at %.1f s for 5 s; the host was ready again %.1f s after it "
+        "came back\n",
+        when, mvne::bench::seconds_since(back));
+    std::fflush(stdout);
+  }
+}
+
 // One run on one backend; true when nothing leaked and nothing failed.
 bool run(const Args& args, const std::string& backend, std::shared_ptr<mvne::storage::Database> db,
-         const std::string& storage_lines) {
+         const std::string& storage_lines, const std::string& db_dir) {
   const Options& o = args.options;
   mvne::bench::Scratch scratch("leakcheck-" + backend);
   const auto started = std::chrono::steady_clock::now();
   std::printf(
       "leakcheck on %s: %d tenants x %d subscribers, %d s of traffic, %d readers, "
-      "%d kill(s)\n",
-      backend.c_str(), o.tenants, o.subscribers, o.seconds, o.clients, o.kills);
+      "%d kill(s), %d database restart(s)\n",
+      backend.c_str(), o.tenants, o.subscribers, o.seconds, o.clients, o.kills, o.db_restarts);
   std::fflush(stdout);
   World world = build_world(o, scratch.path(), db, storage_lines);
   std::printf("  world built in %.1f s (%s)\n", mvne::bench::seconds_since(started),
@@ -183,6 +234,9 @@ bool run(const Args& args, const std::string& backend, std::shared_ptr<mvne::sto
   for (int c = 0; c < o.clients; ++c)
     readers.emplace_back([&, c] { read_http(world, ownership, tally, stop, outages, 1000u + c); });
   std::thread killer([&] { kill_at_random(world, host, outages, stop); });
+  std::thread restarter([&] {
+    if (!db_dir.empty()) restart_database(world, db_dir, stop);
+  });
   const auto run_start = std::chrono::steady_clock::now();
   for (int s = 0; s < o.seconds; ++s) {
     std::this_thread::sleep_for(std::chrono::seconds(1));
@@ -194,6 +248,7 @@ bool run(const Args& args, const std::string& backend, std::shared_ptr<mvne::sto
   }
   stop = true;
   killer.join();
+  restarter.join();
   for (auto& r : readers) r.join();
   traffic.stop();
   const double read_seconds = mvne::bench::seconds_since(run_start);
@@ -212,9 +267,10 @@ bool run(const Args& args, const std::string& backend, std::shared_ptr<mvne::sto
   std::printf(
       "  sent: %ld calls, %ld messages (spool files), %ld RADIUS requests (%ld "
       "answered), %ld numbers moved to another MVNO (%ld refused), %ld password resets "
-      "mailed (%ld refused)\n",
+      "mailed (%ld refused), %ld mistaken merges refused (%ld went through)\n",
       t.calls.load(), t.messages.load(), t.radius_sent.load(), t.radius_answered.load(),
-      t.moves.load(), t.moves_refused.load(), t.resets.load(), t.resets_failed.load());
+      t.moves.load(), t.moves_refused.load(), t.resets.load(), t.resets_failed.load(),
+      t.merges_refused.load(), t.merges_done.load());
   if (left > 0) std::printf("  spool files not taken in after 120 s: %zu\n", left);
   const size_t refused = failed_files(world);
   if (refused > 0) std::printf("  spool files refused (in failed/): %zu\n", refused);
@@ -225,7 +281,8 @@ bool run(const Args& args, const std::string& backend, std::shared_ptr<mvne::sto
               tally.errors());
   std::fflush(stdout);
   return tally.leaks() == 0 && tally.errors() == 0 && left == 0 && refused == 0 && unsent == 0 &&
-         t.resets_failed == 0 && t.moves_refused == 0 && ledger;
+         t.resets_failed == 0 && t.moves_refused == 0 && t.merges_done == 0 &&
+         t.merges_failed == 0 && ledger;
 }
 
 }  // namespace
@@ -234,11 +291,23 @@ int main(int argc, char** argv) {
   Args args = parse(argc, argv);
   signal(SIGPIPE, SIG_IGN);  // as a load generator must
   bool clean = true;
-  mvne::bench::on_each_backend(
-      "leakcheck", args.mysql_url,
-      [&](const std::string& backend, auto db, const std::string& storage_lines) {
-        clean = run(args, backend, db, storage_lines) && clean;
-      });
+  if (args.options.db_restarts > 0) {
+    // A server of its own to stop and start: MariaDB alone.
+    mvne::bench::Scratch server("leakcheck-mariadb");
+    const std::string dir = server.path() + "/server";
+    const std::string url = testdb("start", dir);
+    mvne::bench::on_mariadb("leakcheck", url,
+                            [&](const std::string& backend, auto db, const std::string& lines) {
+                              clean = run(args, backend, db, lines, dir) && clean;
+                            });
+    testdb("stop", dir);
+  } else {
+    mvne::bench::on_each_backend(
+        "leakcheck", args.mysql_url,
+        [&](const std::string& backend, auto db, const std::string& storage_lines) {
+          clean = run(args, backend, db, storage_lines, "") && clean;
+        });
+  }
   std::printf(clean ? "leakcheck: no leak\n" : "leakcheck: FAILED\n");
   return clean ? 0 : 1;
 }

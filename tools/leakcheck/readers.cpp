@@ -33,6 +33,11 @@ const std::vector<std::string> kConsumerRoutes = {
     "/portal/api/v1/data/daily", "/portal/api/v1/bills/current",
 };
 
+// The members' pages (the portal plugin), under /portal/my/<tenant>/: each MVNO's own
+// branding and links, the same for each of its consumers (their data comes from the app API).
+const std::vector<std::string> kPages = {"",         "history", "calls",         "bills",
+                                         "contract", "account", "login?lang=en", "calls?lang=ja"};
+
 struct Answer {
   int status = 0;  // 0: no answer
   bool retry_after = false;
@@ -142,8 +147,8 @@ void Tally::print() const {
   for (const auto& [name, c] : channels_) {
     if (c.resent > 0)
       std::printf(
-          "  %s: %ld delivered again after a kill -9 that fell between the relay's "
-          "acceptance and the host's record of it (same Message-ID)\n",
+          "  %s: %ld delivered again after a kill -9 or a database outage that fell between "
+          "the relay's acceptance and the host's record of it (same Message-ID)\n",
           name.c_str(), c.resent.load());
   }
   for (const auto& e : examples_) std::printf("  %s\n", e.c_str());
@@ -155,6 +160,7 @@ void read_http(const World& world, const Ownership& ownership, Tally& tally,
   Channel& tenants = tally.channel("tenant API");
   Channel& consumers = tally.channel("app API");
   Channel& logins = tally.channel("logins");
+  Channel& pages = tally.channel("portal pages");
   std::mt19937 rng(seed);
   Poco::Net::HTTPClientSession session("127.0.0.1", world.http_port);
   session.setTimeout(Poco::Timespan(30, 0));
@@ -176,6 +182,15 @@ void read_http(const World& world, const Ownership& ownership, Tally& tally,
       continue;
     }
     const Owner consumer{tenant.tenant, static_cast<int>(rng() % o.subscribers)};
+    if (rng() % 4 == 0) {  // a consumer opens one of its MVNO's pages
+      const std::string target =
+          "/portal/my/" + tenant_code(consumer.tenant) + "/" + kPages[rng() % kPages.size()];
+      Answer a = send(session, "GET", target, "", "");
+      check(tally, pages, ownership, consumer, target, a, "", in_outage());
+      if (a.status != 200 && a.status != 503 && a.status != 0)
+        tally.error(pages, target + ": " + std::to_string(a.status) + ", not the page");
+      continue;
+    }
     auto token = tokens.find(consumer);
     if (token == tokens.end()) {
       nlohmann::json body = {{"tenant", tenant_code(consumer.tenant)},
@@ -255,7 +270,7 @@ void scan_mail(const World& world, const Ownership& ownership, Tally& tally) {
     if (id.empty()) {
       tally.error(mail, entry.path().string() + ": no Message-ID");
     } else if (!message_ids.insert(id).second) {
-      if (world.options.kills > 0) {
+      if (world.options.kills > 0 || world.options.db_restarts > 0) {
         ++mail.resent;
       } else {
         tally.error(mail, entry.path().string() + ": twice: " + id);

@@ -46,6 +46,18 @@ void drop(const std::string& dir, const std::string& name, const std::string& te
   std::filesystem::rename(part, dir + "/" + name);
 }
 
+// Runs `attempt` until it succeeds; with database restarts in the run (--db-restarts), as an
+// operator would, again every half second for up to 30 s after a failure.
+template <typename Attempt>
+bool retried(const Options& o, const std::atomic<bool>& stopping, Attempt attempt) {
+  const auto until = std::chrono::steady_clock::now() + 30s;
+  while (!attempt()) {
+    if (o.db_restarts == 0 || stopping || std::chrono::steady_clock::now() > until) return false;
+    std::this_thread::sleep_for(500ms);
+  }
+  return true;
+}
+
 }  // namespace
 
 Traffic::Traffic(const World& world, platform::Services* services, Ownership* ownership)
@@ -74,6 +86,7 @@ void Traffic::start() {
   threads_.emplace_back([this] { radius(); });
   threads_.emplace_back([this] { moves(); });
   threads_.emplace_back([this] { resets(); });
+  threads_.emplace_back([this] { merges(); });
 }
 
 void Traffic::stop() {
@@ -203,16 +216,21 @@ void Traffic::moves() {
     if (stopping()) return;
     ownership_->add_holder(move->from, move->to);
     const std::string number = msisdn(move->from.tenant, move->from.subscriber);
-    auto moved = services_->directory->move(
-        tenancy::IdKind::kMsisdn, number,
-        {tenant_code(move->to.tenant), account(move->to.tenant, move->to.subscriber), "", number,
-         "", "", now_us(), kForever});
-    if (moved.ok()) {
+    Status moved;
+    if (retried(world_.options, stopping_, [&] {
+          moved = services_->directory
+                      ->move(tenancy::IdKind::kMsisdn, number,
+                             {tenant_code(move->to.tenant),
+                              account(move->to.tenant, move->to.subscriber), "", number, "", "",
+                              now_us(), kForever})
+                      .status();
+          return moved.ok();
+        })) {
       move->done = true;
       ++counts_.moves;
     } else {
       ++counts_.moves_refused;
-      log::warn("leakcheck", "moving " + number + ": " + moved.status().message());
+      log::warn("leakcheck", "moving " + number + ": " + moved.message());
     }
   }
 }
@@ -223,13 +241,48 @@ void Traffic::resets() {
   while (!stopping()) {
     const Move* move = nullptr;
     Owner who = pick(rng, &move);
-    CtlResult r =
-        run_mvnectl(world_, {"subscriber", "password", "reset", "--tenant", tenant_code(who.tenant),
-                             "--account", account(who.tenant, who.subscriber)});
-    if (r.code == 0) {
+    CtlResult r;
+    if (retried(world_.options, stopping_, [&] {
+          r = run_mvnectl(world_,
+                          {"subscriber", "password", "reset", "--tenant", tenant_code(who.tenant),
+                           "--account", account(who.tenant, who.subscriber)});
+          return r.code == 0;
+        })) {
       ++counts_.resets;
     } else if (counts_.resets_failed++ < 5) {
       std::printf("  password reset refused (mvnectl exit %d): %s\n", r.code, r.last_line.c_str());
+      std::fflush(stdout);
+    }
+    for (int i = 0; i < 40 && !stopping(); ++i) std::this_thread::sleep_for(50ms);
+  }
+}
+
+// Every two seconds an operator mistakes two consumers of one MVNO for one holder and asks
+// to merge their accounts (seed case 5: a wrongly merged ID showed one consumer another's
+// daily use). Every consumer of the world has an address of its own, so each must be
+// refused; one that goes through is counted and fails the run (its records would leak).
+void Traffic::merges() {
+  std::mt19937 rng(43);
+  const Options& o = world_.options;
+  while (!stopping() && o.subscribers > 1) {
+    const int t = static_cast<int>(rng() % o.tenants);
+    const int from = static_cast<int>(rng() % o.subscribers);
+    const int into = (from + 1 + static_cast<int>(rng() % (o.subscribers - 1))) % o.subscribers;
+    Status merged;
+    retried(o, stopping_, [&] {
+      merged =
+          services_->directory->merge_accounts(tenant_code(t), account(t, from), account(t, into));
+      return merged.code() != Code::kUnavailable;
+    });
+    if (merged.ok()) {
+      ++counts_.merges_done;
+      std::printf("  MERGED two holders' accounts: %s into %s\n", account(t, from).c_str(),
+                  account(t, into).c_str());
+      std::fflush(stdout);
+    } else if (merged.code() == Code::kInvalidArgument) {
+      ++counts_.merges_refused;
+    } else if (!stopping() && counts_.merges_failed++ < 5) {
+      std::printf("  a merge failed otherwise: %s\n", merged.message().c_str());
       std::fflush(stdout);
     }
     for (int i = 0; i < 40 && !stopping(); ++i) std::this_thread::sleep_for(50ms);

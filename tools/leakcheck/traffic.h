@@ -3,7 +3,8 @@
 // to another MVNO's consumer through the directory during the run. Events on a number before
 // its move carry its first holder's record ids and times before the move; after the move,
 // the new holder's ids and the time of sending. And, as an operator would, password resets
-// through mvnectl, each mailed to its consumer.
+// through mvnectl, each mailed to its consumer, and mistaken merges of two consumers' accounts
+// (seed case 5), each of which the directory must refuse.
 #pragma once
 
 #include <atomic>
@@ -23,7 +24,8 @@ namespace mvne::leakcheck {
 struct TrafficCounts {
   // radius_events: events sent (each once or more); radius_answered: of them, answered.
   std::atomic<long> calls{0}, messages{0}, radius_sent{0}, radius_events{0}, radius_answered{0},
-      moves{0}, moves_refused{0}, resets{0}, resets_failed{0};
+      moves{0}, moves_refused{0}, resets{0}, resets_failed{0}, merges_refused{0}, merges_done{0},
+      merges_failed{0};
 };
 
 class Traffic {
@@ -47,6 +49,7 @@ class Traffic {
   void radius();
   void moves();
   void resets();
+  void merges();
   bool stopping() const { return stopping_.load(); }
 
   const World& world_;

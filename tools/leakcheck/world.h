@@ -22,6 +22,7 @@ struct Options {
   int clients = 32;       // HTTP reader threads (past the host's capacity, see host_config)
   double moved = 0.02;    // share of numbers recycled to another MVNO's consumer in the run
   int kills = 0;          // times the host is killed (kill -9) at random moments and restarted
+  int db_restarts = 0;    // times the database server is stopped and started again (MariaDB)
 };
 
 struct World {
