@@ -28,7 +28,12 @@ const HostPeers::Timing kFast{200ms, 300ms, 1000ms, 500ms};
 
 class GaleraTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { cluster_ = new testing::GaleraCluster(3); }
+  // Started in SetUp, not SetUpTestSuite: GoogleTest reports the tests of a suite whose
+  // SetUpTestSuite failed as skipped, and ctest counts a skipped test as no failure.
+  void SetUp() override {
+    if (cluster_ == nullptr) cluster_ = new testing::GaleraCluster(3);
+    ASSERT_EQ(cluster_->size(), 3u) << "the cluster did not start";
+  }
   static void TearDownTestSuite() {
     delete cluster_;
     cluster_ = nullptr;
