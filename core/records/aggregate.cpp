@@ -49,8 +49,11 @@ StatusOr<QueryResult> aggregate(storage::Connection& c, const KindDef& k,
     result.types.push_back(MVNE_FIELD_TEXT);
   }
   if (by_line) {
-    group +=
-        std::string(group.empty() ? "" : ", ") + "r.f_" + k.fields[k.identifiers[0].second].name;
+    // MariaDB keeps a grouping by a TEXT column in an on-disk (Aria) temporary table; the
+    // identifier as a bounded string (identifiers are far shorter) stays in memory.
+    const std::string line = "r.f_" + k.fields[k.identifiers[0].second].name;
+    group += std::string(group.empty() ? "" : ", ") +
+             (c.dialect() == storage::Dialect::kMysql ? "CAST(" + line + " AS CHAR(190))" : line);
     result.columns.push_back("line");
     result.types.push_back(MVNE_FIELD_TEXT);
   }

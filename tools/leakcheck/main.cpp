@@ -21,6 +21,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <thread>
 
@@ -208,6 +209,21 @@ void restart_database(const World& world, const std::string& dir, const std::ato
   }
 }
 
+// On errors: the host's own warning and error lines (up to 20), so a failed run in CI says
+// why, though its scratch directory is gone once it ends.
+void print_host_problems(const World& world) {
+  int shown = 0;
+  for (int run = 0; std::filesystem::exists(world.log(run)) && shown < 20; ++run) {
+    std::ifstream in(world.log(run));
+    for (std::string line; std::getline(in, line) && shown < 20;) {
+      if (line.find("[warn]") == std::string::npos && line.find("[error]") == std::string::npos)
+        continue;
+      std::printf("  host-%d.log: %s\n", run, line.substr(0, 400).c_str());
+      ++shown;
+    }
+  }
+}
+
 // One run on one backend; true when nothing leaked and nothing failed.
 bool run(const Args& args, const std::string& backend, std::shared_ptr<mvne::storage::Database> db,
          const std::string& storage_lines, const std::string& db_dir) {
@@ -276,6 +292,7 @@ bool run(const Args& args, const std::string& backend, std::shared_ptr<mvne::sto
   if (refused > 0) std::printf("  spool files refused (in failed/): %zu\n", refused);
   if (unsent > 0) std::printf("  reset mails not at the sink after 60 s: %zu\n", unsent);
   tally.print();
+  if (tally.errors() > 0) print_host_problems(world);
   const bool ledger = check_ledger(*db, t);
   std::printf("  %ld outputs checked, %ld leaks, %ld errors\n", tally.outputs(), tally.leaks(),
               tally.errors());
