@@ -165,8 +165,7 @@ void SmtpServerSession::auth(const Command& c, std::string& out) {
   if (!greeted_) return error("503 5.5.1 EHLO first\r\n", out);
   if (!envelope_.mailbox.empty()) return error("503 5.5.1 Already authenticated\r\n", out);
   if (in_transaction_) return error("503 5.5.1 AUTH not allowed during a transaction\r\n", out);
-  if (!envelope_.tls)
-    return error("538 5.7.11 Encryption required: STARTTLS first\r\n", out);
+  if (!envelope_.tls) return error("538 5.7.11 Encryption required: STARTTLS first\r\n", out);
   Command m = parse_command(c.argument);
   if (m.verb == "PLAIN") {
     if (m.argument.empty()) {
@@ -214,7 +213,11 @@ void SmtpServerSession::auth_response(const std::string& line, std::string& out)
 
 void SmtpServerSession::check_password(const std::string& user, const std::string& password,
                                        std::string& out) {
-  if (hooks_->authenticate(lower(user), password, envelope_.peer)) {
+  // A mailbox name has no controls or spaces: another name is refused like wrong
+  // credentials, unlooked-up, and so never reaches a reply or a log line.
+  bool plausible = !user.empty() && user.size() <= 254;
+  for (unsigned char c : user) plausible = plausible && c > 0x20 && c != 0x7f;
+  if (plausible && hooks_->authenticate(lower(user), password, envelope_.peer)) {
     envelope_.mailbox = lower(user);
     out += "235 2.7.0 Authentication successful\r\n";
     return;
@@ -233,13 +236,13 @@ void SmtpServerSession::mail(const Command& c, std::string& out) {
     return error("530 5.7.0 Authentication required\r\n", out);
   if (in_transaction_) return error("503 5.5.1 Nested MAIL command\r\n", out);
   auto path = parse_path(c.argument, "FROM");
-  if (!path.ok()) return error("501 5.1.7 Bad sender address: " + path.status().message() + "\r\n", out);
+  if (!path.ok())
+    return error("501 5.1.7 Bad sender address: " + path.status().message() + "\r\n", out);
   for (const auto& [name, value] : path->params) {
     if (name == "SIZE") {
       char* end = nullptr;
       unsigned long long size = std::strtoull(value.c_str(), &end, 10);
-      if (value.empty() || *end != '\0')
-        return error("501 5.5.4 SIZE must be a number\r\n", out);
+      if (value.empty() || *end != '\0') return error("501 5.5.4 SIZE must be a number\r\n", out);
       if (size > limits_.max_bytes)
         return error("552 5.3.4 Message too big (at most " + std::to_string(limits_.max_bytes) +
                          " bytes)\r\n",
@@ -249,9 +252,9 @@ void SmtpServerSession::mail(const Command& c, std::string& out) {
     }
   }
   if (mode_ == SessionMode::kSubmission && lower(path->address) != envelope_.mailbox)
-    return error("553 5.7.1 The sender must be the authenticated mailbox " + envelope_.mailbox +
-                     "\r\n",
-                 out);
+    return error(
+        "553 5.7.1 The sender must be the authenticated mailbox " + envelope_.mailbox + "\r\n",
+        out);
   envelope_.from = lower(path->address);
   in_transaction_ = true;
   out += "250 2.1.0 Ok\r\n";
@@ -279,8 +282,8 @@ void SmtpServerSession::data_done(std::string& out) {
   state_ = State::kCommand;
   std::unique_ptr<DataReader> data = std::move(data_);
   if (data->too_big()) {
-    out += "552 5.3.4 Message too big (at most " + std::to_string(limits_.max_bytes) +
-           " bytes)\r\n";
+    out +=
+        "552 5.3.4 Message too big (at most " + std::to_string(limits_.max_bytes) + " bytes)\r\n";
   } else if (data->line_too_long()) {
     out += "554 5.6.0 A line of the message is longer than " + std::to_string(limits_.max_line) +
            " octets\r\n";
