@@ -98,12 +98,8 @@ class Request {
   void finish(Reply reply) {
     ensure_retry_after(reply);
     reply.headers.emplace_back("X-Request-Id", in_.request_id);
-    try {
-      exchange_->respond(reply, !front_end_->draining());
-    } catch (const std::exception& e) {
-      log::write(log::Level::kWarn, "http", in_.request_id,
-                 std::string("the reply could not be sent: ") + e.what());
-    }
+    // Counted before the reply is handed to its connection (which writes it on its own
+    // strand): a client that has its answer finds it in /metrics.
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     try {
@@ -113,6 +109,12 @@ class Request {
                  in_.method + " " + in_.path + " -> " + std::to_string(reply.status));
     } catch (...) {
       // Accounting must not take the connection down with it.
+    }
+    try {
+      exchange_->respond(reply, !front_end_->draining());
+    } catch (const std::exception& e) {
+      log::write(log::Level::kWarn, "http", in_.request_id,
+                 std::string("the reply could not be sent: ") + e.what());
     }
     front_end_->in_flight().fetch_sub(1);  // last: the front end may be stopped after this
   }
