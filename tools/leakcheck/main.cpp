@@ -310,7 +310,7 @@ int main(int argc, char** argv) {
   bool clean = true;
   if (args.options.db_restarts > 0) {
     // A server of its own to stop and start: MariaDB alone.
-    mvne::bench::Scratch server("leakcheck-mariadb");
+    mvne::bench::Scratch server("leakcheck-dbserver");  // not the run's own scratch (removed first)
     const std::string dir = server.path() + "/server";
     const std::string url = testdb("start", dir);
     mvne::bench::on_mariadb("leakcheck", url,
